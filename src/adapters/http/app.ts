@@ -1,0 +1,81 @@
+import type { Hook } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Logger } from "../../ports/logger.js";
+import { problem, problemBody } from "./problem.js";
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+  };
+}
+
+export type App = OpenAPIHono<AppEnv>;
+
+/** Every request that fails schema validation answers 400 problem+json listing each field error. */
+const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
+  if (result.success) return;
+  const errors = result.error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.join(".") : result.target,
+    message: issue.message,
+  }));
+  return problem(c, 400, problemBody(400, "validation_failed", "The request is not valid.", errors));
+};
+
+export function createBaseApp(options: { logger: Logger; maxBodyBytes: number }): App {
+  const { logger } = options;
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use(requestId({ headerName: "x-request-id" }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info(
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      },
+      "request",
+    );
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
+    }),
+  );
+
+  app.notFound((c) => problem(c, 404, problemBody(404, "not_found", "No such resource.")));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status as ContentfulStatusCode;
+      // Hono raises 400 for a body that is not valid JSON; say so without echoing the parser's text.
+      const detail =
+        status === 400 ? "The request body is not valid JSON." : error.message || "Request refused.";
+      return problem(
+        c,
+        status,
+        problemBody(status, status === 400 ? "malformed_body" : "http_error", detail),
+      );
+    }
+    logger.error({ requestId: c.get("requestId"), err: error }, "unhandled error");
+    return problem(
+      c,
+      500,
+      problemBody(500, "internal", "Something went wrong on our side; it has been logged."),
+    );
+  });
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "A token from POST /auth/get_token.",
+  });
+  return app;
+}

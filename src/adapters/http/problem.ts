@@ -1,0 +1,93 @@
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppError, AppErrorKind, FieldError } from "../../domain/shared/result.js";
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/sitting_full" }),
+    title: z.string().openapi({ example: "Conflict" }),
+    status: z.number().int().openapi({ example: 409 }),
+    detail: z.string().openapi({ example: "This sitting has no free seat left." }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: "Field errors, for 400 answers." }),
+  })
+  .openapi("Problem");
+
+export type Problem = z.infer<typeof ProblemSchema>;
+
+const STATUS_BY_KIND: Record<AppErrorKind, ContentfulStatusCode> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+const TITLES: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  405: "Method Not Allowed",
+  409: "Conflict",
+  413: "Content Too Large",
+  415: "Unsupported Media Type",
+  429: "Too Many Requests",
+  500: "Internal Server Error",
+  503: "Service Unavailable",
+};
+
+export const statusOfKind = (kind: AppErrorKind): ContentfulStatusCode => STATUS_BY_KIND[kind];
+
+export function problemBody(
+  status: number,
+  code: string,
+  detail: string,
+  errors?: readonly FieldError[],
+): Problem {
+  return {
+    type: `/problems/${code}`,
+    title: TITLES[status] ?? "Error",
+    status,
+    detail,
+    ...(errors && errors.length > 0 ? { errors: [...errors] } : {}),
+  };
+}
+
+/** The one place where an AppError becomes an HTTP answer. */
+export function problem(
+  c: Context,
+  status: ContentfulStatusCode,
+  body: Problem,
+  headers: Record<string, string> = {},
+) {
+  return c.body(JSON.stringify(body), status, { ...headers, "content-type": "application/problem+json" });
+}
+
+export function appErrorResponse(c: Context, error: AppError) {
+  const status = statusOfKind(error.kind);
+  const headers: Record<string, string> = {};
+  if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+  if (error.kind === "unauthenticated") headers["www-authenticate"] = 'Bearer realm="doctorly"';
+  return problem(c, status, problemBody(status, error.code, error.detail, error.errors), headers);
+}
+
+/** Standard error answers to document on a route, keyed by status. */
+export function problemResponses(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [
+      s,
+      {
+        description: TITLES[s] ?? "Error",
+        content: { "application/problem+json": { schema: ProblemSchema } },
+      },
+    ]),
+  );
+}

@@ -1,0 +1,48 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { CatalogQueries } from "../../../application/queries/catalog.queries.js";
+import type { App } from "../app.js";
+
+export const QualificationSchema = z
+  .object({ id: z.number().int(), name: z.string() })
+  .openapi("Qualification", { example: { id: 1, name: "mbbs" } });
+
+export const SpecializationSchema = z
+  .object({ id: z.number().int(), name: z.string(), image: z.url() })
+  .openapi("Specialization", {
+    example: {
+      id: 3,
+      name: "cardiologist",
+      image: "http://127.0.0.1:5000/static/defaults/specialization.svg",
+    },
+  });
+
+const listQualifications = createRoute({
+  method: "get",
+  path: "/misc/qualifications",
+  tags: ["Catalog"],
+  summary: "All qualifications a doctor can hold",
+  responses: {
+    200: {
+      description: "The catalog",
+      content: { "application/json": { schema: z.object({ data: z.array(QualificationSchema) }) } },
+    },
+  },
+});
+
+const listSpecializations = createRoute({
+  method: "get",
+  path: "/misc/specializations",
+  tags: ["Catalog"],
+  summary: "All specializations, with their pictures",
+  responses: {
+    200: {
+      description: "The catalog",
+      content: { "application/json": { schema: z.object({ data: z.array(SpecializationSchema) }) } },
+    },
+  },
+});
+
+export function registerCatalogRoutes(app: App, deps: { catalog: CatalogQueries }) {
+  app.openapi(listQualifications, async (c) => c.json(await deps.catalog.qualifications(), 200));
+  app.openapi(listSpecializations, async (c) => c.json(await deps.catalog.specializations(), 200));
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { getAbsoluteFSPath } from "swagger-ui-dist";
+import type { App } from "../app.js";
+
+const ONE_DAY = "public, max-age=86400";
+
+interface Asset {
+  readonly body: Uint8Array<ArrayBuffer>;
+  readonly type: string;
+}
+
+const bytes = (file: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(file));
+const load = (file: string, type: string): Asset => ({ body: bytes(file), type });
+
+/**
+ * The interactive docs ("try it out") and the shipped default pictures. Everything is read once at start
+ * from the project and from swagger-ui-dist, so the page works with no internet access.
+ */
+export function registerDocsRoutes(app: App, deps: { publicDir: string; title: string; version: string }) {
+  const swagger = getAbsoluteFSPath();
+  const assets = new Map<string, Asset>([
+    ["/docs/assets/swagger-ui.css", load(path.join(swagger, "swagger-ui.css"), "text/css; charset=utf-8")],
+    [
+      "/docs/assets/swagger-ui-bundle.js",
+      load(path.join(swagger, "swagger-ui-bundle.js"), "text/javascript; charset=utf-8"),
+    ],
+    ["/docs/init.js", load(path.join(deps.publicDir, "docs", "init.js"), "text/javascript; charset=utf-8")],
+    [
+      "/static/defaults/doctor.svg",
+      load(path.join(deps.publicDir, "defaults", "doctor.svg"), "image/svg+xml"),
+    ],
+    [
+      "/static/defaults/specialization.svg",
+      load(path.join(deps.publicDir, "defaults", "specialization.svg"), "image/svg+xml"),
+    ],
+  ]);
+  const indexHtml = bytes(path.join(deps.publicDir, "docs", "index.html"));
+
+  app.get("/", (c) => c.body(indexHtml, 200, { "content-type": "text/html; charset=utf-8" }));
+  for (const [route, asset] of assets) {
+    app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": ONE_DAY }));
+  }
+
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: deps.title,
+      version: deps.version,
+      description: "Book a numbered place in a doctor's sitting. Errors are RFC 9457 problem+json.",
+      license: { name: "MIT" },
+    },
+    servers: [{ url: "/" }],
+  });
+}

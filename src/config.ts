@@ -1,0 +1,80 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const flag = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const url = (protocols: readonly string[]) =>
+  z.url().refine((u) => protocols.includes(new URL(u).protocol), {
+    message: `must be a ${protocols.join(" or ")} URL`,
+  });
+
+/** Every setting has a default that works on a developer machine; see the README's configuration table. */
+const schema = z
+  .object({
+    PORT: int(1, 65535).default(5000),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/doctorly"),
+    DATABASE_POOL_SIZE: int(1, 90).default(10),
+    REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
+    PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
+    DEFAULT_TIMEZONE: z.string().refine(isTimeZone, { message: "must be an IANA time zone" }).default("UTC"),
+    UPLOAD_DIR: z
+      .string()
+      .min(1)
+      .default(path.join(projectRoot, ".data", "uploads")),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    SESSION_TTL_DAYS: int(1, 365).default(30),
+    BOOKING_HORIZON_DAYS: int(1, 365).default(60),
+    CORS_ORIGINS: z.string().default(""),
+    LOGIN_MAX_FAILURES: int(1, 1000).default(10),
+    LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
+    CACHE_ENABLED: flag.default(true),
+    CACHE_TTL_SECONDS: int(1, 86_400).default(300),
+    SEARCH_INDEX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]+$/)
+      .default("doctorly:idx:doctors"),
+    MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
+    MAX_UPLOAD_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+  })
+  .transform((c) => ({
+    ...c,
+    PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
+    UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
+    CORS_ORIGINS: c.CORS_ORIGINS.split(",")
+      .map((o) => o.trim())
+      .filter((o) => o !== ""),
+  }));
+
+export type Config = z.output<typeof schema>;
+
+export class ConfigError extends Error {}
+
+/** Reads the settings from the environment; a bad value fails with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export { projectRoot };

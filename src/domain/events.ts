@@ -1,0 +1,34 @@
+/**
+ * Facts the write side appends to the outbox in the same transaction as the change. They carry ids,
+ * not state: projectors recompute documents from Postgres, so events may arrive twice or out of order.
+ * All fields are JSON-safe (dates as `YYYY-MM-DD`).
+ */
+
+interface AppointmentFacts {
+  readonly appointmentId: number;
+  readonly doctorId: number;
+  readonly slotId: number;
+  readonly date: string;
+  readonly seat: number;
+  readonly patientId: number;
+}
+
+export type DomainEvent =
+  | { readonly type: "DoctorRegistered"; readonly doctorId: number; readonly userId: number }
+  | { readonly type: "DoctorProfileChanged"; readonly doctorId: number }
+  | {
+      readonly type: "SpecializationsAdded";
+      readonly doctorId: number;
+      readonly specializationIds: readonly number[];
+    }
+  | {
+      readonly type: "QualificationsAdded";
+      readonly doctorId: number;
+      readonly qualificationIds: readonly number[];
+    }
+  | { readonly type: "SlotAdded"; readonly doctorId: number; readonly slotId: number }
+  | { readonly type: "PatientRegistered"; readonly patientId: number; readonly userId: number }
+  | ({ readonly type: "AppointmentBooked" } & AppointmentFacts)
+  | ({ readonly type: "AppointmentCancelled" } & AppointmentFacts);
+
+export type DomainEventType = DomainEvent["type"];

@@ -1,0 +1,112 @@
+import { isCalendarDate } from "../shared/calendar-date.js";
+import type { Result } from "../shared/result.js";
+import { appError, err, ok } from "../shared/result.js";
+import type { Slot } from "../slot/slot.js";
+import { slotEndMinute } from "../slot/slot.js";
+import { isoWeekdayOf } from "../slot/weekday.js";
+import { addDays, localDateOf, zonedInstant } from "./zoned-time.js";
+
+/** One dated occurrence of a weekly Slot; `endsAt − startsAt` is the real elapsed time, DST included. */
+export interface Sitting {
+  readonly slotId: number;
+  readonly date: string;
+  readonly startsAt: Date;
+  readonly endsAt: Date;
+  readonly capacity: number;
+}
+
+const MS_PER_MINUTE = 60_000;
+
+/**
+ * The sitting of `slot` on `date` in the doctor's `timeZone`. Throws if `date` is not the slot's
+ * weekday: callers pick dates by weekday, and `checkBookingDate` turns a client's wrong date into a 400.
+ */
+export const sittingOf = (slot: Slot, date: string, timeZone: string): Sitting => {
+  if (isoWeekdayOf(date) !== slot.day) {
+    throw new RangeError(`${date} is not a ${slot.day}, the day of slot ${slot.id}`);
+  }
+  return {
+    slotId: slot.id,
+    date,
+    startsAt: zonedInstant(date, slot.startMinute, timeZone),
+    endsAt: zonedInstant(date, slotEndMinute(slot), timeZone),
+    capacity: slot.numSlots,
+  };
+};
+
+/**
+ * When the patient in `seat` (1-based) is expected: elapsed minutes from the start, so across a DST
+ * change the local clock time shifts with the change rather than repeating or skipping.
+ */
+export const expectedTime = (sitting: Sitting, slot: Slot, seat: number): Date => {
+  if (!Number.isInteger(seat) || seat < 1 || seat > sitting.capacity) {
+    throw new RangeError(`seat ${seat} is outside 1..${sitting.capacity}`);
+  }
+  return new Date(sitting.startsAt.getTime() + (seat - 1) * slot.appointmentDuration * MS_PER_MINUTE);
+};
+
+const datesOfSlot = (slot: Slot, from: string, days: number): string[] => {
+  const dates: string[] = [];
+  for (let i = 0; i < days; i++) {
+    const date = addDays(from, i);
+    if (isoWeekdayOf(date) === slot.day) dates.push(date);
+  }
+  return dates;
+};
+
+/** Sittings on the `days` dates starting at `from`, in time order, without those already ended at `now`. */
+export const upcomingSittings = (
+  slot: Slot,
+  timeZone: string,
+  window: { readonly from: string; readonly days: number; readonly now: Date },
+): Sitting[] =>
+  datesOfSlot(slot, window.from, window.days)
+    .map((date) => sittingOf(slot, date, timeZone))
+    .filter((sitting) => sitting.endsAt.getTime() > window.now.getTime());
+
+const hasStarted = (sitting: Sitting, now: Date) => now.getTime() >= sitting.startsAt.getTime();
+
+const dateError = (code: string, detail: string, message: string) =>
+  err(appError("validation", code, detail, { errors: [{ path: "date", message }] }));
+
+/**
+ * Whether a client may book `slot` on `date`: the slot's weekday, not yet started at `now`, and no later
+ * than `horizonDays` after today in the doctor's zone (today + horizonDays itself is allowed).
+ */
+export const checkBookingDate = (
+  slot: Slot,
+  date: string,
+  timeZone: string,
+  now: Date,
+  horizonDays: number,
+): Result<Sitting> => {
+  if (!isCalendarDate(date)) {
+    return dateError("invalid_date", "The date is not a valid calendar date.", "must be a date YYYY-MM-DD");
+  }
+  if (isoWeekdayOf(date) !== slot.day) {
+    return dateError("wrong_weekday", `The slot sits on ${slot.day}s only.`, `must be a ${slot.day}`);
+  }
+  const sitting = sittingOf(slot, date, timeZone);
+  if (hasStarted(sitting, now)) {
+    return dateError(
+      "sitting_started",
+      "That sitting has already started.",
+      "must be a sitting that has not started",
+    );
+  }
+  const lastDate = addDays(localDateOf(now, timeZone), horizonDays);
+  if (date > lastDate) {
+    return dateError(
+      "beyond_horizon",
+      `Bookings open ${horizonDays} days ahead; the last bookable date is ${lastDate}.`,
+      `must be no later than ${lastDate}`,
+    );
+  }
+  return ok(sitting);
+};
+
+/** The dates a booking without a date may use, earliest first: not started, within the horizon. */
+export const bookableDates = (slot: Slot, timeZone: string, now: Date, horizonDays: number): string[] =>
+  datesOfSlot(slot, localDateOf(now, timeZone), horizonDays + 1).filter(
+    (date) => !hasStarted(sittingOf(slot, date, timeZone), now),
+  );

@@ -1,0 +1,126 @@
+import type { FieldError, Result } from "../shared/result.js";
+import { appError, err, ok } from "../shared/result.js";
+import type { Weekday } from "./weekday.js";
+import { parseWeekday } from "./weekday.js";
+
+export const MINUTES_PER_DAY = 1440;
+
+export const APPOINTMENT_DURATION_RANGE = { min: 5, max: 240 } as const;
+export const NUM_SLOTS_RANGE = { min: 1, max: 200 } as const;
+/** The fee is stored as a Postgres `integer`; a larger value must be a 400, not a database error. */
+export const MAX_CONSULTATION_FEE = 2_147_483_647;
+
+/** A weekly sitting of one doctor: times are minutes after local midnight in the doctor's time zone. */
+export interface Slot {
+  readonly id: number;
+  readonly doctorId: number;
+  readonly day: Weekday;
+  readonly startMinute: number;
+  readonly appointmentDuration: number;
+  readonly numSlots: number;
+  readonly consultationFee: number;
+}
+
+export type SlotPlan = Omit<Slot, "id" | "doctorId">;
+
+export interface SlotInput {
+  readonly day: string;
+  readonly start: string;
+  readonly appointmentDuration: number;
+  readonly numSlots: number;
+  readonly consultationFee: number;
+}
+
+/** Exclusive end; may be exactly MINUTES_PER_DAY (a sitting ending at midnight) but never more. */
+export const slotEndMinute = (s: Pick<Slot, "startMinute" | "appointmentDuration" | "numSlots">): number =>
+  s.startMinute + s.appointmentDuration * s.numSlots;
+
+const CLOCK_PATTERN = /^(\d{1,2}):(\d{2})$/;
+
+/** `HH:MM` (or `H:MM`) from 00:00 to 23:59 → minutes after midnight; "24:00" is not a start time. */
+export const parseClock = (s: string): number | null => {
+  const match = CLOCK_PATTERN.exec(s.trim());
+  if (!match) return null;
+  const hours = Number(match[1]);
+  const minutes = Number(match[2]);
+  if (hours > 23 || minutes > 59) return null;
+  return hours * 60 + minutes;
+};
+
+/** Minutes after midnight → `HH:MM`; MINUTES_PER_DAY gives "24:00", the end of a slot that ends at midnight. */
+export const formatClock = (minute: number): string => {
+  if (!Number.isInteger(minute) || minute < 0 || minute > MINUTES_PER_DAY) {
+    throw new RangeError(`not a minute of the day: ${minute}`);
+  }
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
+};
+
+const inRange = (n: number, range: { readonly min: number; readonly max: number }) =>
+  Number.isInteger(n) && n >= range.min && n <= range.max;
+
+const overlaps = (a: SlotPlan, b: SlotPlan): boolean =>
+  a.day === b.day && a.startMinute < slotEndMinute(b) && b.startMinute < slotEndMinute(a);
+
+/**
+ * Decides whether a doctor may add a weekly slot, given the doctor's existing slots.
+ * Field error paths use the API's snake_case names so the HTTP adapter can pass them through.
+ */
+export const planSlot = (existing: readonly Slot[], input: SlotInput): Result<SlotPlan> => {
+  const errors: FieldError[] = [];
+  const day = parseWeekday(input.day);
+  if (day === null) errors.push({ path: "day", message: "must be a weekday name, monday to sunday" });
+  const startMinute = parseClock(input.start);
+  if (startMinute === null)
+    errors.push({ path: "start", message: "must be a time HH:MM from 00:00 to 23:59" });
+  if (!inRange(input.appointmentDuration, APPOINTMENT_DURATION_RANGE)) {
+    errors.push({ path: "appointment_duration", message: "must be a whole number of minutes from 5 to 240" });
+  }
+  if (!inRange(input.numSlots, NUM_SLOTS_RANGE)) {
+    errors.push({ path: "num_slots", message: "must be a whole number from 1 to 200" });
+  }
+  if (!inRange(input.consultationFee, { min: 0, max: MAX_CONSULTATION_FEE })) {
+    errors.push({ path: "consultation_fee", message: "must be a whole number of minor units, 0 or more" });
+  }
+  if (day === null || startMinute === null || errors.length > 0) {
+    return err(appError("validation", "invalid_slot", "The slot is not valid.", { errors }));
+  }
+
+  const plan: SlotPlan = {
+    day,
+    startMinute,
+    appointmentDuration: input.appointmentDuration,
+    numSlots: input.numSlots,
+    consultationFee: input.consultationFee,
+  };
+  const end = slotEndMinute(plan);
+  if (end > MINUTES_PER_DAY) {
+    return err(
+      appError(
+        "validation",
+        "slot_past_midnight",
+        "The slot would end after midnight; a slot may end at 24:00.",
+        {
+          errors: [
+            {
+              path: "num_slots",
+              message: `the slot would end ${end - MINUTES_PER_DAY} minutes after midnight`,
+            },
+          ],
+        },
+      ),
+    );
+  }
+
+  const clash = existing.find((slot) => overlaps(slot, plan));
+  if (clash) {
+    return err(
+      appError(
+        "conflict",
+        "slot_overlap",
+        `The slot overlaps your ${clash.day} slot ${formatClock(clash.startMinute)}–${formatClock(slotEndMinute(clash))}.`,
+      ),
+    );
+  }
+  return ok(plan);
+};

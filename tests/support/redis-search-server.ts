@@ -1,0 +1,72 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+
+const MODULE = process.env.REDISEARCH_MODULE ?? "/usr/lib/redis/modules/redisearch.so";
+
+/** A private Redis + RediSearch that one test may stop and start without disturbing the others. */
+export class DisposableRedisSearch {
+  constructor(readonly port: number) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    const dir = mkdtempSync(path.join(tmpdir(), "doctorly-redis-"));
+    const child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        dir,
+        "--loadmodule",
+        MODULE,
+      ],
+      { stdio: "ignore", detached: true },
+    );
+    child.unref();
+    await this.waitFor(true);
+  }
+
+  async stop(): Promise<void> {
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    await client.connect();
+    await client.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
+    client.disconnect();
+    await this.waitFor(false);
+  }
+
+  private async waitFor(up: boolean): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const client = new Redis(this.url, {
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      const answered = await client
+        .connect()
+        .then(() => client.ping())
+        .then(() => true)
+        .catch(() => false);
+      client.disconnect();
+      if (answered === up) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`redis on ${this.port} did not ${up ? "start" : "stop"} in time`);
+  }
+}
