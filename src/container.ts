@@ -10,6 +10,7 @@ import { PublicImageUrls } from "./adapters/media/image-urls.js";
 import { PgCatalogRepository } from "./adapters/postgres/catalog.repository.pg.js";
 import { PgHealthCheck } from "./adapters/postgres/health.pg.js";
 import { createPgPool } from "./adapters/postgres/pool.js";
+import { PgUnitOfWork } from "./adapters/postgres/unit-of-work.pg.js";
 import { createRedis } from "./adapters/redis/client.js";
 import { RedisHealthCheck, SearchModuleHealthCheck } from "./adapters/redis/health.redis.js";
 import { CATALOG_QUERIES, CatalogQueries } from "./application/queries/catalog.queries.js";
@@ -18,6 +19,7 @@ import { CATALOG_REPOSITORY, type CatalogRepository } from "./ports/catalog.repo
 import { HEALTH_CHECKS, type HealthCheck } from "./ports/health.js";
 import { IMAGE_URLS, type ImageUrls } from "./ports/image-urls.js";
 import { LOGGER, type Logger } from "./ports/logger.js";
+import { UNIT_OF_WORK, type UnitOfWork } from "./ports/unit-of-work.js";
 
 export const CONFIG = Symbol.for("doctorly.Config");
 export const PG_POOL = Symbol.for("doctorly.PgPool");
@@ -45,6 +47,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   container.bind<DatabasePool>(PG_POOL).toConstantValue(pool);
   container.bind<Redis>(REDIS).toConstantValue(redis);
 
+  container.bind<UnitOfWork>(UNIT_OF_WORK).toConstantValue(new PgUnitOfWork(pool));
   container.bind<ImageUrls>(IMAGE_URLS).toConstantValue(new PublicImageUrls(config.PUBLIC_BASE_URL));
   container
     .bind<CatalogRepository>(CATALOG_REPOSITORY)

@@ -4,12 +4,15 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Principal } from "../../domain/user/principal.js";
 import type { Logger } from "../../ports/logger.js";
 import { problem, problemBody } from "./problem.js";
 
 export interface AppEnv {
   Variables: {
     requestId: string;
+    /** Set by the auth middleware on routes that require a signed-in caller. */
+    principal: Principal;
   };
 }
 

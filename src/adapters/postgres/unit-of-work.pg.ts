@@ -1,0 +1,29 @@
+import type { DatabasePool } from "slonik";
+import { err, type Result } from "../../domain/shared/result.js";
+import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
+import { domainErrorOfConstraint } from "./constraint-errors.js";
+import { pgTransactionScope } from "./scope.pg.js";
+
+/** Thrown only to make slonik roll back; never escapes run(). */
+class Rollback {
+  constructor(readonly result: Result<never>) {}
+}
+
+export class PgUnitOfWork implements UnitOfWork {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await this.pool.transaction(async (tx) => {
+        const result = await work(pgTransactionScope(tx));
+        if (!result.ok) throw new Rollback(result);
+        return result;
+      });
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
+      const domainError = domainErrorOfConstraint(error);
+      if (domainError) return err(domainError);
+      throw error;
+    }
+  }
+}
