@@ -1,5 +1,10 @@
 import type { Result } from "../domain/shared/result.js";
+import type { AppointmentRepository } from "./appointment.repository.js";
+import type { DoctorRepository } from "./doctor.repository.js";
+import type { IdempotencyStore } from "./idempotency.store.js";
 import type { OutboxWriter } from "./outbox.js";
+import type { PatientRepository } from "./patient.repository.js";
+import type { SlotRepository } from "./slot.repository.js";
 
 /**
  * The repositories of one transaction. Features add their repositories here; the Postgres adapter
@@ -7,6 +12,11 @@ import type { OutboxWriter } from "./outbox.js";
  */
 export interface TransactionScope {
   readonly outbox: OutboxWriter;
+  readonly doctors: DoctorRepository;
+  readonly slots: SlotRepository;
+  readonly patients: PatientRepository;
+  readonly appointments: AppointmentRepository;
+  readonly idempotency: IdempotencyStore;
 }
 
 /**

@@ -1,10 +1,20 @@
 import type { CommonQueryMethods } from "slonik";
 import type { TransactionScope } from "../../ports/unit-of-work.js";
+import { PgAppointmentRepository } from "./appointment.repository.pg.js";
+import { PgDoctorRepository } from "./doctor.repository.pg.js";
+import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgOutboxWriter } from "./outbox.writer.pg.js";
+import { PgPatientRepository } from "./patient.repository.pg.js";
+import { PgSlotRepository } from "./slot.repository.pg.js";
 
 /** Every repository of a transaction, built on that transaction's connection. */
 export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
   return {
     outbox: new PgOutboxWriter(db),
+    doctors: new PgDoctorRepository(db),
+    slots: new PgSlotRepository(db),
+    patients: new PgPatientRepository(db),
+    appointments: new PgAppointmentRepository(db),
+    idempotency: new PgIdempotencyStore(db),
   };
 }

@@ -1,0 +1,67 @@
+import { type DatabasePool, sql } from "slonik";
+import { z } from "zod";
+import { APPOINTMENT_STATUSES } from "../../domain/appointment/appointment.js";
+import type { AppointmentReadModel, AppointmentRow } from "../../ports/appointment.read-model.js";
+import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
+import { SLOT_COLUMNS, slotRow } from "./slot.repository.pg.js";
+
+const row = z.object({
+  id: z.number(),
+  status: z.enum(APPOINTMENT_STATUSES),
+  date: z.string(),
+  seat: z.number(),
+  createdAt: z.number().transform((ms) => new Date(ms)),
+  doctorName: z.string(),
+  timeZone: z.string(),
+  patient: patientRow,
+  slot: slotRow,
+});
+
+const SELECT_APPOINTMENTS = sql.fragment`
+  SELECT a.id, a.status, to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat, a.created_at AS "createdAt",
+    u.name AS "doctorName", d.timezone AS "timeZone",
+    (SELECT row_to_json(x) FROM (SELECT ${PATIENT_COLUMNS}) x) AS patient,
+    (SELECT row_to_json(y) FROM (SELECT ${SLOT_COLUMNS}) y) AS slot
+  FROM appointments a
+  JOIN patients p ON p.id = a.patient_id
+  JOIN slots s ON s.id = a.slot_id
+  JOIN doctors d ON d.id = a.doctor_id
+  JOIN users u ON u.id = d.user_id
+`;
+
+const toRow = (r: z.infer<typeof row>): AppointmentRow => ({
+  id: r.id,
+  status: r.status,
+  date: r.date,
+  seat: r.seat,
+  createdAt: r.createdAt,
+  patient: r.patient,
+  slot: r.slot,
+  doctor: { id: r.slot.doctorId, name: r.doctorName, timeZone: r.timeZone },
+});
+
+export class PgAppointmentReadModel implements AppointmentReadModel {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async findById(appointmentId: number): Promise<AppointmentRow | null> {
+    const found = await this.pool.maybeOne(
+      sql.type(row)`${SELECT_APPOINTMENTS} WHERE a.id = ${appointmentId}`,
+    );
+    return found ? toRow(found) : null;
+  }
+
+  async historyOfOwner(userId: number, offset: number, limit: number) {
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(row)`
+        ${SELECT_APPOINTMENTS}
+        WHERE p.user_id = ${userId}
+        ORDER BY a.sitting_date DESC, s.start_minute DESC, a.seat DESC, a.id DESC
+        LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE p.user_id = ${userId}
+      `),
+    ]);
+    return { rows: rows.map(toRow), total };
+  }
+}

@@ -1,0 +1,64 @@
+import { type CommonQueryMethods, sql } from "slonik";
+import { z } from "zod";
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "../../domain/appointment/appointment.js";
+import type {
+  AppointmentRecord,
+  AppointmentRepository,
+  NewAppointment,
+} from "../../ports/appointment.repository.js";
+
+const recordRow = z.object({
+  id: z.number(),
+  status: z.enum(APPOINTMENT_STATUSES),
+  patientId: z.number(),
+  ownerUserId: z.number(),
+  slotId: z.number(),
+  doctorId: z.number(),
+  date: z.string(),
+  seat: z.number(),
+});
+
+export class PgAppointmentRepository implements AppointmentRepository {
+  constructor(private readonly db: CommonQueryMethods) {}
+
+  async lockSitting(slotId: number, date: string): Promise<void> {
+    // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit.
+    await this.db.query(sql.unsafe`
+      SELECT pg_advisory_xact_lock(${slotId}::int4, (${date}::date - DATE '2000-01-01')::int4)
+    `);
+  }
+
+  async heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]> {
+    const rows = await this.db.any(sql.type(z.object({ seat: z.number(), patientId: z.number() }))`
+      SELECT seat, patient_id AS "patientId" FROM appointments
+      WHERE slot_id = ${slotId} AND sitting_date = ${date} AND status <> 'cancelled'
+    `);
+    return [...rows];
+  }
+
+  insert(a: NewAppointment): Promise<{ id: number }> {
+    return this.db.one(sql.type(z.object({ id: z.number() }))`
+      INSERT INTO appointments (patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
+      VALUES (${a.patientId}, ${a.slotId}, ${a.doctorId}, ${a.date}, ${a.seat}, ${a.capacity})
+      RETURNING id
+    `);
+  }
+
+  findForUpdate(appointmentId: number): Promise<AppointmentRecord | null> {
+    return this.db.maybeOne(sql.type(recordRow)`
+      SELECT a.id, a.status, a.patient_id AS "patientId", p.user_id AS "ownerUserId", a.slot_id AS "slotId",
+             a.doctor_id AS "doctorId", to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat
+      FROM appointments a JOIN patients p ON p.id = a.patient_id
+      WHERE a.id = ${appointmentId}
+      FOR UPDATE OF a
+    `);
+  }
+
+  async setStatus(appointmentId: number, status: AppointmentStatus): Promise<void> {
+    await this.db.query(sql.unsafe`
+      UPDATE appointments
+      SET status = ${status}, cancelled_at = CASE WHEN ${status} = 'cancelled' THEN now() ELSE cancelled_at END
+      WHERE id = ${appointmentId}
+    `);
+  }
+}

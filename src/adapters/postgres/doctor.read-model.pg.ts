@@ -1,0 +1,102 @@
+import { type DatabasePool, sql } from "slonik";
+import { z } from "zod";
+import type { DoctorReadModel, DoctorRow, SittingCount } from "../../ports/doctor.read-model.js";
+import { slotRow } from "./slot.repository.pg.js";
+
+const doctorRow = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  imageKey: z.string().nullable(),
+  timeZone: z.string(),
+  earliestProcurement: z.string().nullable(),
+  rating: z.number().nullable(),
+  ratingCount: z.number(),
+  noOfPatients: z.number(),
+  specializations: z.array(z.object({ id: z.number(), name: z.string(), imageKey: z.string().nullable() })),
+  qualifications: z.array(
+    z.object({ name: z.string(), procurementYear: z.string(), instituteName: z.string() }),
+  ),
+  slots: z.array(slotRow),
+});
+
+const WEEK_ORDER = sql.fragment`array_position(
+  ARRAY['monday','tuesday','wednesday','thursday','friday','saturday','sunday'], s.day)`;
+
+/** One round trip per page of doctors: the nested lists are aggregated to JSON by Postgres. */
+export const DOCTOR_ROWS = sql.fragment`
+  SELECT d.id, u.name, d.description, d.image AS "imageKey", d.timezone AS "timeZone",
+    (SELECT to_char(min(dq.procurement_year), 'YYYY-MM-DD') FROM doctor_qualifications dq
+      WHERE dq.doctor_id = d.id) AS "earliestProcurement",
+    NULL::float8 AS rating,
+    0 AS "ratingCount",
+    (SELECT count(DISTINCT a.patient_id)::int FROM appointments a
+      WHERE a.doctor_id = d.id AND a.status <> 'cancelled') AS "noOfPatients",
+    COALESCE((SELECT json_agg(json_build_object('id', sp.id, 'name', sp.name, 'imageKey', sp.image) ORDER BY sp.name)
+      FROM doctor_specializations ds JOIN specializations sp ON sp.id = ds.specialization_id
+      WHERE ds.doctor_id = d.id), '[]') AS specializations,
+    COALESCE((SELECT json_agg(json_build_object('name', q.name,
+        'procurementYear', to_char(dq.procurement_year, 'YYYY-MM-DD'), 'instituteName', dq.institute_name)
+        ORDER BY dq.procurement_year, q.name)
+      FROM doctor_qualifications dq JOIN qualifications q ON q.id = dq.qualification_id
+      WHERE dq.doctor_id = d.id), '[]') AS qualifications,
+    COALESCE((SELECT json_agg(json_build_object('id', s.id, 'doctorId', s.doctor_id, 'day', s.day,
+        'startMinute', s.start_minute, 'appointmentDuration', s.appointment_duration, 'numSlots', s.num_slots,
+        'consultationFee', s.consultation_fee) ORDER BY ${WEEK_ORDER}, s.start_minute)
+      FROM slots s WHERE s.doctor_id = d.id), '[]') AS slots
+  FROM doctors d JOIN users u ON u.id = d.user_id
+`;
+
+export class PgDoctorReadModel implements DoctorReadModel {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async findByIds(ids: readonly number[]): Promise<DoctorRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.pool.any(
+      sql.type(doctorRow)`${DOCTOR_ROWS} WHERE d.id = ANY(${sql.array([...ids], "int4")})`,
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  async listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(z.object({ id: z.number() }))`
+        SELECT id FROM doctors ORDER BY id LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM doctors`),
+    ]);
+    return { ids: rows.map((r) => r.id), total };
+  }
+
+  doctorIdOfUser(userId: number): Promise<number | null> {
+    return this.pool.maybeOneFirst(sql.type(z.object({ id: z.number() }))`
+      SELECT id FROM doctors WHERE user_id = ${userId}
+    `);
+  }
+
+  async popularIds(since: Date, limit: number): Promise<number[]> {
+    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+      SELECT d.id
+      FROM doctors d
+      LEFT JOIN appointments a
+        ON a.doctor_id = d.id AND a.status <> 'cancelled' AND a.created_at >= ${sql.timestamp(since)}
+      GROUP BY d.id
+      ORDER BY count(a.id) DESC, d.id
+      LIMIT ${limit}
+    `);
+    return rows.map((r) => r.id);
+  }
+
+  async sittingCounts(doctorId: number, from: string, to: string): Promise<SittingCount[]> {
+    const rows = await this.pool.any(sql.type(
+      z.object({ slotId: z.number(), date: z.string(), booked: z.number() }),
+    )`
+      SELECT slot_id AS "slotId", to_char(sitting_date, 'YYYY-MM-DD') AS date, count(*)::int AS booked
+      FROM appointments
+      WHERE doctor_id = ${doctorId} AND status <> 'cancelled' AND sitting_date BETWEEN ${from} AND ${to}
+      GROUP BY slot_id, sitting_date
+    `);
+    return [...rows];
+  }
+}

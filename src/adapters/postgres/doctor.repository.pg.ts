@@ -1,0 +1,61 @@
+import { type CommonQueryMethods, sql } from "slonik";
+import { z } from "zod";
+import type { Qualification } from "../../domain/doctor/doctor.js";
+import type { DoctorRecord, DoctorRepository } from "../../ports/doctor.repository.js";
+
+const doctorRow = z.object({ id: z.number(), userId: z.number(), timeZone: z.string() });
+const idRow = z.object({ id: z.number() });
+
+export class PgDoctorRepository implements DoctorRepository {
+  constructor(private readonly db: CommonQueryMethods) {}
+
+  insert(input: { userId: number; description: string; timeZone: string }): Promise<DoctorRecord> {
+    return this.db.one(sql.type(doctorRow)`
+      INSERT INTO doctors (user_id, description, timezone)
+      VALUES (${input.userId}, ${input.description}, ${input.timeZone})
+      RETURNING id, user_id AS "userId", timezone AS "timeZone"
+    `);
+  }
+
+  lockByUserId(userId: number): Promise<DoctorRecord | null> {
+    return this.db.maybeOne(sql.type(doctorRow)`
+      SELECT id, user_id AS "userId", timezone AS "timeZone" FROM doctors WHERE user_id = ${userId} FOR UPDATE
+    `);
+  }
+
+  async specializationIds(doctorId: number): Promise<number[]> {
+    const rows = await this.db.any(sql.type(idRow)`
+      SELECT specialization_id AS id FROM doctor_specializations WHERE doctor_id = ${doctorId}
+    `);
+    return rows.map((r) => r.id);
+  }
+
+  async addSpecializations(doctorId: number, specializationIds: readonly number[]): Promise<void> {
+    if (specializationIds.length === 0) return;
+    await this.db.query(sql.unsafe`
+      INSERT INTO doctor_specializations (doctor_id, specialization_id)
+      SELECT ${doctorId}, id FROM ${sql.unnest(
+        specializationIds.map((id) => [id]),
+        ["int4"],
+      )} AS t(id)
+    `);
+  }
+
+  async qualificationIds(doctorId: number): Promise<number[]> {
+    const rows = await this.db.any(sql.type(idRow)`
+      SELECT qualification_id AS id FROM doctor_qualifications WHERE doctor_id = ${doctorId}
+    `);
+    return rows.map((r) => r.id);
+  }
+
+  async addQualifications(doctorId: number, qualifications: readonly Qualification[]): Promise<void> {
+    if (qualifications.length === 0) return;
+    await this.db.query(sql.unsafe`
+      INSERT INTO doctor_qualifications (doctor_id, qualification_id, procurement_year, institute_name)
+      SELECT ${doctorId}, q.id, q.procured, q.institute FROM ${sql.unnest(
+        qualifications.map((q) => [q.qualificationId, q.procurementYear, q.instituteName]),
+        ["int4", "date", "text"],
+      )} AS q(id, procured, institute)
+    `);
+  }
+}

@@ -1,0 +1,51 @@
+import { type DatabasePool, sql } from "slonik";
+import { z } from "zod";
+import type { PatientReadModel } from "../../ports/patient.read-model.js";
+import type { PatientRecord } from "../../ports/patient.repository.js";
+import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
+
+const count = z.object({ n: z.number() });
+
+export class PgPatientReadModel implements PatientReadModel {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async listOwned(userId: number, offset: number, limit: number) {
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(patientRow)`
+        SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.user_id = ${userId} ORDER BY p.id LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM patients WHERE user_id = ${userId}`),
+    ]);
+    return { rows: [...rows], total };
+  }
+
+  findById(patientId: number): Promise<PatientRecord | null> {
+    return this.pool.maybeOne(
+      sql.type(patientRow)`SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.id = ${patientId}`,
+    );
+  }
+
+  hasAppointmentWith(patientId: number, doctorId: number): Promise<boolean> {
+    return this.pool.exists(sql.type(z.object({ x: z.number() }))`
+      SELECT 1 AS x FROM appointments WHERE patient_id = ${patientId} AND doctor_id = ${doctorId}
+    `);
+  }
+
+  async listOfDoctor(doctorId: number, offset: number, limit: number) {
+    const ofDoctor = sql.fragment`p.id IN (SELECT patient_id FROM appointments WHERE doctor_id = ${doctorId})`;
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(patientRow)`
+        SELECT ${PATIENT_COLUMNS} FROM patients p WHERE ${ofDoctor} ORDER BY p.id LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM patients p WHERE ${ofDoctor}`),
+    ]);
+    return { rows: [...rows], total };
+  }
+
+  findOfAppointment(appointmentId: number, doctorId: number): Promise<PatientRecord | null> {
+    return this.pool.maybeOne(sql.type(patientRow)`
+      SELECT ${PATIENT_COLUMNS} FROM appointments a JOIN patients p ON p.id = a.patient_id
+      WHERE a.id = ${appointmentId} AND a.doctor_id = ${doctorId}
+    `);
+  }
+}

@@ -1,0 +1,122 @@
+import { lowestFreeSeat } from "../../domain/appointment/appointment.js";
+import type { DomainEvent } from "../../domain/events.js";
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { bookableDates, checkBookingDate } from "../../domain/sitting/sitting.js";
+import type { Principal } from "../../domain/user/principal.js";
+import type { Clock } from "../../ports/clock.js";
+import type { UnitOfWork } from "../../ports/unit-of-work.js";
+
+export interface BookingRequest {
+  readonly slotId: number;
+  readonly patientId: number;
+  /** A sitting date; without it, the earliest upcoming sitting with a free seat. */
+  readonly date?: string | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface BookingOutcome {
+  readonly appointmentId: number;
+  /** True when an earlier request with the same Idempotency-Key made this booking. */
+  readonly replayed: boolean;
+}
+
+const notFound = (what: "patient" | "slot") => appError("not_found", `${what}_not_found`, `No such ${what}.`);
+
+export class BookAppointment {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly horizonDays: number,
+  ) {}
+
+  execute(principal: Principal, request: BookingRequest): Promise<Result<BookingOutcome>> {
+    const fingerprint = JSON.stringify([request.slotId, request.patientId, request.date ?? null]);
+    const key = request.idempotencyKey;
+
+    return this.uow.run<BookingOutcome>(async ({ idempotency, patients, slots, appointments, outbox }) => {
+      if (key !== undefined) {
+        await idempotency.lock(principal.userId, key);
+        const earlier = await idempotency.find(principal.userId, key);
+        if (earlier && earlier.requestHash !== fingerprint) {
+          return err(
+            appError(
+              "conflict",
+              "idempotency_key_reused",
+              "This Idempotency-Key was used for a different request.",
+            ),
+          );
+        }
+        if (earlier) return ok({ appointmentId: earlier.appointmentId, replayed: true });
+      }
+
+      const patient = await patients.findOwned(request.patientId, principal.userId);
+      if (!patient) return err(notFound("patient"));
+      const found = await slots.findWithTimeZone(request.slotId);
+      if (!found) return err(notFound("slot"));
+      const { slot, timeZone } = found;
+
+      const now = this.clock.now();
+      let candidates: string[];
+      if (request.date !== undefined) {
+        const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
+        if (!sitting.ok) return sitting;
+        candidates = [sitting.value.date];
+      } else {
+        candidates = bookableDates(slot, timeZone, now, this.horizonDays);
+      }
+
+      // Sittings are locked in date order, so two bookings of one slot can never deadlock.
+      for (const date of candidates) {
+        await appointments.lockSitting(slot.id, date);
+        const held = await appointments.heldSeats(slot.id, date);
+        const seat = lowestFreeSeat(
+          held.map((h) => h.seat),
+          slot.numSlots,
+        );
+        if (held.some((h) => h.patientId === patient.id)) {
+          return err(
+            appError(
+              "conflict",
+              "already_booked",
+              `This patient already holds a seat in the sitting of ${date}.`,
+            ),
+          );
+        }
+        if (seat === null) {
+          if (request.date !== undefined) {
+            return err(appError("conflict", "sitting_full", `The sitting of ${date} has no free seat left.`));
+          }
+          continue;
+        }
+
+        const { id } = await appointments.insert({
+          patientId: patient.id,
+          slotId: slot.id,
+          doctorId: slot.doctorId,
+          date,
+          seat,
+          capacity: slot.numSlots,
+        });
+        const event: DomainEvent = {
+          type: "AppointmentBooked",
+          appointmentId: id,
+          doctorId: slot.doctorId,
+          slotId: slot.id,
+          date,
+          seat,
+          patientId: patient.id,
+        };
+        await outbox.append([event]);
+        if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
+        return ok({ appointmentId: id, replayed: false });
+      }
+      return err(
+        appError(
+          "conflict",
+          "no_free_seat",
+          "Every upcoming sitting of this slot within the booking horizon is full.",
+        ),
+      );
+    });
+  }
+}

@@ -1,0 +1,86 @@
+import { isCalendarDate } from "../../domain/shared/calendar-date.js";
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { upcomingSittings } from "../../domain/sitting/sitting.js";
+import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
+import type { Clock } from "../../ports/clock.js";
+import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
+import type { ImageUrls } from "../../ports/image-urls.js";
+import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
+import {
+  type DoctorView,
+  type SittingView,
+  type SlotView,
+  toDoctorView,
+  toSittingView,
+  toSlotView,
+} from "./views.js";
+
+const POPULAR_LIMIT = 10;
+const POPULAR_WINDOW_DAYS = 30;
+
+export const doctorNotFound = appError("not_found", "doctor_not_found", "No such doctor.");
+
+export class DoctorQueries {
+  constructor(
+    private readonly doctors: DoctorReadModel,
+    private readonly urls: ImageUrls,
+    private readonly clock: Clock,
+  ) {}
+
+  async get(id: number): Promise<Result<DoctorView>> {
+    const [row] = await this.doctors.findByIds([id]);
+    return row ? ok(toDoctorView(row, this.urls, this.clock.now())) : err(doctorNotFound);
+  }
+
+  async ofUser(userId: number): Promise<Result<DoctorView>> {
+    const id = await this.doctors.doctorIdOfUser(userId);
+    return id === null ? err(doctorNotFound) : this.get(id);
+  }
+
+  async all(page: PageRequest): Promise<Page<DoctorView>> {
+    const { ids, total } = await this.doctors.listIds(offsetOf(page), page.perPage);
+    return pageOf(await this.views(ids), page, total);
+  }
+
+  async popular(): Promise<{ data: DoctorView[] }> {
+    const since = new Date(this.clock.now().getTime() - POPULAR_WINDOW_DAYS * 86_400_000);
+    return { data: await this.views(await this.doctors.popularIds(since, POPULAR_LIMIT)) };
+  }
+
+  async slots(id: number): Promise<Result<{ data: SlotView[] }>> {
+    const [row] = await this.doctors.findByIds([id]);
+    return row ? ok({ data: row.slots.map(toSlotView) }) : err(doctorNotFound);
+  }
+
+  /** Upcoming sittings from `from` (default: today in the doctor's zone) for `days` days, in time order. */
+  async timings(
+    id: number,
+    from: string | undefined,
+    days: number,
+  ): Promise<Result<{ data: SittingView[] }>> {
+    if (from !== undefined && !isCalendarDate(from)) {
+      return err(
+        appError("validation", "invalid_date", "`from` is not a calendar date.", {
+          errors: [{ path: "from", message: "not a calendar date" }],
+        }),
+      );
+    }
+    const [row] = await this.doctors.findByIds([id]);
+    if (!row) return err(doctorNotFound);
+    const now = this.clock.now();
+    const start = from ?? localDateOf(now, row.timeZone);
+    const counts = await this.doctors.sittingCounts(id, start, addDays(start, days - 1));
+    const booked = new Map(counts.map((c) => [`${c.slotId}/${c.date}`, c.booked]));
+    const sittings = row.slots
+      .flatMap((slot) => upcomingSittings(slot, row.timeZone, { from: start, days, now }))
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.slotId - b.slotId);
+    return ok({ data: sittings.map((s) => toSittingView(s, booked.get(`${s.slotId}/${s.date}`) ?? 0)) });
+  }
+
+  private async views(ids: number[]): Promise<DoctorView[]> {
+    const now = this.clock.now();
+    return (await this.doctors.findByIds(ids)).map((row) => toDoctorView(row, this.urls, now));
+  }
+}
+
+export const DOCTOR_QUERIES = Symbol.for("doctorly.DoctorQueries");

@@ -1,0 +1,26 @@
+import type { AppointmentStatus } from "../domain/appointment/appointment.js";
+import type { Slot } from "../domain/slot/slot.js";
+import type { PatientRecord } from "./patient.repository.js";
+
+export interface AppointmentRow {
+  readonly id: number;
+  readonly status: AppointmentStatus;
+  readonly patient: PatientRecord;
+  readonly doctor: { readonly id: number; readonly name: string; readonly timeZone: string };
+  readonly slot: Slot;
+  readonly date: string;
+  readonly seat: number;
+  readonly createdAt: Date;
+}
+
+export interface AppointmentReadModel {
+  findById(appointmentId: number): Promise<AppointmentRow | null>;
+  /** Appointments of every patient the account owns, newest sitting first. */
+  historyOfOwner(
+    userId: number,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: AppointmentRow[]; total: number }>;
+}
+
+export const APPOINTMENT_READ_MODEL = Symbol.for("doctorly.AppointmentReadModel");

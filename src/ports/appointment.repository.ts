@@ -1,0 +1,32 @@
+import type { AppointmentStatus } from "../domain/appointment/appointment.js";
+
+export interface AppointmentRecord {
+  readonly id: number;
+  readonly status: AppointmentStatus;
+  readonly patientId: number;
+  readonly ownerUserId: number;
+  readonly slotId: number;
+  readonly doctorId: number;
+  readonly date: string;
+  readonly seat: number;
+}
+
+export interface NewAppointment {
+  readonly patientId: number;
+  readonly slotId: number;
+  readonly doctorId: number;
+  readonly date: string;
+  readonly seat: number;
+  readonly capacity: number;
+}
+
+export interface AppointmentRepository {
+  /** Serializes every booking of one sitting until the transaction ends. */
+  lockSitting(slotId: number, date: string): Promise<void>;
+  /** Seats held (not cancelled) in a sitting, with their patients. */
+  heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]>;
+  insert(appointment: NewAppointment): Promise<{ id: number }>;
+  /** Locks the appointment's row; null when it does not exist. */
+  findForUpdate(appointmentId: number): Promise<AppointmentRecord | null>;
+  setStatus(appointmentId: number, status: AppointmentStatus): Promise<void>;
+}

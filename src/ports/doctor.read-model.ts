@@ -1,0 +1,36 @@
+import type { Slot } from "../domain/slot/slot.js";
+
+/** Everything public about a doctor, as stored; the query layer turns it into the API's Doctor. */
+export interface DoctorRow {
+  readonly id: number;
+  readonly name: string;
+  readonly description: string;
+  readonly imageKey: string | null;
+  readonly timeZone: string;
+  readonly earliestProcurement: string | null;
+  readonly rating: number | null;
+  readonly ratingCount: number;
+  readonly noOfPatients: number;
+  readonly specializations: readonly { id: number; name: string; imageKey: string | null }[];
+  readonly qualifications: readonly { name: string; procurementYear: string; instituteName: string }[];
+  readonly slots: readonly Slot[];
+}
+
+export interface SittingCount {
+  readonly slotId: number;
+  readonly date: string;
+  readonly booked: number;
+}
+
+export interface DoctorReadModel {
+  /** The doctors with these ids that exist, in the order of `ids`. */
+  findByIds(ids: readonly number[]): Promise<DoctorRow[]>;
+  listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }>;
+  doctorIdOfUser(userId: number): Promise<number | null>;
+  /** Ranked by non-cancelled bookings made since `since`, then rating, then id. */
+  popularIds(since: Date, limit: number): Promise<number[]>;
+  /** Non-cancelled appointments per sitting of the doctor's slots between two dates (inclusive). */
+  sittingCounts(doctorId: number, from: string, to: string): Promise<SittingCount[]>;
+}
+
+export const DOCTOR_READ_MODEL = Symbol.for("doctorly.DoctorReadModel");

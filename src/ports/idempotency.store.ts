@@ -1,0 +1,7 @@
+/** Remembers which booking an `Idempotency-Key` produced, per account, so a retry books nothing new. */
+export interface IdempotencyStore {
+  /** Serializes requests that carry the same key until the transaction ends. */
+  lock(userId: number, key: string): Promise<void>;
+  find(userId: number, key: string): Promise<{ requestHash: string; appointmentId: number } | null>;
+  save(userId: number, key: string, requestHash: string, appointmentId: number): Promise<void>;
+}

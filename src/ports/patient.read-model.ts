@@ -1,0 +1,18 @@
+import type { PatientRecord } from "./patient.repository.js";
+
+export interface PatientReadModel {
+  listOwned(userId: number, offset: number, limit: number): Promise<{ rows: PatientRecord[]; total: number }>;
+  findById(patientId: number): Promise<PatientRecord | null>;
+  /** Whether the patient has any appointment with this doctor. */
+  hasAppointmentWith(patientId: number, doctorId: number): Promise<boolean>;
+  /** Distinct patients who have appointments with the doctor. */
+  listOfDoctor(
+    doctorId: number,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: PatientRecord[]; total: number }>;
+  /** The patient of an appointment, if that appointment is with this doctor. */
+  findOfAppointment(appointmentId: number, doctorId: number): Promise<PatientRecord | null>;
+}
+
+export const PATIENT_READ_MODEL = Symbol.for("doctorly.PatientReadModel");
