@@ -1,0 +1,150 @@
+import type { AppointmentStatus } from "../../src/domain/appointment/appointment.js";
+import type { Qualification } from "../../src/domain/doctor/doctor.js";
+import type { DomainEvent } from "../../src/domain/events.js";
+import type { Result } from "../../src/domain/shared/result.js";
+import type { Slot, SlotPlan } from "../../src/domain/slot/slot.js";
+import type { AppointmentRecord, NewAppointment } from "../../src/ports/appointment.repository.js";
+import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
+import type { Clock } from "../../src/ports/clock.js";
+import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
+import type { PatientInput, PatientRecord } from "../../src/ports/patient.repository.js";
+import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
+
+interface State {
+  nextId: number;
+  doctors: DoctorRecord[];
+  doctorSpecializations: { doctorId: number; id: number }[];
+  doctorQualifications: (Qualification & { doctorId: number })[];
+  slots: Slot[];
+  patients: PatientRecord[];
+  appointments: (NewAppointment & { id: number; status: AppointmentStatus })[];
+  idempotency: { userId: number; key: string; requestHash: string; appointmentId: number }[];
+  outbox: DomainEvent[];
+}
+
+/**
+ * An in-memory unit of work with the same contract as the Postgres one: a failed Result leaves the
+ * state as it was, and the live-seat uniqueness the database enforces is enforced here too.
+ */
+export class FakeUnitOfWork implements UnitOfWork {
+  state: State = {
+    nextId: 1,
+    doctors: [],
+    doctorSpecializations: [],
+    doctorQualifications: [],
+    slots: [],
+    patients: [],
+    appointments: [],
+    idempotency: [],
+    outbox: [],
+  };
+
+  async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
+    const before = structuredClone(this.state);
+    const result = await work(this.scope());
+    if (!result.ok) this.state = before;
+    return result;
+  }
+
+  private id(): number {
+    return this.state.nextId++;
+  }
+
+  private scope(): TransactionScope {
+    const s = this.state;
+    return {
+      outbox: { append: async (events) => void s.outbox.push(...events) },
+      doctors: {
+        insert: async (input) => {
+          const doctor = { id: this.id(), userId: input.userId, timeZone: input.timeZone };
+          s.doctors.push(doctor);
+          return doctor;
+        },
+        lockByUserId: async (userId) => s.doctors.find((d) => d.userId === userId) ?? null,
+        specializationIds: async (doctorId) =>
+          s.doctorSpecializations.filter((x) => x.doctorId === doctorId).map((x) => x.id),
+        addSpecializations: async (doctorId, ids) =>
+          void s.doctorSpecializations.push(...ids.map((id) => ({ doctorId, id }))),
+        qualificationIds: async (doctorId) =>
+          s.doctorQualifications.filter((q) => q.doctorId === doctorId).map((q) => q.qualificationId),
+        addQualifications: async (doctorId, qs) =>
+          void s.doctorQualifications.push(...qs.map((q) => ({ ...q, doctorId }))),
+      },
+      slots: {
+        listByDoctor: async (doctorId) => s.slots.filter((x) => x.doctorId === doctorId),
+        insert: async (doctorId, plan: SlotPlan) => {
+          const slot = { ...plan, id: this.id(), doctorId };
+          s.slots.push(slot);
+          return slot;
+        },
+        findWithTimeZone: async (slotId) => {
+          const slot = s.slots.find((x) => x.id === slotId);
+          const doctor = slot && s.doctors.find((d) => d.id === slot.doctorId);
+          return slot && doctor ? { slot, timeZone: doctor.timeZone } : null;
+        },
+      },
+      patients: {
+        insert: async (userId, input: PatientInput) => {
+          const patient = { ...input, id: this.id(), userId };
+          s.patients.push(patient);
+          return patient;
+        },
+        findOwned: async (patientId, userId) =>
+          s.patients.find((p) => p.id === patientId && p.userId === userId) ?? null,
+      },
+      appointments: {
+        lockSitting: async () => {},
+        heldSeats: async (slotId, date) =>
+          s.appointments
+            .filter((a) => a.slotId === slotId && a.date === date && a.status !== "cancelled")
+            .map((a) => ({ seat: a.seat, patientId: a.patientId })),
+        insert: async (a) => {
+          const live = s.appointments.filter(
+            (x) => x.slotId === a.slotId && x.date === a.date && x.status !== "cancelled",
+          );
+          if (live.some((x) => x.seat === a.seat || x.patientId === a.patientId) || a.seat > a.capacity) {
+            throw new Error("fake constraint violation: the handler should have prevented this");
+          }
+          const row = { ...a, id: this.id(), status: "booked" as const };
+          s.appointments.push(row);
+          return { id: row.id };
+        },
+        findForUpdate: async (id): Promise<AppointmentRecord | null> => {
+          const a = s.appointments.find((x) => x.id === id);
+          const owner = a && s.patients.find((p) => p.id === a.patientId);
+          return a && owner ? { ...a, ownerUserId: owner.userId } : null;
+        },
+        setStatus: async (id, status) => {
+          const a = s.appointments.find((x) => x.id === id);
+          if (a) a.status = status;
+        },
+      },
+      idempotency: {
+        lock: async () => {},
+        find: async (userId, key) => s.idempotency.find((x) => x.userId === userId && x.key === key) ?? null,
+        save: async (userId, key, requestHash, appointmentId) =>
+          void s.idempotency.push({ userId, key, requestHash, appointmentId }),
+      },
+    };
+  }
+}
+
+export class FixedClock implements Clock {
+  constructor(public current: Date) {}
+  now(): Date {
+    return this.current;
+  }
+}
+
+export const fakeCatalog = (
+  specializations: Record<string, number>,
+  qualifications: Record<string, number>,
+): CatalogRepository => ({
+  listQualifications: async () => Object.entries(qualifications).map(([name, id]) => ({ id, name })),
+  listSpecializations: async () =>
+    Object.entries(specializations).map(([name, id]) => ({ id, name, imageKey: null })),
+  specializationIdsByName: async (names) =>
+    new Map(names.flatMap((n) => (specializations[n] ? [[n, specializations[n]] as const] : []))),
+  qualificationIdsByName: async (names) =>
+    new Map(names.flatMap((n) => (qualifications[n] ? [[n, qualifications[n]] as const] : []))),
+});
