@@ -1,10 +1,39 @@
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
+import { CREATE_ADMIN, type CreateAdmin } from "./application/commands/create-admin.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
+import { compose } from "./container.js";
 
 /** Operator commands: `tsx src/cli.ts <command> [--flags]`. */
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  /** The only way to make an admin. Idempotent; never promotes an existing non-admin account. */
+  async "admin:create"(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+    });
+    if (!values.email || !values.password) {
+      throw new Error("usage: npm run admin:create -- --email <email> --password <password> [--name <name>]");
+    }
+    const config = loadConfig();
+    const runtime = await compose(config, createLogger(config.LOG_LEVEL));
+    try {
+      const result = await runtime.container
+        .get<CreateAdmin>(CREATE_ADMIN)
+        .execute({ email: values.email, password: values.password, name: values.name });
+      if (!result.ok) throw new Error(result.error.detail);
+      const { status, email, userId } = result.value;
+      console.log(
+        status === "created"
+          ? `admin:create: created admin ${email} (id ${userId})`
+          : `admin:create: ${email} is already an admin (id ${userId}); nothing changed`,
+      );
+    } finally {
+      await runtime.close();
+    }
+  },
   async migrate() {
     const config = loadConfig();
     const count = await runMigrations(

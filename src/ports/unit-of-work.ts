@@ -5,6 +5,7 @@ import type { IdempotencyStore } from "./idempotency.store.js";
 import type { OutboxWriter } from "./outbox.js";
 import type { PatientRepository } from "./patient.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
+import type { UserRepository } from "./user.repository.js";
 
 /**
  * The repositories of one transaction. Features add their repositories here; the Postgres adapter
@@ -17,6 +18,7 @@ export interface TransactionScope {
   readonly patients: PatientRepository;
   readonly appointments: AppointmentRepository;
   readonly idempotency: IdempotencyStore;
+  readonly users: UserRepository;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Clock } from "../../src/ports/clock.js";
 import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
 import type { PatientInput, PatientRecord } from "../../src/ports/patient.repository.js";
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
+import type { UserCredentials } from "../../src/ports/user.repository.js";
 
 interface State {
   nextId: number;
@@ -20,6 +21,7 @@ interface State {
   appointments: (NewAppointment & { id: number; status: AppointmentStatus })[];
   idempotency: { userId: number; key: string; requestHash: string; appointmentId: number }[];
   outbox: DomainEvent[];
+  users: UserCredentials[];
 }
 
 /**
@@ -37,6 +39,7 @@ export class FakeUnitOfWork implements UnitOfWork {
     appointments: [],
     idempotency: [],
     outbox: [],
+    users: [],
   };
 
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
@@ -118,6 +121,24 @@ export class FakeUnitOfWork implements UnitOfWork {
           const a = s.appointments.find((x) => x.id === id);
           if (a) a.status = status;
         },
+      },
+      users: {
+        add: async (user) => {
+          if (s.users.some((u) => u.email === user.email)) {
+            throw new Error("fake constraint violation: the handler should have prevented this");
+          }
+          const row = { ...user, id: this.id(), registeredAt: new Date(0), confirmed: false };
+          s.users.push(row);
+          const { passwordHash: _, ...account } = row;
+          return account;
+        },
+        byId: async (id) => {
+          const row = s.users.find((u) => u.id === id);
+          if (!row) return null;
+          const { passwordHash: _, ...account } = row;
+          return account;
+        },
+        credentialsByEmail: async (email) => s.users.find((u) => u.email === email) ?? null,
       },
       idempotency: {
         lock: async () => {},

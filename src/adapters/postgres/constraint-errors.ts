@@ -9,6 +9,7 @@ const conflict = (code: string, detail: string) => appError("conflict", code, de
  * request can trip has an entry here.
  */
 const BY_CONSTRAINT: Readonly<Record<string, AppError>> = {
+  users_email_key: conflict("email_taken", "An account with this email address already exists."),
   slots_no_overlap: conflict("slot_overlap", "This slot overlaps another of your slots on that day."),
   doctor_specializations_pkey: conflict("specialization_already_held", "A specialization is already held."),
   doctor_qualifications_pkey: conflict("qualification_already_held", "A qualification is already held."),

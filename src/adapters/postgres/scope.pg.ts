@@ -6,6 +6,7 @@ import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgOutboxWriter } from "./outbox.writer.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
+import { PgUserRepository } from "./user.repository.pg.js";
 
 /** Every repository of a transaction, built on that transaction's connection. */
 export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
@@ -16,5 +17,6 @@ export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
     patients: new PgPatientRepository(db),
     appointments: new PgAppointmentRepository(db),
     idempotency: new PgIdempotencyStore(db),
+    users: new PgUserRepository(db),
   };
 }

@@ -1,0 +1,135 @@
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { SignIn } from "../../../application/commands/sign-in.js";
+import type { SignOut } from "../../../application/commands/sign-out.js";
+import { appError } from "../../../domain/shared/result.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { App } from "../app.js";
+import { bearerToken, requireAuth } from "../auth.js";
+import { appErrorResponse, problemResponses } from "../problem.js";
+
+const CredentialsSchema = z
+  .object({
+    email: z.string().max(320).openapi({ example: "ayesha.khan@example.com" }),
+    password: z.string().max(1024).openapi({ example: "correct horse battery staple" }),
+  })
+  .openapi("Credentials");
+
+const TokenSchema = z
+  .object({
+    token: z.string().openapi({
+      description: "Send as `Authorization: Bearer <token>`. Shown once; the server keeps only its SHA-256.",
+      example: "k2m7q4x9c3v8b5n6z2a4s7d9f3g5h8j2k4l6m8p3",
+    }),
+    expires_at: z.string().openapi({
+      format: "date-time",
+      description: "When the token lapses unless used; each use moves this forward (sliding expiry).",
+      example: "2027-01-06T09:30:00.000Z",
+    }),
+  })
+  .openapi("Token");
+
+const getToken = createRoute({
+  method: "post",
+  path: "/auth/get_token",
+  tags: ["Auth"],
+  summary: "Sign in: exchange email and password for a bearer token",
+  description:
+    "Credentials go either in an HTTP Basic header (`email:password`) or in a JSON body; Basic wins when both are sent. " +
+    "Repeated failures for one email, or from one address, answer 429 with `Retry-After` until the window ends.",
+  security: [{ basicAuth: [] }, {}],
+  request: { body: { required: false, content: { "application/json": { schema: CredentialsSchema } } } },
+  responses: {
+    200: { description: "A new session", content: { "application/json": { schema: TokenSchema } } },
+    ...problemResponses(400, 401, 429),
+  },
+});
+
+const logout = createRoute({
+  method: "put",
+  path: "/auth/logout",
+  tags: ["Auth"],
+  summary: "Sign out: revoke the token used for this request (other sessions stay signed in)",
+  security: [{ bearerAuth: [] }],
+  responses: { 204: { description: "The token no longer works" }, ...problemResponses(401) },
+});
+
+type Credentials = z.infer<typeof CredentialsSchema>;
+
+const BASIC = /^Basic[ ]+([A-Za-z0-9+/]+=*)[ ]*$/i;
+
+/** `Authorization: Basic base64(email:password)`; the password may itself contain ':'. */
+function basicCredentials(header: string | undefined): Credentials | "malformed" | null {
+  if (!header || !/^Basic\b/i.test(header)) return null;
+  const encoded = BASIC.exec(header)?.[1];
+  if (!encoded) return "malformed";
+  const decoded = Buffer.from(encoded, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return "malformed";
+  return { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** The peer's address. Behind a proxy this is the proxy: the limit then applies to it as a whole. */
+function clientAddress(c: Context): string | null {
+  try {
+    return getConnInfo(c).remote.address ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The JSON body, when there is one. The route's validator has already refused a JSON body of the wrong
+ * shape (400); a body is optional here, so its type does not reach the handler, hence the re-parse.
+ */
+async function jsonCredentials(c: Context): Promise<Credentials | null> {
+  if (!/^application\/([a-z-.]+\+)?json/i.test(c.req.header("content-type") ?? "")) return null;
+  const parsed = CredentialsSchema.safeParse(await c.req.json().catch(() => null));
+  return parsed.success ? parsed.data : null;
+}
+
+const missingCredentials = appError(
+  "validation",
+  "credentials_missing",
+  "Send email and password as HTTP Basic credentials or as a JSON body.",
+  { errors: [{ path: "body", message: "email and password are required" }] },
+);
+
+const malformedBasic = appError(
+  "validation",
+  "credentials_malformed",
+  "The Basic credentials must be base64 of email:password.",
+  { errors: [{ path: "authorization", message: "must be Basic base64(email:password)" }] },
+);
+
+export function registerAuthRoutes(
+  app: App,
+  deps: { authenticator: Authenticator; signIn: SignIn; signOut: SignOut },
+) {
+  app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
+    type: "http",
+    scheme: "basic",
+    description: "email:password, for POST /auth/get_token only.",
+  });
+
+  app.openapi(getToken, async (c) => {
+    const basic = basicCredentials(c.req.header("authorization"));
+    if (basic === "malformed") return appErrorResponse(c, malformedBasic) as never;
+    const credentials = basic ?? (await jsonCredentials(c));
+    if (!credentials) return appErrorResponse(c, missingCredentials) as never;
+    const result = await deps.signIn.execute({ ...credentials, clientAddress: clientAddress(c) });
+    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    return c.json({ token: result.value.token, expires_at: result.value.expiresAt.toISOString() }, 200, {
+      "cache-control": "no-store",
+    });
+  });
+
+  app.openapi({ ...logout, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
+    // requireAuth has just accepted this very token.
+    const token = bearerToken(c) ?? "";
+    const result = await deps.signOut.execute(token);
+    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    return c.body(null, 204);
+  });
+}

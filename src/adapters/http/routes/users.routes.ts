@@ -1,0 +1,106 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { RegisterUser } from "../../../application/commands/register-user.js";
+import type { UserQueries } from "../../../application/queries/user.queries.js";
+import type { User } from "../../../domain/user/account.js";
+import { ROLES } from "../../../domain/user/user.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { App } from "../app.js";
+import { requireAuth } from "../auth.js";
+import { appErrorResponse, problemResponses } from "../problem.js";
+
+export const UserSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    email: z.string().openapi({ format: "email" }),
+    role: z.enum(ROLES),
+    registered_at: z.string().openapi({ format: "date-time" }),
+    confirmed: z.boolean(),
+  })
+  .openapi("User", {
+    example: {
+      id: 42,
+      name: "Ayesha Khan",
+      email: "ayesha.khan@example.com",
+      role: "user",
+      registered_at: "2026-12-01T09:30:00.000Z",
+      confirmed: false,
+    },
+  });
+
+// Lengths are checked by the domain (in characters, not UTF-16 units); here they are only documented.
+const RegistrationSchema = z
+  .object({
+    name: z.string().openapi({ minLength: 1, maxLength: 100, example: "Ayesha Khan" }),
+    email: z.string().openapi({
+      format: "email",
+      maxLength: 254,
+      description: "Trimmed and lower-cased; one account per address.",
+      example: "Ayesha.Khan@example.com",
+    }),
+    password: z.string().openapi({
+      minLength: 8,
+      maxLength: 128,
+      description: "8 to 128 characters. Stored only as an Argon2id hash.",
+      example: "correct horse battery staple",
+    }),
+    role: z
+      .string()
+      .optional()
+      .openapi({
+        enum: ["user"],
+        description:
+          'Optional. Only "user" is accepted: doctor accounts come from POST /doctors/new and admins from the command line.',
+      }),
+  })
+  .openapi("Registration");
+
+export const toUserJson = (user: User): z.infer<typeof UserSchema> => ({
+  id: user.id,
+  name: user.name,
+  email: user.email,
+  role: user.role,
+  registered_at: user.registeredAt.toISOString(),
+  confirmed: user.confirmed,
+});
+
+const register = createRoute({
+  method: "post",
+  path: "/users/register",
+  tags: ["Users"],
+  summary: "Create an account (role user)",
+  request: { body: { required: true, content: { "application/json": { schema: RegistrationSchema } } } },
+  responses: {
+    201: { description: "The new account", content: { "application/json": { schema: UserSchema } } },
+    ...problemResponses(400, 409),
+  },
+});
+
+const info = createRoute({
+  method: "get",
+  path: "/users/info",
+  tags: ["Users"],
+  summary: "The signed-in account",
+  security: [{ bearerAuth: [] }],
+  responses: {
+    200: { description: "The caller's account", content: { "application/json": { schema: UserSchema } } },
+    ...problemResponses(401),
+  },
+});
+
+export function registerUserRoutes(
+  app: App,
+  deps: { authenticator: Authenticator; registerUser: RegisterUser; userQueries: UserQueries },
+) {
+  app.openapi(register, async (c) => {
+    const result = await deps.registerUser.execute(c.req.valid("json"));
+    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    return c.json(toUserJson(result.value), 201);
+  });
+
+  app.openapi({ ...info, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
+    const result = await deps.userQueries.info(c.get("principal").userId);
+    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    return c.json(toUserJson(result.value), 200);
+  });
+}

@@ -1,0 +1,49 @@
+import { type CommonQueryMethods, sql } from "slonik";
+import { z } from "zod";
+import type { User } from "../../domain/user/account.js";
+import { ROLES } from "../../domain/user/user.js";
+import type { NewUser, UserCredentials, UserRepository } from "../../ports/user.repository.js";
+
+const userRow = z.object({
+  id: z.number(),
+  name: z.string(),
+  email: z.string(),
+  role: z.enum(ROLES),
+  registeredAt: z.coerce.date(),
+  confirmed: z.boolean(),
+});
+
+const credentialsRow = userRow.extend({ passwordHash: z.string() });
+
+const USER_COLUMNS = sql.fragment`id, name, email, role, registered_at AS "registeredAt", confirmed`;
+
+const toUser = (row: unknown): User => userRow.parse(row);
+
+/**
+ * Works on the pool and on a transaction alike. Rows are parsed here because the pool has no result
+ * parser: `sql.type` alone only types the row, it does not turn timestamps (epoch ms) into Dates.
+ */
+export class PgUserRepository implements UserRepository {
+  constructor(private readonly db: CommonQueryMethods) {}
+
+  async add(user: NewUser): Promise<User> {
+    const row = await this.db.one(sql.type(userRow)`
+      INSERT INTO users (name, email, role, password_hash)
+      VALUES (${user.name}, ${user.email}, ${user.role}, ${user.passwordHash})
+      RETURNING ${USER_COLUMNS}
+    `);
+    return toUser(row);
+  }
+
+  async byId(id: number): Promise<User | null> {
+    const row = await this.db.maybeOne(sql.type(userRow)`SELECT ${USER_COLUMNS} FROM users WHERE id = ${id}`);
+    return row && toUser(row);
+  }
+
+  async credentialsByEmail(email: string): Promise<UserCredentials | null> {
+    const row = await this.db.maybeOne(sql.type(credentialsRow)`
+      SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE email = ${email}
+    `);
+    return row && credentialsRow.parse(row);
+  }
+}

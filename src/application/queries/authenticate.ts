@@ -1,0 +1,34 @@
+import type { Principal } from "../../domain/user/principal.js";
+import { isSessionActive, slideExpiry } from "../../domain/user/session.js";
+import type { Authenticator } from "../../ports/authenticator.js";
+import type { Clock } from "../../ports/clock.js";
+import type { SessionStore } from "../../ports/session.store.js";
+import type { SessionTokens } from "../../ports/token.js";
+
+// Far above any token we issue; anything longer is not ours and is not worth hashing.
+const MAX_TOKEN_LENGTH = 256;
+
+/**
+ * Bearer tokens → principals, by the token's digest. Every check reads Postgres (one indexed lookup):
+ * the answer carries the account's current role, and a revocation or role change applies at once on
+ * every process, with no cache to invalidate.
+ */
+export class SessionAuthenticator implements Authenticator {
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly tokens: SessionTokens,
+    private readonly clock: Clock,
+    private readonly sessionTtlMs: number,
+  ) {}
+
+  async authenticate(rawToken: string): Promise<Principal | null> {
+    if (rawToken.length === 0 || rawToken.length > MAX_TOKEN_LENGTH) return null;
+    const digest = this.tokens.digest(rawToken);
+    const session = await this.sessions.find(digest);
+    const now = this.clock.now();
+    if (!session || !isSessionActive(session, now)) return null;
+    const extended = slideExpiry(session, now, this.sessionTtlMs);
+    if (extended) await this.sessions.extend(digest, extended);
+    return { userId: session.userId, role: session.role };
+  }
+}

@@ -1,0 +1,15 @@
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import type { User } from "../../domain/user/account.js";
+import type { UserRepository } from "../../ports/user.repository.js";
+
+/** Reads of an account, only ever by its owner. */
+export class UserQueries {
+  constructor(private readonly users: UserRepository) {}
+
+  async info(userId: number): Promise<Result<User>> {
+    const user = await this.users.byId(userId);
+    return user ? ok(user) : err(appError("not_found", "user_not_found", "No such account."));
+  }
+}
+
+export const USER_QUERIES = Symbol.for("doctorly.UserQueries");

@@ -1,0 +1,28 @@
+import type { User } from "../domain/user/account.js";
+import type { Role } from "../domain/user/user.js";
+
+/** An account with its credential, for sign-in only; never serialised. */
+export interface UserCredentials extends User {
+  readonly passwordHash: string;
+}
+
+export interface NewUser {
+  readonly name: string;
+  /** Already normalised (trimmed, lower-cased). */
+  readonly email: string;
+  readonly role: Role;
+  readonly passwordHash: string;
+}
+
+/**
+ * Accounts. `add` fails with the `users_email_key` constraint when the email is taken (the unit of work
+ * turns that into a 409), which settles a race between two registrations of one address.
+ */
+export interface UserRepository {
+  add(user: NewUser): Promise<User>;
+  byId(id: number): Promise<User | null>;
+  credentialsByEmail(email: string): Promise<UserCredentials | null>;
+}
+
+/** The repository outside any transaction, for reads and sign-in. */
+export const USER_REPOSITORY = Symbol.for("doctorly.UserRepository");

@@ -1,0 +1,534 @@
+import { execFile } from "node:child_process";
+import { createHash, randomUUID } from "node:crypto";
+import http from "node:http";
+import { promisify } from "node:util";
+import { type DatabasePool, sql } from "slonik";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { projectRoot } from "../../src/config.js";
+import { PG_POOL } from "../../src/container.js";
+import { bearer, registerAndSignIn, signIn, type UserJson, uniqueEmail } from "../support/accounts.js";
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../support/env.js";
+import { eventually } from "../support/eventually.js";
+import { json, startTestServer, type TestServer } from "../support/server.js";
+
+const run = promisify(execFile);
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+const basic = (email: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${email}:${password}`).toString("base64")}`,
+});
+
+interface Answer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * A request from a chosen loopback address (any 127.x.y.z reaches the server on Linux), so that the
+ * per-address sign-in limit of one test never touches the 127.0.0.1 that every other test uses.
+ */
+function requestFrom(
+  server: TestServer,
+  localAddress: string,
+  path: string,
+  init: RequestInit,
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      new URL(path, server.baseUrl),
+      { method: init.method ?? "GET", headers: init.headers as Record<string, string>, localAddress },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on("error", reject);
+    if (typeof init.body === "string") req.write(init.body);
+    req.end();
+  });
+}
+
+const randomLoopback = () =>
+  `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
+
+async function expectUnauthenticated(res: Response) {
+  expect(res.status).toBe(401);
+  expect(res.headers.get("www-authenticate")).toMatch(/^Bearer\b/);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  expect(await res.json()).toMatchObject({ status: 401, title: "Unauthorized" });
+}
+
+describe("accounts: registration", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const register = (body: object) => server.request("/users/register", json(body));
+
+  it("creates a user (201) with exactly the User shape, email trimmed and lower-cased", async () => {
+    const email = uniqueEmail("Mixed.Case");
+    const res = await register({
+      name: "  Ayesha Khan ",
+      email: `  ${email.toUpperCase()}  `,
+      password: "passw0rd!",
+    });
+    expect(res.status).toBe(201);
+    const user = (await res.json()) as UserJson;
+    expect(Object.keys(user).sort()).toEqual(["confirmed", "email", "id", "name", "registered_at", "role"]);
+    expect(user).toMatchObject({
+      name: "Ayesha Khan",
+      email: email.toLowerCase(),
+      role: "user",
+      confirmed: false,
+    });
+    expect(new Date(user.registered_at).toISOString()).toBe(user.registered_at);
+    expect(JSON.stringify(user)).not.toContain("passw0rd");
+  });
+
+  it("refuses an email that is taken, in any case (409 problem+json)", async () => {
+    const email = uniqueEmail();
+    expect((await register({ name: "A", email, password: "password1" })).status).toBe(201);
+    for (const again of [email, email.toUpperCase(), ` ${email} `]) {
+      const res = await register({ name: "B", email: again, password: "password2" });
+      expect(res.status).toBe(409);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      expect(await res.json()).toMatchObject({ status: 409, type: "/problems/email_taken" });
+    }
+  });
+
+  it.each([
+    ["7 characters", "a".repeat(7)],
+    ["129 characters", "a".repeat(129)],
+  ])("refuses a password of %s (400, field password)", async (_, password) => {
+    const res = await register({ name: "A", email: uniqueEmail(), password });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ path: "password" }] });
+  });
+
+  it("accepts passwords of 8 and 128 characters", async () => {
+    for (const password of ["a".repeat(8), "b".repeat(128)]) {
+      expect((await register({ name: "A", email: uniqueEmail(), password })).status).toBe(201);
+    }
+  });
+
+  it.each(["admin", "doctor", "root"])(
+    "refuses role %j (400): no request creates an admin or doctor here",
+    async (role) => {
+      const email = uniqueEmail();
+      const res = await register({ name: "Mallory", email, password: "password1", role });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ errors: [{ path: "role" }] });
+      // Nothing was created: the address is still free.
+      expect((await register({ name: "Mallory", email, password: "password1" })).status).toBe(201);
+    },
+  );
+
+  it('accepts role "user"', async () => {
+    const res = await register({ name: "A", email: uniqueEmail(), password: "password1", role: "user" });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as UserJson).role).toBe("user");
+  });
+
+  it("refuses a malformed email, a missing field and a body that is not JSON (400)", async () => {
+    expect((await register({ name: "A", email: "not-an-email", password: "password1" })).status).toBe(400);
+    expect((await register({ name: "A", password: "password1" })).status).toBe(400);
+    const garbage = await server.request("/users/register", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
+    expect(garbage.status).toBe(400);
+  });
+});
+
+describe("accounts: tokens and sessions", () => {
+  let server: TestServer;
+  let pool: DatabasePool;
+  beforeAll(async () => {
+    server = await startTestServer();
+    pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const info = (token: string) => server.request("/users/info", { headers: bearer(token) });
+
+  it("signs in with HTTP Basic and with a JSON body, each giving its own token", async () => {
+    const account = await registerAndSignIn(server, { password: "pass:with:colons" });
+    const byBasic = await server.request("/auth/get_token", {
+      method: "POST",
+      headers: basic(account.email, account.password),
+    });
+    const byJson = await server.request(
+      "/auth/get_token",
+      json({ email: ` ${account.email.toUpperCase()} `, password: account.password }),
+    );
+    const tokens: string[] = [];
+    for (const res of [byBasic, byJson]) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      const body = (await res.json()) as { token: string; expires_at: string };
+      expect(Object.keys(body).sort()).toEqual(["expires_at", "token"]);
+      expect(body.token.length).toBeGreaterThanOrEqual(32);
+      const days = (Date.parse(body.expires_at) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(29.9);
+      expect(days).toBeLessThanOrEqual(30);
+      tokens.push(body.token);
+    }
+    expect(new Set([...tokens, account.token]).size).toBe(3);
+    for (const token of tokens) expect((await info(token)).status).toBe(200);
+  });
+
+  it("answers a wrong password and an unknown email with the same 401", async () => {
+    const account = await registerAndSignIn(server);
+    const from = randomLoopback();
+    const wrong = await requestFrom(
+      server,
+      from,
+      "/auth/get_token",
+      json({ email: account.email, password: "wrong-password" }),
+    );
+    const unknown = await requestFrom(
+      server,
+      from,
+      "/auth/get_token",
+      json({ email: uniqueEmail(), password: "whatever1" }),
+    );
+    for (const res of [wrong, unknown]) {
+      expect(res.status).toBe(401);
+      expect(res.headers["content-type"]).toContain("application/problem+json");
+      expect(JSON.parse(res.body)).toMatchObject({ status: 401, type: "/problems/invalid_credentials" });
+    }
+    expect(JSON.parse(wrong.body).detail).toBe(JSON.parse(unknown.body).detail);
+  });
+
+  it("asks for credentials when none are sent (400)", async () => {
+    expect((await server.request("/auth/get_token", { method: "POST" })).status).toBe(400);
+    expect((await server.request("/auth/get_token", json({ email: "a@b.c" }))).status).toBe(400);
+    const badBasic = await server.request("/auth/get_token", {
+      method: "POST",
+      headers: { authorization: "Basic %%%" },
+    });
+    expect(badBasic.status).toBe(400);
+  });
+
+  it("shows the signed-in account at /users/info", async () => {
+    const account = await registerAndSignIn(server, { name: "Info Person" });
+    const res = await info(account.token);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(account.user);
+  });
+
+  it("answers 401 with WWW-Authenticate: Bearer for a missing, garbage or unknown token", async () => {
+    await expectUnauthenticated(await server.request("/users/info"));
+    await expectUnauthenticated(
+      await server.request("/users/info", { headers: { authorization: "Bearer" } }),
+    );
+    await expectUnauthenticated(
+      await server.request("/users/info", { headers: { authorization: "Bearer not a token <script>" } }),
+    );
+    await expectUnauthenticated(
+      await server.request("/users/info", { headers: { authorization: "Token abc" } }),
+    );
+    await expectUnauthenticated(await info("x".repeat(5_000)));
+    await expectUnauthenticated(await info("a".repeat(40)));
+  });
+
+  it("answers 401 for an expired token", async () => {
+    const account = await registerAndSignIn(server);
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = ${sha256(account.token)}
+    `);
+    await expectUnauthenticated(await info(account.token));
+  });
+
+  it("slides the expiry forward when a token is used", async () => {
+    const account = await registerAndSignIn(server);
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() + interval '2 days' WHERE token_hash = ${sha256(account.token)}
+    `);
+    expect((await info(account.token)).status).toBe(200);
+    const days = await pool.oneFirst(sql.type(z.object({ days: z.number() }))`
+      SELECT extract(epoch FROM expires_at - now())::float8 / 86400 AS days
+      FROM sessions WHERE token_hash = ${sha256(account.token)}
+    `);
+    expect(days).toBeGreaterThan(29.9);
+  });
+
+  it("logout (204) revokes only the token used; the account's other sessions keep working", async () => {
+    const account = await registerAndSignIn(server);
+    const phone = await signIn(server, account.email, account.password);
+    const logout = await server.request("/auth/logout", { method: "PUT", headers: bearer(account.token) });
+    expect(logout.status).toBe(204);
+    expect(await logout.text()).toBe("");
+    await expectUnauthenticated(await info(account.token));
+    await expectUnauthenticated(
+      await server.request("/auth/logout", { method: "PUT", headers: bearer(account.token) }),
+    );
+    expect((await info(phone)).status).toBe(200);
+    const revokedAt = await pool.oneFirst(sql.type(z.object({ revoked: z.boolean() }))`
+      SELECT revoked_at IS NOT NULL AS revoked FROM sessions WHERE token_hash = ${sha256(account.token)}
+    `);
+    expect(revokedAt).toBe(true);
+  });
+
+  it("logout without a valid token is 401", async () => {
+    await expectUnauthenticated(await server.request("/auth/logout", { method: "PUT" }));
+  });
+
+  it("keeps no raw token and no plain password in the database", async () => {
+    const password = `plain-${randomUUID()}`;
+    const account = await registerAndSignIn(server, { password });
+    const second = await signIn(server, account.email, password);
+    const userRow = await pool.one(sql.type(z.object({ row: z.string(), passwordHash: z.string() }))`
+      SELECT row_to_json(u)::text AS row, password_hash AS "passwordHash" FROM users u WHERE id = ${account.user.id}
+    `);
+    expect(userRow.row).not.toContain(password);
+    expect(userRow.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const sessionRows = await pool.any(sql.type(z.object({ row: z.string(), tokenHash: z.string() }))`
+      SELECT row_to_json(s)::text AS row, token_hash AS "tokenHash" FROM sessions s WHERE user_id = ${account.user.id}
+    `);
+    expect(sessionRows.map((r) => r.tokenHash).sort()).toEqual(
+      [sha256(account.token), sha256(second)].sort(),
+    );
+    for (const { row } of sessionRows) {
+      expect(row).not.toContain(account.token);
+      expect(row).not.toContain(second);
+    }
+  });
+
+  it("puts security headers on every answer, errors included", async () => {
+    const answers = [
+      await server.request("/health"),
+      await server.request("/users/info"),
+      await server.request("/no/such/route"),
+      await server.request("/"),
+    ];
+    for (const res of answers) {
+      expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("strict-transport-security")).toContain("max-age=");
+      expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+      expect(res.headers.get("x-powered-by")).toBeNull();
+    }
+  });
+
+  it("documents the account routes, with bearer security where a token is needed", async () => {
+    const doc = (await (await server.request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    };
+    expect(doc.paths["/users/info"]?.get?.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths["/auth/logout"]?.put?.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(doc.paths["/auth/get_token"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["200", "400", "401", "429"]),
+    );
+    expect(Object.keys(doc.paths["/users/register"]?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(["201", "400", "409"]),
+    );
+    expect(doc.components.schemas).toHaveProperty("User");
+    expect(doc.components.securitySchemes).toHaveProperty("basicAuth");
+  });
+});
+
+describe("accounts: CORS", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      CORS_ORIGINS: "https://app.doctorly.test, https://admin.doctorly.test",
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const preflight = (origin: string) =>
+    server.request("/users/info", {
+      method: "OPTIONS",
+      headers: {
+        origin,
+        "access-control-request-method": "GET",
+        "access-control-request-headers": "authorization",
+      },
+    });
+
+  it("allows the configured origins only", async () => {
+    const allowed = await preflight("https://admin.doctorly.test");
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://admin.doctorly.test");
+    expect(allowed.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("authorization");
+    const other = await preflight("https://evil.example");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    const simple = await server.request("/health", { headers: { origin: "https://app.doctorly.test" } });
+    expect(simple.headers.get("access-control-allow-origin")).toBe("https://app.doctorly.test");
+  });
+});
+
+describe("accounts: brute-force limits", () => {
+  const WINDOW_SECONDS = 2;
+  const MAX_FAILURES = 3;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      LOGIN_MAX_FAILURES: String(MAX_FAILURES),
+      LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS),
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const attempt = (from: string, email: string, password: string) =>
+    requestFrom(server, from, "/auth/get_token", json({ email, password }));
+
+  it("refuses an email with 429 and Retry-After after repeated failures, and lets it in after the window", async () => {
+    const account = await registerAndSignIn(server);
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      // Each failure from its own address, so only the per-email counter can trip.
+      expect((await attempt(randomLoopback(), account.email, "wrong-password")).status).toBe(401);
+    }
+    const blocked = await attempt(randomLoopback(), account.email, account.password);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers["content-type"]).toContain("application/problem+json");
+    const retryAfter = Number(blocked.headers["retry-after"]);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+    expect(JSON.parse(blocked.body)).toMatchObject({ status: 429, title: "Too Many Requests" });
+
+    const released = await eventually(
+      async () => (await attempt(randomLoopback(), account.email, account.password)).status === 200,
+      (WINDOW_SECONDS + 2) * 1000,
+      250,
+    );
+    expect(released).toBe(true);
+  });
+
+  it("refuses an address that fails for many emails, and only that address", async () => {
+    const account = await registerAndSignIn(server);
+    const attacker = randomLoopback();
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      expect((await attempt(attacker, uniqueEmail("guess"), "wrong-password")).status).toBe(401);
+    }
+    const blocked = await attempt(attacker, account.email, account.password);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect((await attempt(randomLoopback(), account.email, account.password)).status).toBe(200);
+  });
+
+  it("forgets an email's failures after it signs in", async () => {
+    const account = await registerAndSignIn(server);
+    const wrongThenRight = async () => {
+      for (let i = 0; i < MAX_FAILURES - 1; i++)
+        await attempt(randomLoopback(), account.email, "wrong-password");
+      return (await attempt(randomLoopback(), account.email, account.password)).status;
+    };
+    expect(await wrongThenRight()).toBe(200);
+    expect(await wrongThenRight()).toBe(200);
+  });
+});
+
+describe("accounts: sign-in without Redis", () => {
+  let server: TestServer;
+  let helper: TestServer;
+  beforeAll(async () => {
+    helper = await startTestServer();
+    // Nothing listens on port 1: the limiter's store is gone, sign-in must go on without it.
+    server = await startTestServer({ REDIS_URL: "redis://127.0.0.1:1" });
+  });
+  afterAll(async () => {
+    await server?.close();
+    await helper?.close();
+  });
+
+  it("still signs in, signs out and refuses a wrong password (fails open, no 500)", async () => {
+    const account = await registerAndSignIn(helper);
+    const res = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: account.password }),
+    );
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    expect((await server.request("/users/info", { headers: bearer(token) })).status).toBe(200);
+    const wrong = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: "wrong-password" }),
+    );
+    expect(wrong.status).toBe(401);
+    expect((await server.request("/auth/logout", { method: "PUT", headers: bearer(token) })).status).toBe(
+      204,
+    );
+  });
+});
+
+describe("accounts: npm run admin:create", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const adminCreate = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", "admin:create", ...args], {
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          DATABASE_URL: TEST_DATABASE_URL,
+          REDIS_URL: TEST_REDIS_URL,
+          LOG_LEVEL: "warn",
+        },
+      });
+      return { code: 0, output: stdout + stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, output: e.stdout + e.stderr };
+    }
+  };
+
+  it("creates an admin once, is idempotent, and the admin can sign in", { timeout: 60_000 }, async () => {
+    const email = uniqueEmail("admin");
+    const password = `admin-${randomUUID()}`;
+    const first = await adminCreate("--email", email.toUpperCase(), "--password", password, "--name", "Root");
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.output).toContain(`created admin ${email}`);
+    expect(first.output).not.toContain(password);
+
+    const second = await adminCreate("--email", email, "--password", "some-other-password");
+    expect(second).toMatchObject({ code: 0 });
+    expect(second.output).toContain("already an admin");
+
+    // The second run changed nothing: the first password still works.
+    const token = await signIn(server, email, password);
+    const me = await server.request("/users/info", { headers: bearer(token) });
+    expect(await me.json()).toMatchObject({ email, role: "admin", name: "Root" });
+  });
+
+  it("refuses to turn an existing ordinary account into an admin (exit 1)", { timeout: 60_000 }, async () => {
+    const account = await registerAndSignIn(server);
+    const result = await adminCreate("--email", account.email, "--password", "new-admin-password");
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("never made an admin");
+    const me = await server.request("/users/info", { headers: bearer(account.token) });
+    expect(((await me.json()) as UserJson).role).toBe("user");
+  });
+
+  it("explains its usage when an option is missing (exit 1)", { timeout: 60_000 }, async () => {
+    const result = await adminCreate("--email", uniqueEmail("admin"));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain("--password");
+  });
+});

@@ -1,0 +1,97 @@
+import type { Clock } from "../../src/ports/clock.js";
+import type { Logger } from "../../src/ports/logger.js";
+import type { PasswordHasher } from "../../src/ports/password-hasher.js";
+import type { FailureLimiter } from "../../src/ports/rate-limiter.js";
+import type { SessionStore, StoredSession } from "../../src/ports/session.store.js";
+import type { SessionTokens } from "../../src/ports/token.js";
+
+/** Reversible on purpose, so tests can see what was hashed; counts verifications. */
+export class FakeHasher implements PasswordHasher {
+  verifications = 0;
+  async hash(password: string): Promise<string> {
+    return `hashed:${password}`;
+  }
+  async verify(hash: string, password: string): Promise<boolean> {
+    this.verifications++;
+    return hash === `hashed:${password}`;
+  }
+}
+
+export class FakeTokens implements SessionTokens {
+  private next = 1;
+  issue(): string {
+    return `token-${this.next++}`;
+  }
+  digest(token: string): string {
+    return `digest(${token})`;
+  }
+}
+
+export class FakeSessionStore implements SessionStore {
+  readonly rows = new Map<string, StoredSession>();
+  constructor(private readonly roleOf: (userId: number) => StoredSession["role"] = () => "user") {}
+
+  async create(s: { tokenDigest: string; userId: number; expiresAt: Date }): Promise<void> {
+    this.rows.set(s.tokenDigest, {
+      userId: s.userId,
+      role: this.roleOf(s.userId),
+      expiresAt: s.expiresAt,
+      revokedAt: null,
+    });
+  }
+  async find(tokenDigest: string): Promise<StoredSession | null> {
+    return this.rows.get(tokenDigest) ?? null;
+  }
+  async extend(tokenDigest: string, expiresAt: Date): Promise<void> {
+    const row = this.rows.get(tokenDigest);
+    if (row && row.revokedAt === null && row.expiresAt < expiresAt)
+      this.rows.set(tokenDigest, { ...row, expiresAt });
+  }
+  async revoke(tokenDigest: string, at: Date): Promise<void> {
+    const row = this.rows.get(tokenDigest);
+    if (row && row.revokedAt === null) this.rows.set(tokenDigest, { ...row, revokedAt: at });
+  }
+}
+
+/** The Redis limiter's fixed windows, on a test clock. */
+export class FakeFailureLimiter implements FailureLimiter {
+  readonly windows = new Map<string, { count: number; endsAt: number }>();
+  constructor(
+    private readonly clock: Clock,
+    private readonly maxFailures: number,
+    private readonly windowSeconds: number,
+  ) {}
+
+  private live(key: string) {
+    const w = this.windows.get(key);
+    return w && w.endsAt > this.clock.now().getTime() ? w : undefined;
+  }
+  async blockedFor(keys: readonly string[]): Promise<number> {
+    const now = this.clock.now().getTime();
+    const waits = keys
+      .map((k) => this.live(k))
+      .map((w) => (w && w.count >= this.maxFailures ? w.endsAt - now : 0));
+    return Math.ceil(Math.max(0, ...waits) / 1000);
+  }
+  async recordFailure(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      const w = this.live(key);
+      if (w) w.count++;
+      else
+        this.windows.set(key, { count: 1, endsAt: this.clock.now().getTime() + this.windowSeconds * 1000 });
+    }
+  }
+  async reset(key: string): Promise<void> {
+    this.windows.delete(key);
+  }
+}
+
+/** Keeps what was logged, to check that no secret reaches a log line. */
+export class RecordingLogger implements Logger {
+  readonly lines: unknown[] = [];
+  private record = (...args: unknown[]) => void this.lines.push(args);
+  readonly debug = this.record;
+  readonly info = this.record;
+  readonly warn = this.record;
+  readonly error = this.record;
+}

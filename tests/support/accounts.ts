@@ -1,0 +1,74 @@
+import { randomUUID } from "node:crypto";
+import { CREATE_ADMIN, type CreateAdmin } from "../../src/application/commands/create-admin.js";
+import { json, type TestServer } from "./server.js";
+
+/** The User shape of API.md, as the API answers it. */
+export interface UserJson {
+  id: number;
+  name: string;
+  email: string;
+  role: "user" | "doctor" | "admin";
+  registered_at: string;
+  confirmed: boolean;
+}
+
+export interface SignedInAccount {
+  readonly token: string;
+  readonly user: UserJson;
+  /** As stored: trimmed and lower-cased. */
+  readonly email: string;
+  readonly password: string;
+}
+
+export interface AccountOverrides {
+  name?: string;
+  email?: string;
+  password?: string;
+}
+
+/** A fresh address each call: tests share one database with other test files running at the same time. */
+export const uniqueEmail = (label = "user"): string => `${label}-${randomUUID()}@example.test`;
+
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
+
+async function expectStatus(res: Response, status: number, what: string): Promise<void> {
+  if (res.status !== status)
+    throw new Error(`${what}: expected ${status}, got ${res.status}: ${await res.text()}`);
+}
+
+/** POST /auth/get_token with a JSON body; returns the token. */
+export async function signIn(server: TestServer, email: string, password: string): Promise<string> {
+  const res = await server.request("/auth/get_token", json({ email, password }));
+  await expectStatus(res, 200, `sign-in of ${email}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Registers a new `user` account over HTTP and signs it in. */
+export async function registerAndSignIn(
+  server: TestServer,
+  overrides: AccountOverrides = {},
+): Promise<SignedInAccount> {
+  const password = overrides.password ?? `pw-${randomUUID()}`;
+  const body = { name: overrides.name ?? "Test User", email: overrides.email ?? uniqueEmail(), password };
+  const res = await server.request("/users/register", json(body));
+  await expectStatus(res, 201, "registration");
+  const user = (await res.json()) as UserJson;
+  return { token: await signIn(server, user.email, password), user, email: user.email, password };
+}
+
+/** An admin made the only way admins are made (the admin:create code path), signed in over HTTP. */
+export async function createAdmin(
+  server: TestServer,
+  overrides: AccountOverrides = {},
+): Promise<SignedInAccount> {
+  const email = (overrides.email ?? uniqueEmail("admin")).trim().toLowerCase();
+  const password = overrides.password ?? `pw-${randomUUID()}`;
+  const created = await server.runtime.container
+    .get<CreateAdmin>(CREATE_ADMIN)
+    .execute({ email, password, name: overrides.name ?? "Test Admin" });
+  if (!created.ok) throw new Error(`admin:create failed: ${created.error.detail}`);
+  const token = await signIn(server, email, password);
+  const info = await server.request("/users/info", { headers: bearer(token) });
+  await expectStatus(info, 200, "admin /users/info");
+  return { token, user: (await info.json()) as UserJson, email, password };
+}
