@@ -3,8 +3,11 @@ import { parseArgs } from "node:util";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { CREATE_ADMIN, type CreateAdmin } from "./application/commands/create-admin.js";
+import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
-import { compose } from "./container.js";
+import { compose, openProjectionQueue, type Runtime } from "./container.js";
+import { DOCTOR_DOCUMENT_SOURCE, DOCTOR_SEARCH_INDEX } from "./ports/doctor-search.js";
+import type { JobQueue } from "./ports/job-queue.js";
 
 /** Operator commands: `tsx src/cli.ts <command> [--flags]`. */
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
@@ -43,7 +46,60 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
     );
     console.log(count === 0 ? "migrations: up to date" : `migrations: ${count} applied`);
   },
+  async "projections:rebuild"() {
+    await withRuntime(async (runtime) => {
+      const { indexed, index } = await rebuildDoctorIndex(
+        runtime.container.get(DOCTOR_DOCUMENT_SOURCE),
+        runtime.container.get(DOCTOR_SEARCH_INDEX),
+        (done, total) => process.stderr.write(`\r${progressBar(done, total)}`),
+      );
+      process.stderr.write("\n");
+      console.log(`projections:rebuild: ${indexed} doctors indexed into ${index}`);
+    });
+  },
+  async "projections:failed"() {
+    await withProjectionQueue(async (queue) => {
+      const failed = await queue.failed(1_000);
+      for (const job of failed) {
+        console.log(
+          `${job.id}\t${job.name}\t${job.failedAt ?? "-"}\tattempts=${job.attemptsMade}\t${job.failedReason}`,
+        );
+      }
+      console.log(`projections:failed: ${failed.length} failed job(s)`);
+    });
+  },
+  async "projections:replay"() {
+    await withProjectionQueue(async (queue) => {
+      console.log(`projections:replay: ${await queue.retryFailed()} job(s) queued again`);
+    });
+  },
 };
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = await compose(config, createLogger(config.LOG_LEVEL));
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function withProjectionQueue(work: (queue: JobQueue) => Promise<void>): Promise<void> {
+  await withRuntime(async (runtime) => {
+    const { queue, close } = openProjectionQueue(runtime);
+    try {
+      await work(queue);
+    } finally {
+      await close();
+    }
+  });
+}
+
+function progressBar(done: number, total: number, width = 30): string {
+  const filled = total === 0 ? width : Math.round((done / total) * width);
+  return `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${done}/${total}`;
+}
 
 async function cli() {
   const [name, ...rest] = process.argv.slice(2);

@@ -8,35 +8,72 @@ import { type App, createBaseApp } from "./adapters/http/app.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
+import { registerDoctorRoutes } from "./adapters/http/routes/doctors.routes.js";
+import { registerPatientRoutes } from "./adapters/http/routes/patients.routes.js";
 import { registerSystemRoutes } from "./adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "./adapters/http/routes/users.routes.js";
 import { applySecurity } from "./adapters/http/security.js";
 import { PublicImageUrls } from "./adapters/media/image-urls.js";
+import { PgAppointmentReadModel } from "./adapters/postgres/appointment.read-model.pg.js";
 import { PgCatalogRepository } from "./adapters/postgres/catalog.repository.pg.js";
+import { PgDoctorReadModel } from "./adapters/postgres/doctor.read-model.pg.js";
+import { PgDoctorDocumentSource } from "./adapters/postgres/doctor-document.source.pg.js";
 import { PgHealthCheck } from "./adapters/postgres/health.pg.js";
+import { PgOutboxReader } from "./adapters/postgres/outbox.reader.pg.js";
+import { PgPatientReadModel } from "./adapters/postgres/patient.read-model.pg.js";
 import { createPgPool } from "./adapters/postgres/pool.js";
 import { PgSessionStore } from "./adapters/postgres/session.store.pg.js";
 import { PgUnitOfWork } from "./adapters/postgres/unit-of-work.pg.js";
 import { PgUserRepository } from "./adapters/postgres/user.repository.pg.js";
-import { createRedis } from "./adapters/redis/client.js";
+import {
+  BullJobQueue,
+  type JobWorkerOptions,
+  type RetryPolicy,
+  startJobWorker,
+} from "./adapters/queue/bullmq.js";
+import { RedisCache } from "./adapters/redis/cache.redis.js";
+import { createQueueRedis, createRedis } from "./adapters/redis/client.js";
 import { RedisFailureLimiter } from "./adapters/redis/failure-limiter.redis.js";
 import { RedisHealthCheck, SearchModuleHealthCheck } from "./adapters/redis/health.redis.js";
+import { RediSearchDoctorIndex } from "./adapters/search/doctor-search.redisearch.js";
+import { AddQualifications } from "./application/commands/add-qualifications.js";
+import { AddSlot } from "./application/commands/add-slot.js";
+import { AddSpecializations } from "./application/commands/add-specializations.js";
+import { BookAppointment } from "./application/commands/book-appointment.js";
+import { CancelAppointment } from "./application/commands/cancel-appointment.js";
 import { CREATE_ADMIN, CreateAdmin } from "./application/commands/create-admin.js";
+import { RegisterDoctor } from "./application/commands/register-doctor.js";
+import { RegisterPatient } from "./application/commands/register-patient.js";
 import { REGISTER_USER, RegisterUser } from "./application/commands/register-user.js";
 import { SIGN_IN, SignIn } from "./application/commands/sign-in.js";
 import { SIGN_OUT, SignOut } from "./application/commands/sign-out.js";
+import { DoctorProjector, rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
+import { OutboxRelay, type OutboxRelayOptions } from "./application/projections/outbox-relay.js";
 import { SessionAuthenticator } from "./application/queries/authenticate.js";
 import { CATALOG_QUERIES, CatalogQueries } from "./application/queries/catalog.queries.js";
+import { DoctorQueries } from "./application/queries/doctor.queries.js";
+import { PatientQueries } from "./application/queries/patient.queries.js";
 import { USER_QUERIES, UserQueries } from "./application/queries/user.queries.js";
 import { type Config, projectRoot } from "./config.js";
 import { DAY_MS } from "./domain/user/session.js";
+import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "./ports/appointment.read-model.js";
 import { AUTHENTICATOR, type Authenticator } from "./ports/authenticator.js";
+import { CACHE, type Cache } from "./ports/cache.js";
 import { CATALOG_REPOSITORY, type CatalogRepository } from "./ports/catalog.repository.js";
 import { CLOCK, type Clock } from "./ports/clock.js";
+import { DOCTOR_READ_MODEL, type DoctorReadModel } from "./ports/doctor.read-model.js";
+import {
+  DOCTOR_DOCUMENT_SOURCE,
+  DOCTOR_SEARCH_INDEX,
+  type DoctorDocumentSource,
+  type DoctorSearchIndex,
+} from "./ports/doctor-search.js";
 import { HEALTH_CHECKS, type HealthCheck } from "./ports/health.js";
 import { IMAGE_URLS, type ImageUrls } from "./ports/image-urls.js";
 import { LOGGER, type Logger } from "./ports/logger.js";
-import { PASSWORD_HASHER, type PasswordHasher } from "./ports/password-hasher.js";
+import type { PasswordHasher } from "./ports/password-hasher.js";
+import { PASSWORD_HASHER } from "./ports/password-hasher.js";
+import { PATIENT_READ_MODEL, type PatientReadModel } from "./ports/patient.read-model.js";
 import { type FailureLimiter, LOGIN_LIMITER } from "./ports/rate-limiter.js";
 import { SESSION_STORE, type SessionStore } from "./ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "./ports/token.js";
@@ -84,8 +121,9 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
       new RedisHealthCheck(redis),
       new SearchModuleHealthCheck(redis),
     ]);
+  bindReadSide(container, pool, redis, config, logger);
 
-  container.bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });
+  bindBooking(container, pool, config);
   bindAccounts(container, pool, redis, config, logger);
 
   return {
@@ -97,6 +135,92 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
       await pool.end();
     },
   };
+}
+
+/** Doctors, slots, patients and appointments: commands on the unit of work, queries on read models. */
+function bindBooking(container: Container, pool: DatabasePool, config: Config) {
+  container.bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });
+  container.bind<DoctorReadModel>(DOCTOR_READ_MODEL).toConstantValue(new PgDoctorReadModel(pool));
+  container.bind<PatientReadModel>(PATIENT_READ_MODEL).toConstantValue(new PgPatientReadModel(pool));
+  container
+    .bind<AppointmentReadModel>(APPOINTMENT_READ_MODEL)
+    .toConstantValue(new PgAppointmentReadModel(pool));
+
+  container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK)));
+  container
+    .bind(AddSpecializations)
+    .toDynamicValue((ctx) => new AddSpecializations(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY)));
+  container
+    .bind(AddQualifications)
+    .toDynamicValue(
+      (ctx) => new AddQualifications(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY), ctx.get(CLOCK)),
+    );
+  container
+    .bind(RegisterDoctor)
+    .toDynamicValue(
+      (ctx) => new RegisterDoctor(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), config.DEFAULT_TIMEZONE),
+    );
+  container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK)));
+  container
+    .bind(BookAppointment)
+    .toDynamicValue(
+      (ctx) => new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+    );
+  container
+    .bind(CancelAppointment)
+    .toDynamicValue((ctx) => new CancelAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
+  container
+    .bind(DoctorQueries)
+    .toDynamicValue(
+      (ctx) => new DoctorQueries(ctx.get(DOCTOR_READ_MODEL), ctx.get(IMAGE_URLS), ctx.get(CLOCK)),
+    );
+  container
+    .bind(PatientQueries)
+    .toDynamicValue(
+      (ctx) =>
+        new PatientQueries(
+          ctx.get(PATIENT_READ_MODEL),
+          ctx.get(APPOINTMENT_READ_MODEL),
+          ctx.get(DOCTOR_READ_MODEL),
+        ),
+    );
+}
+
+export function buildHttpApp(runtime: Runtime): App {
+  const { container, config, logger } = runtime;
+  const app = createBaseApp({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
+  registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
+  registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
+  const authenticator = container.get<Authenticator>(AUTHENTICATOR);
+  registerAuthRoutes(app, {
+    authenticator,
+    signIn: container.get(SIGN_IN),
+    signOut: container.get(SIGN_OUT),
+  });
+  registerUserRoutes(app, {
+    authenticator,
+    registerUser: container.get(REGISTER_USER),
+    userQueries: container.get(USER_QUERIES),
+  });
+  registerDoctorRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    patients: container.get(PatientQueries),
+    registerDoctor: container.get(RegisterDoctor),
+    addSlot: container.get(AddSlot),
+    addSpecializations: container.get(AddSpecializations),
+    addQualifications: container.get(AddQualifications),
+  });
+  registerPatientRoutes(app, {
+    authenticator,
+    patients: container.get(PatientQueries),
+    registerPatient: container.get(RegisterPatient),
+    bookAppointment: container.get(BookAppointment),
+    cancelAppointment: container.get(CancelAppointment),
+  });
+  registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
+  return app;
 }
 
 /** Accounts, sessions and sign-in: the Authenticator every protected route uses, and the CLI's CreateAdmin. */
@@ -161,23 +285,103 @@ function bindAccounts(
     .toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
 }
 
-export function buildHttpApp(runtime: Runtime): App {
+/** The read side: the doctor search index, the cache and the source that projections recompute from. */
+function bindReadSide(
+  container: Container,
+  pool: DatabasePool,
+  redis: Redis,
+  config: Config,
+  logger: Logger,
+) {
+  container
+    .bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX)
+    .toConstantValue(new RediSearchDoctorIndex(redis, config.SEARCH_INDEX, { keyPrefix: "doctor:" }));
+  container.bind<Cache>(CACHE).toConstantValue(new RedisCache(redis, logger));
+  container
+    .bind<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE)
+    .toDynamicValue((ctx) => new PgDoctorDocumentSource(pool, ctx.get(IMAGE_URLS)));
+}
+
+export const PROJECTION_QUEUE = "doctorly-projections";
+
+export interface WorkerOptions {
+  readonly queueName?: string;
+  /** Tests relay from a private copy of the outbox table. */
+  readonly outboxTable?: string;
+  readonly relay?: OutboxRelayOptions;
+  readonly worker?: JobWorkerOptions;
+  readonly retry?: RetryPolicy;
+}
+
+/** The projection queue for operator commands (failed jobs, replay); close it after use. */
+export function openProjectionQueue(runtime: Runtime, queueName = PROJECTION_QUEUE) {
+  const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
+  const queue = new BullJobQueue(queueName, connection);
+  return {
+    queue,
+    async close() {
+      await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/**
+ * The outbox relay and the projector worker. On start, an index that had to be created (first run, or
+ * Redis lost its data) is filled from Postgres in the background; events keep flowing meanwhile.
+ */
+export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { close(): Promise<void> } {
   const { container, config, logger } = runtime;
-  const app = createBaseApp({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
-  applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
-  registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
-  registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
-  const authenticator = container.get<Authenticator>(AUTHENTICATOR);
-  registerAuthRoutes(app, {
-    authenticator,
-    signIn: container.get(SIGN_IN),
-    signOut: container.get(SIGN_OUT),
-  });
-  registerUserRoutes(app, {
-    authenticator,
-    registerUser: container.get(REGISTER_USER),
-    userQueries: container.get(USER_QUERIES),
-  });
-  registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
-  return app;
+  const queueName = options.queueName ?? PROJECTION_QUEUE;
+  // The relay's connection fails fast (it is used inside a transaction); the worker's blocks and waits.
+  const relayRedis = createRedis(config.REDIS_URL, "relay");
+  const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
+  for (const connection of [relayRedis, workerRedis]) {
+    connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
+  }
+  const queue = new BullJobQueue(queueName, relayRedis, options.retry);
+  const relay = new OutboxRelay(
+    new PgOutboxReader(container.get<DatabasePool>(PG_POOL), options.outboxTable),
+    queue,
+    logger,
+    options.relay,
+  );
+  const index = container.get<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX);
+  const source = container.get<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE);
+  const projector = new DoctorProjector(source, index, container.get<Cache>(CACHE));
+  const worker = startJobWorker(queueName, workerRedis, projector.handle, logger, options.worker);
+  relay.start();
+
+  let closing = false;
+  const bootstrap = (async () => {
+    // Retried until it succeeds: Redis may still be connecting, or away, when the worker starts.
+    while (!closing) {
+      try {
+        const { created } = await index.ensureIndex();
+        if (created) {
+          const { indexed } = await rebuildDoctorIndex(source, index);
+          logger.info({ indexed }, "doctor index was missing: rebuilt from postgres");
+        }
+        return;
+      } catch (error) {
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error) },
+          "doctor index bootstrap failed",
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  })();
+  logger.info({ queue: queueName }, "projection workers started");
+
+  return {
+    async close() {
+      closing = true;
+      await relay.stop();
+      await worker.close();
+      await bootstrap;
+      await queue.close();
+      await Promise.all([relayRedis, workerRedis].map((c) => c.quit().catch(() => c.disconnect())));
+    },
+  };
 }

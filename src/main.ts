@@ -3,25 +3,34 @@ import { serve } from "@hono/node-server";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
-import { buildHttpApp, compose } from "./container.js";
+import { buildHttpApp, compose, startWorkers } from "./container.js";
 
-/** `npm start`: migrations, then the API on PORT. SIGTERM/SIGINT finish in-flight requests and close pools. */
+/**
+ * `npm start`: migrations, then the API on PORT and the projection workers; `--api` runs only the API,
+ * `--worker` only the workers. SIGTERM/SIGINT finish in-flight requests and jobs and close pools.
+ */
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   await runMigrations(config.DATABASE_URL, path.join(projectRoot, "migrations"), logger);
   const runtime = await compose(config, logger);
-  const app = buildHttpApp(runtime);
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) =>
-    logger.info({ port: info.port, docs: `${config.PUBLIC_BASE_URL}/` }, "api listening"),
-  );
+  const flags = new Set(process.argv.slice(2));
+  const runApi = flags.has("--api") || !flags.has("--worker");
+  const runWorkers = flags.has("--worker") || !flags.has("--api");
+  const workers = runWorkers ? startWorkers(runtime) : null;
+  const server = runApi
+    ? serve({ fetch: buildHttpApp(runtime).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+        logger.info({ port: info.port, docs: `${config.PUBLIC_BASE_URL}/` }, "api listening"),
+      )
+    : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    await workers?.close();
     await runtime.close();
     process.exit(0);
   };

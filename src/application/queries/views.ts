@@ -1,3 +1,4 @@
+import type { AppointmentStatus } from "../../domain/appointment/appointment.js";
 import { experienceYears } from "../../domain/doctor/doctor.js";
 import { expectedTime, type Sitting, sittingOf } from "../../domain/sitting/sitting.js";
 import { localClockOf, localDateOf } from "../../domain/sitting/zoned-time.js";
@@ -5,7 +6,7 @@ import { formatClock, type Slot, slotEndMinute } from "../../domain/slot/slot.js
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { DoctorRow } from "../../ports/doctor.read-model.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
-import type { PatientRecord } from "../../ports/patient.repository.js";
+import type { Gender, PatientRecord } from "../../ports/patient.repository.js";
 
 /** The API's shapes (snake_case, see API.md "Shapes"), built from stored rows. */
 
@@ -39,7 +40,7 @@ export interface PatientView {
   id: number;
   name: string;
   age: number;
-  gender: string;
+  gender: Gender;
   symptoms: string | null;
 }
 
@@ -55,7 +56,7 @@ export interface SittingView {
 
 export interface AppointmentView {
   id: number;
-  status: string;
+  status: AppointmentStatus;
   patient: PatientView;
   doctor: { id: number; name: string };
   slot: SlotView;

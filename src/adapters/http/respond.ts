@@ -1,0 +1,12 @@
+import type { Context } from "hono";
+import type { Result } from "../../domain/shared/result.js";
+import { appErrorResponse } from "./problem.js";
+
+/**
+ * Answers a handler's Result: the value as JSON with `status`, or the error as problem+json.
+ * Typed as `never` because a route's typed responses cannot express "this status or any problem";
+ * the OpenAPI document lists both, and the e2e tests check the bodies.
+ */
+export function respond<T>(c: Context, result: Result<T>, status: 200 | 201): never {
+  return (result.ok ? c.json(result.value as object, status) : appErrorResponse(c, result.error)) as never;
+}

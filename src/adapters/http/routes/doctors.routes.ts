@@ -1,0 +1,337 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { AddQualifications } from "../../../application/commands/add-qualifications.js";
+import type { AddSlot } from "../../../application/commands/add-slot.js";
+import type { AddSpecializations } from "../../../application/commands/add-specializations.js";
+import type { RegisterDoctor } from "../../../application/commands/register-doctor.js";
+import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
+import type { PatientQueries } from "../../../application/queries/patient.queries.js";
+import { toSlotView } from "../../../application/queries/views.js";
+import { ok } from "../../../domain/shared/result.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { App } from "../app.js";
+import { requireAuth, requireRole } from "../auth.js";
+import { problemResponses } from "../problem.js";
+import { respond } from "../respond.js";
+import {
+  bearer,
+  DateString,
+  DoctorSchema,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  PageQuery,
+  PatientSchema,
+  pageOfSchema,
+  SittingSchema,
+  SlotSchema,
+  toPageRequest,
+} from "../schemas.js";
+
+export interface DoctorRouteDeps {
+  readonly authenticator: Authenticator;
+  readonly doctors: DoctorQueries;
+  readonly patients: PatientQueries;
+  readonly registerDoctor: RegisterDoctor;
+  readonly addSlot: AddSlot;
+  readonly addSpecializations: AddSpecializations;
+  readonly addQualifications: AddQualifications;
+}
+
+const NewDoctorBody = z
+  .object({
+    name: z.string().max(200).openapi({ example: "Ayesha Khan" }),
+    email: z.string().max(320).openapi({ example: "ayesha@example.org" }),
+    password: z.string().max(1024).openapi({ example: "correct horse battery" }),
+    description: z.string().max(2000).default("").openapi({ example: "Consultant cardiologist" }),
+    timezone: z.string().max(64).optional().openapi({ example: "Asia/Karachi", description: "IANA name" }),
+    role: z
+      .string()
+      .max(20)
+      .optional()
+      .openapi({ description: 'Optional; anything but "doctor" is refused' }),
+  })
+  .openapi("NewDoctor");
+
+const AddSlotBody = z
+  .object({
+    day: z.string().max(20).openapi({ example: "monday" }),
+    start: z.string().max(8).openapi({ example: "09:00", description: "HH:MM in the doctor's time zone" }),
+    appointment_duration: z.number().int().min(5).max(240).openapi({ example: 15 }),
+    num_slots: z.number().int().min(1).max(200).openapi({ example: 8 }),
+    consultation_fee: z.number().int().min(0).max(2_147_483_647).openapi({ example: 150000 }),
+  })
+  .openapi("NewSlot");
+
+const AddSpecializationsBody = z
+  .object({
+    specializations: z
+      .array(z.string().min(1).max(100))
+      .min(1)
+      .max(36)
+      .openapi({ example: ["cardiologist"] }),
+  })
+  .openapi("NewSpecializations");
+
+const AddQualificationsBody = z
+  .object({
+    qualifications: z
+      .array(
+        z.object({
+          name: z.string().min(1).max(100).openapi({ example: "mbbs" }),
+          procurement_year: DateString,
+          institute_name: z.string().min(1).max(200).openapi({ example: "King Edward Medical University" }),
+        }),
+      )
+      .min(1)
+      .max(20),
+  })
+  .openapi("NewQualifications");
+
+const TimingsQuery = z.object({
+  from: DateString.optional(),
+  days: z.coerce.number().int().min(1).max(60).default(7),
+});
+
+const DoctorList = pageOfSchema(DoctorSchema, "DoctorPage");
+const PatientList = pageOfSchema(PatientSchema, "PatientPage");
+
+export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
+  const signedIn = requireAuth(deps.authenticator);
+  const doctorOnly = [signedIn, requireRole("doctor")] as const;
+  const tags = ["Doctors"];
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/doctors/new",
+      tags,
+      summary: "Register a doctor: a new account with role doctor and its profile",
+      request: { body: jsonBody(NewDoctorBody) },
+      responses: {
+        201: { description: "The new doctor", content: jsonContent(DoctorSchema) },
+        ...problemResponses(400, 409),
+      },
+    }),
+    async (c) => {
+      const result = await deps.registerDoctor.execute(c.req.valid("json"));
+      return result.ok
+        ? respond(c, await deps.doctors.get(result.value.doctorId), 201)
+        : respond(c, result, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/all",
+      tags,
+      summary: "All doctors, a page at a time",
+      request: { query: PageQuery },
+      responses: {
+        200: { description: "A page of doctors", content: jsonContent(DoctorList) },
+        ...problemResponses(400),
+      },
+    }),
+    async (c) => c.json(await deps.doctors.all(toPageRequest(c.req.valid("query"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/info",
+      tags,
+      summary: "The calling doctor's own profile",
+      security: bearer,
+      middleware: [...doctorOnly],
+      responses: {
+        200: { description: "Own profile", content: jsonContent(DoctorSchema) },
+        ...problemResponses(401, 403, 404),
+      },
+    }),
+    async (c) => respond(c, await deps.doctors.ofUser(c.get("principal").userId), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/doctors/add_slot",
+      tags,
+      summary: "Publish a weekly sitting",
+      description:
+        "end = start + appointment_duration × num_slots; must not pass midnight nor overlap another slot that day.",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { body: jsonBody(AddSlotBody) },
+      responses: {
+        201: { description: "The new slot", content: jsonContent(SlotSchema) },
+        ...problemResponses(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await deps.addSlot.execute(c.get("principal").userId, {
+        day: body.day,
+        start: body.start,
+        appointmentDuration: body.appointment_duration,
+        numSlots: body.num_slots,
+        consultationFee: body.consultation_fee,
+      });
+      return respond(c, result.ok ? ok(toSlotView(result.value)) : result, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/doctors/add_specializations",
+      tags,
+      summary: "Add specializations (all of them, or none)",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { body: jsonBody(AddSpecializationsBody) },
+      responses: {
+        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        ...problemResponses(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const result = await deps.addSpecializations.execute(
+        c.get("principal").userId,
+        c.req.valid("json").specializations,
+      );
+      return result.ok
+        ? respond(c, await deps.doctors.get(result.value.doctorId), 200)
+        : respond(c, result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/doctors/add_qualifications",
+      tags,
+      summary: "Add qualifications",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { body: jsonBody(AddQualificationsBody) },
+      responses: {
+        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        ...problemResponses(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const result = await deps.addQualifications.execute(
+        c.get("principal").userId,
+        c.req.valid("json").qualifications,
+      );
+      return result.ok
+        ? respond(c, await deps.doctors.get(result.value.doctorId), 200)
+        : respond(c, result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/patients",
+      tags,
+      summary: "Distinct patients who have appointments with the calling doctor",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { query: PageQuery },
+      responses: {
+        200: { description: "A page of patients", content: jsonContent(PatientList) },
+        ...problemResponses(400, 401, 403),
+      },
+    }),
+    async (c) =>
+      c.json(await deps.patients.ofDoctor(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/patients/{id}",
+      tags,
+      summary: "The patient of one of the calling doctor's appointments",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: {
+        params: IdParam.extend({ id: IdParam.shape.id.openapi({ description: "appointment id" }) }),
+      },
+      responses: {
+        200: { description: "The patient", content: jsonContent(z.object({ data: z.array(PatientSchema) })) },
+        ...problemResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) =>
+      respond(c, await deps.patients.ofAppointment(c.get("principal"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/get/{id}",
+      tags,
+      summary: "One doctor",
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The doctor", content: jsonContent(DoctorSchema) },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => respond(c, await deps.doctors.get(c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/slot/{id}",
+      tags,
+      summary: "A doctor's weekly slots",
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The slots", content: jsonContent(z.object({ data: z.array(SlotSchema) })) },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => respond(c, await deps.doctors.slots(c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/popular/doctors",
+      tags,
+      summary: "At most 10 doctors ranked by bookings in the last 30 days, then rating, then id",
+      responses: {
+        200: {
+          description: "Ranked doctors",
+          content: jsonContent(z.object({ data: z.array(DoctorSchema) })),
+        },
+      },
+    }),
+    async (c) => c.json(await deps.doctors.popular(), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/timings/{id}",
+      tags,
+      summary: "Upcoming sittings with capacity, booked and available seats",
+      request: { params: IdParam, query: TimingsQuery },
+      responses: {
+        200: {
+          description: "Sittings in time order",
+          content: jsonContent(z.object({ data: z.array(SittingSchema) })),
+        },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { from, days } = c.req.valid("query");
+      return respond(c, await deps.doctors.timings(c.req.valid("param").id, from, days), 200);
+    },
+  );
+}

@@ -1,0 +1,205 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { BookAppointment } from "../../../application/commands/book-appointment.js";
+import type { CancelAppointment } from "../../../application/commands/cancel-appointment.js";
+import type { RegisterPatient } from "../../../application/commands/register-patient.js";
+import type { PatientQueries } from "../../../application/queries/patient.queries.js";
+import { toPatientView } from "../../../application/queries/views.js";
+import { ok } from "../../../domain/shared/result.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { App } from "../app.js";
+import { requireAuth } from "../auth.js";
+import { problemResponses } from "../problem.js";
+import { respond } from "../respond.js";
+import {
+  AppointmentSchema,
+  bearer,
+  DateString,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  PageQuery,
+  PatientSchema,
+  pageOfSchema,
+  toPageRequest,
+} from "../schemas.js";
+
+export interface PatientRouteDeps {
+  readonly authenticator: Authenticator;
+  readonly patients: PatientQueries;
+  readonly registerPatient: RegisterPatient;
+  readonly bookAppointment: BookAppointment;
+  readonly cancelAppointment: CancelAppointment;
+}
+
+const NewPatientBody = z
+  .object({
+    name: z.string().trim().min(1).max(100).openapi({ example: "Sara Khan" }),
+    age: z.number().int().min(0).max(150).openapi({ example: 34 }),
+    gender: z
+      .string()
+      .transform((g) => g.trim().toLowerCase())
+      .pipe(z.enum(["male", "female", "other"]))
+      .openapi({ example: "female" }),
+    symptoms: z.string().max(2000).nullish().openapi({ example: "fever for three days" }),
+  })
+  .openapi("NewPatient");
+
+const MAX_ID = 2_147_483_647;
+
+const NewAppointmentBody = z
+  .object({
+    slot_id: z.number().int().min(1).max(MAX_ID),
+    patient_id: z.number().int().min(1).max(MAX_ID),
+    date: DateString.optional().openapi({
+      description: "Sitting date; default: the earliest with a free seat",
+    }),
+  })
+  .openapi("NewAppointment");
+
+const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, "printable ASCII without spaces")
+    .optional()
+    .openapi({ param: { name: "idempotency-key", in: "header" }, example: "8e0f6f4e-booking-1" }),
+});
+
+const PatientList = pageOfSchema(PatientSchema, "PatientPage");
+const AppointmentList = pageOfSchema(AppointmentSchema, "AppointmentPage");
+
+export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
+  const signedIn = requireAuth(deps.authenticator);
+  const tags = ["Patients and appointments"];
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/new",
+      tags,
+      summary: "Register a patient (yourself or a family member) owned by the caller",
+      security: bearer,
+      middleware: [signedIn],
+      request: { body: jsonBody(NewPatientBody) },
+      responses: {
+        201: { description: "The patient", content: jsonContent(PatientSchema) },
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const result = await deps.registerPatient.execute(c.get("principal").userId, {
+        name: body.name,
+        age: body.age,
+        gender: body.gender,
+        symptoms: body.symptoms ?? null,
+      });
+      return respond(c, result.ok ? ok(toPatientView(result.value)) : result, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/patient/all",
+      tags,
+      summary: "The caller's patients",
+      security: bearer,
+      middleware: [signedIn],
+      request: { query: PageQuery },
+      responses: {
+        200: { description: "A page of patients", content: jsonContent(PatientList) },
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) =>
+      c.json(await deps.patients.listOwned(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/patient/get/{id}",
+      tags,
+      summary: "One patient: the owner's, a doctor's with an appointment, or any for an admin",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The patient", content: jsonContent(PatientSchema) },
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) => respond(c, await deps.patients.get(c.get("principal"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/new_appointment",
+      tags,
+      summary: "Book the lowest free seat of a sitting",
+      description:
+        "Without `date`: the earliest upcoming sitting with a free seat. The same Idempotency-Key with the same body " +
+        "returns the first answer and books nothing new; with a different body it answers 409.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { headers: IdempotencyHeader, body: jsonBody(NewAppointmentBody) },
+      responses: {
+        201: { description: "The appointment", content: jsonContent(AppointmentSchema) },
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const booked = await deps.bookAppointment.execute(c.get("principal"), {
+        slotId: body.slot_id,
+        patientId: body.patient_id,
+        date: body.date,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+      });
+      if (!booked.ok) return respond(c, booked, 201);
+      return respond(c, await deps.patients.appointment(booked.value.appointmentId), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/patient/appointment/history",
+      tags,
+      summary: "Appointments of all the caller's patients, newest sitting first",
+      security: bearer,
+      middleware: [signedIn],
+      request: { query: PageQuery },
+      responses: {
+        200: { description: "A page of appointments", content: jsonContent(AppointmentList) },
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) =>
+      c.json(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/appointment/{id}/cancel",
+      tags,
+      summary: "Cancel an appointment before its sitting starts (owner only)",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The cancelled appointment", content: jsonContent(AppointmentSchema) },
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const cancelled = await deps.cancelAppointment.execute(c.get("principal"), c.req.valid("param").id);
+      if (!cancelled.ok) return respond(c, cancelled, 200);
+      return respond(c, await deps.patients.appointment(cancelled.value.appointmentId), 200);
+    },
+  );
+}

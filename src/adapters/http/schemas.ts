@@ -1,0 +1,114 @@
+import { z } from "@hono/zod-openapi";
+
+/** One zod schema per HTTP shape of API.md, registered as OpenAPI components. */
+
+const MAX_INT = 2_147_483_647;
+
+export const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_INT)
+    .openapi({ param: { name: "id", in: "path" }, example: 1 }),
+});
+
+export const PageQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ example: 1 }),
+  per_page: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),
+});
+
+export const toPageRequest = (q: z.infer<typeof PageQuery>) => ({ page: q.page, perPage: q.per_page });
+
+export const pageOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      page: z.number().int(),
+      per_page: z.number().int(),
+      total: z.number().int(),
+    })
+    .openapi(name);
+
+export const DateString = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .openapi({ example: "2026-12-07" });
+
+export const SlotSchema = z
+  .object({
+    id: z.number().int(),
+    doctor_id: z.number().int(),
+    day: z.string().openapi({ example: "monday" }),
+    start: z.string().openapi({ example: "09:00" }),
+    end: z.string().openapi({ example: "11:00" }),
+    appointment_duration: z.number().int().openapi({ example: 15 }),
+    num_slots: z.number().int().openapi({ example: 8 }),
+    consultation_fee: z.number().int().openapi({ example: 150000, description: "minor units" }),
+  })
+  .openapi("Slot");
+
+export const DoctorSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string().openapi({ example: "Ayesha Khan" }),
+    description: z.string(),
+    image: z.url(),
+    timezone: z.string().openapi({ example: "Asia/Karachi" }),
+    experience: z.number().int(),
+    rating: z.number().nullable(),
+    rating_count: z.number().int(),
+    no_of_patients: z.number().int(),
+    specializations: z.array(z.object({ id: z.number().int(), name: z.string(), image: z.url() })),
+    qualifications: z.array(
+      z.object({ name: z.string(), procurement_year: z.string(), institute_name: z.string() }),
+    ),
+    slots: z.array(SlotSchema),
+  })
+  .openapi("Doctor");
+
+export const PatientSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    age: z.number().int(),
+    gender: z.enum(["male", "female", "other"]),
+    symptoms: z.string().nullable(),
+  })
+  .openapi("Patient");
+
+export const SittingSchema = z
+  .object({
+    slot_id: z.number().int(),
+    date: z.string(),
+    starts_at: z.string().openapi({ example: "2026-12-07T04:00:00.000Z" }),
+    ends_at: z.string(),
+    capacity: z.number().int(),
+    booked: z.number().int(),
+    available: z.number().int(),
+  })
+  .openapi("Sitting");
+
+export const AppointmentSchema = z
+  .object({
+    id: z.number().int(),
+    status: z.enum(["booked", "cancelled", "arrived", "fulfilled", "noshow"]),
+    patient: PatientSchema,
+    doctor: z.object({ id: z.number().int(), name: z.string() }),
+    slot: SlotSchema,
+    date: z.string(),
+    seat: z.number().int().openapi({ description: "1-based place in the sitting's queue" }),
+    expected_time: z.string().openapi({ example: "2026-12-07T04:30:00.000Z" }),
+    expected_local_time: z.string().openapi({ example: "09:30" }),
+    created_at: z.string(),
+  })
+  .openapi("Appointment");
+
+export const jsonContent = <T extends z.ZodTypeAny>(schema: T) => ({ "application/json": { schema } });
+
+export const jsonBody = <T extends z.ZodTypeAny>(schema: T) => ({
+  required: true,
+  content: jsonContent(schema),
+});
+
+export const bearer = [{ bearerAuth: [] }];

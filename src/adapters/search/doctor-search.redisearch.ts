@@ -1,0 +1,277 @@
+import { randomBytes } from "node:crypto";
+import {
+  type DoctorDocument,
+  type DoctorSearchIndex,
+  type DoctorSearchPage,
+  type DoctorSearchQuery,
+  type PublicDoctor,
+  type RebuildOutcome,
+  SearchUnavailableError,
+} from "../../ports/doctor-search.js";
+import { buildDoctorSearch, documentFields, SCHEMA } from "./doctor-search.query.js";
+
+/** The one Redis command an index needs; ioredis' `call` fits, and unit tests pass a recording fake. */
+export interface SearchRedis {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+export interface RediSearchDoctorIndexOptions {
+  /** Hash keys of documents are `<keyPrefix><doctor id>`; tests pass a private prefix. */
+  readonly keyPrefix?: string;
+  /** How long search trusts its copy of the current index name before reading it again. */
+  readonly currentNameTtlMs?: number;
+  /** RediSearch 2.x indexes existing hashes in the background; how long a rebuild waits for it. */
+  readonly backgroundIndexingTimeoutMs?: number;
+}
+
+const isUnknownIndex = (error: unknown) =>
+  error instanceof Error && /unknown index|no such index/i.test(error.message);
+const isIndexExists = (error: unknown) =>
+  error instanceof Error && /index already exists/i.test(error.message);
+
+/** In 2.x writes are plain hashes; DEL first so that a field that went away (a rating) does not linger. */
+const REPLACE_HASH = "redis.call('DEL', KEYS[1]); return redis.call('HSET', KEYS[1], unpack(ARGV))";
+const DELETE_IF_EQUAL =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
+/**
+ * The doctor index on RediSearch 1.x (Debian's module: documents written through `FT.ADD … REPLACE`)
+ * or 2.x (Redis Stack: `ON HASH PREFIX` + `HSET`), detected with `MODULE LIST`.
+ *
+ * Index names: RediSearch 1.x has no aliases, so the physical index serving searches is named in the
+ * key `<name>:current`; a rebuild fills a fresh index (named in `<name>:building`, so that projector
+ * writes made meanwhile land in both), then swaps `current` to it and drops the old one. Searchers
+ * cache the current name briefly and re-read it when RediSearch says the index is gone.
+ */
+export class RediSearchDoctorIndex implements DoctorSearchIndex {
+  private major: Promise<number> | null = null;
+  private current: { readonly name: string; readonly until: number } | null = null;
+  private readonly keyPrefix: string;
+  private readonly currentNameTtlMs: number;
+  private readonly backgroundIndexingTimeoutMs: number;
+  private readonly currentKey: string;
+  private readonly buildingKey: string;
+
+  constructor(
+    private readonly redis: SearchRedis,
+    private readonly name: string,
+    options: RediSearchDoctorIndexOptions = {},
+  ) {
+    this.keyPrefix = options.keyPrefix ?? "doctor:";
+    this.currentNameTtlMs = options.currentNameTtlMs ?? 1_000;
+    this.backgroundIndexingTimeoutMs = options.backgroundIndexingTimeoutMs ?? 60_000;
+    this.currentKey = `${name}:current`;
+    this.buildingKey = `${name}:building`;
+  }
+
+  /** The key of a doctor's document hash. */
+  documentKey(doctorId: number): string {
+    return `${this.keyPrefix}${doctorId}`;
+  }
+
+  async ensureIndex(): Promise<{ created: boolean }> {
+    const { created } = await this.ensureCurrent();
+    return { created };
+  }
+
+  private async ensureCurrent(): Promise<{ name: string; created: boolean }> {
+    let name = (await this.redis.call("GET", this.currentKey)) as string | null;
+    if (name === null) {
+      // NX: of several processes starting at once, one name wins and everybody creates that one.
+      await this.redis.call("SET", this.currentKey, this.freshName(), "NX");
+      name = (await this.redis.call("GET", this.currentKey)) as string;
+    }
+    const created = await this.create(name);
+    this.current = { name, until: Date.now() + this.currentNameTtlMs };
+    return { name, created };
+  }
+
+  async upsert(document: DoctorDocument): Promise<void> {
+    const fields = documentFields(document);
+    const key = this.documentKey(document.id);
+    if ((await this.moduleMajor()) >= 2) {
+      await this.redis.call("EVAL", REPLACE_HASH, "1", key, ...fields);
+      return;
+    }
+    await this.onEveryTarget((index) =>
+      this.redis.call("FT.ADD", index, key, "1.0", "REPLACE", "FIELDS", ...fields),
+    );
+  }
+
+  async remove(doctorId: number): Promise<void> {
+    const key = this.documentKey(doctorId);
+    if ((await this.moduleMajor()) < 2) {
+      await this.onEveryTarget((index) => this.redis.call("FT.DEL", index, key));
+    }
+    await this.redis.call("DEL", key);
+  }
+
+  async search(query: DoctorSearchQuery): Promise<DoctorSearchPage> {
+    const built = buildDoctorSearch(query);
+    if (built.query === null) return { total: 0, doctors: [] };
+    try {
+      let reply: unknown;
+      try {
+        reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
+      } catch (error) {
+        if (!isUnknownIndex(error)) throw error;
+        this.current = null;
+        reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
+      }
+      return parseSearchReply(reply);
+    } catch (error) {
+      throw new SearchUnavailableError(
+        `doctor search failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  async rebuild(
+    documents: AsyncIterable<DoctorDocument>,
+    onProgress?: (indexed: number) => void,
+  ): Promise<RebuildOutcome> {
+    const major = await this.moduleMajor();
+    const fresh = this.freshName();
+    await this.create(fresh);
+    // Expires on its own if this process dies midway, so projectors stop writing into an orphan.
+    await this.redis.call("SET", this.buildingKey, fresh, "EX", "3600");
+    try {
+      let indexed = 0;
+      let batch: Promise<unknown>[] = [];
+      const flush = async () => {
+        await Promise.all(batch);
+        indexed += batch.length;
+        batch = [];
+        onProgress?.(indexed);
+      };
+      for await (const document of documents) {
+        const fields = documentFields(document);
+        const key = this.documentKey(document.id);
+        batch.push(
+          major >= 2
+            ? this.redis.call("EVAL", REPLACE_HASH, "1", key, ...fields)
+            : this.redis.call("FT.ADD", fresh, key, "1.0", "REPLACE", "FIELDS", ...fields),
+        );
+        if (batch.length >= 50) await flush();
+      }
+      await flush();
+      if (major >= 2) await this.awaitBackgroundIndexing(fresh);
+
+      const previous = (await this.redis.call("GETSET", this.currentKey, fresh)) as string | null;
+      await this.redis.call("EVAL", DELETE_IF_EQUAL, "1", this.buildingKey, fresh);
+      this.current = { name: fresh, until: Date.now() + this.currentNameTtlMs };
+      if (previous !== null && previous !== fresh) await this.drop(previous, major);
+      return { indexed, index: fresh };
+    } catch (error) {
+      await this.redis.call("EVAL", DELETE_IF_EQUAL, "1", this.buildingKey, fresh).catch(() => undefined);
+      await this.drop(fresh, major).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async currentName(): Promise<string> {
+    if (this.current && this.current.until > Date.now()) return this.current.name;
+    const name = (await this.redis.call("GET", this.currentKey)) as string | null;
+    if (name === null) return (await this.ensureCurrent()).name;
+    this.current = { name, until: Date.now() + this.currentNameTtlMs };
+    return name;
+  }
+
+  /**
+   * Runs a 1.x write against the current index and the one being rebuilt. Names are read fresh on
+   * every write (not cached) so that no write made during a rebuild misses the new index; when a swap
+   * dropped an index between the read and the write, the names are read again once.
+   */
+  private async onEveryTarget(write: (index: string) => Promise<unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const [current, building] = (await this.redis.call("MGET", this.currentKey, this.buildingKey)) as [
+        string | null,
+        string | null,
+      ];
+      const targets = [current ?? (await this.ensureCurrent()).name];
+      if (building !== null && building !== targets[0]) targets.push(building);
+      try {
+        await Promise.all(targets.map(write));
+        return;
+      } catch (error) {
+        if (attempt > 0 || !isUnknownIndex(error)) throw error;
+        await this.ensureIndex();
+      }
+    }
+  }
+
+  /** Creates the index; false when it already existed. */
+  private async create(index: string): Promise<boolean> {
+    const major = await this.moduleMajor();
+    const source = major >= 2 ? ["ON", "HASH", "PREFIX", "1", this.keyPrefix] : [];
+    try {
+      await this.redis.call("FT.CREATE", index, ...source, "STOPWORDS", "0", "SCHEMA", ...SCHEMA);
+      return true;
+    } catch (error) {
+      if (isIndexExists(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Drops an index but keeps the document hashes, which the index that replaced it still uses. */
+  private async drop(index: string, major: number): Promise<void> {
+    try {
+      await (major >= 2
+        ? this.redis.call("FT.DROPINDEX", index)
+        : this.redis.call("FT.DROP", index, "KEEPDOCS"));
+    } catch (error) {
+      if (!isUnknownIndex(error)) throw error;
+    }
+  }
+
+  private async awaitBackgroundIndexing(index: string): Promise<void> {
+    const deadline = Date.now() + this.backgroundIndexingTimeoutMs;
+    for (;;) {
+      const info = (await this.redis.call("FT.INFO", index)) as unknown[];
+      const at = info.findIndex((v) => String(v) === "indexing");
+      if (at < 0 || String(info[at + 1]) === "0") return;
+      if (Date.now() > deadline) throw new Error(`index ${index} still indexing after the deadline`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  private moduleMajor(): Promise<number> {
+    this.major ??= detectSearchModuleMajor(this.redis).catch((error: unknown) => {
+      this.major = null;
+      throw error;
+    });
+    return this.major;
+  }
+
+  private freshName(): string {
+    return `${this.name}:${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  }
+}
+
+/** `MODULE LIST` names the module `ft` (1.x, ver 10200 = 1.2.0) or `search` (2.x and later). */
+export async function detectSearchModuleMajor(redis: SearchRedis): Promise<number> {
+  const modules = (await redis.call("MODULE", "LIST")) as unknown[][];
+  for (const entry of modules) {
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < entry.length; i += 2) fields.set(String(entry[i]), entry[i + 1]);
+    const name = String(fields.get("name") ?? "").toLowerCase();
+    if (name !== "ft" && name !== "search") continue;
+    const version = Number(fields.get("ver"));
+    return Number.isFinite(version) && version > 0 ? Math.floor(version / 10_000) : 2;
+  }
+  throw new SearchUnavailableError("the RediSearch module is not loaded on this Redis");
+}
+
+/** `[total, key, [field, value, …], key, …]` → the Doctors stored in each hit's `json` field. */
+export function parseSearchReply(reply: unknown): DoctorSearchPage {
+  if (!Array.isArray(reply)) throw new Error("unexpected FT.SEARCH reply");
+  const doctors: PublicDoctor[] = [];
+  for (let i = 1; i + 1 < reply.length; i += 2) {
+    const fields = reply[i + 1];
+    if (!Array.isArray(fields)) continue;
+    const at = fields.findIndex((v, j) => j % 2 === 0 && String(v) === "json");
+    if (at >= 0) doctors.push(JSON.parse(String(fields[at + 1])) as PublicDoctor);
+  }
+  return { total: Number(reply[0]), doctors };
+}

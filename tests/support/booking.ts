@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
+import { json, type TestServer } from "./server.js";
+
+export const auth = (token: string, extra: Record<string, string> = {}) => ({
+  authorization: `Bearer ${token}`,
+  ...extra,
+});
+
+export async function signIn(server: TestServer, email: string, password: string): Promise<string> {
+  const res = await server.request("/auth/get_token", json({ email, password }));
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export interface SignedInDoctor {
+  readonly id: number;
+  readonly token: string;
+  readonly email: string;
+}
+
+/** A doctor registered through the API and signed in. */
+export async function newDoctor(
+  server: TestServer,
+  body: { name?: string; timezone?: string; description?: string } = {},
+): Promise<SignedInDoctor> {
+  const email = `dr-${randomUUID()}@example.test`;
+  const password = "a long enough password";
+  const res = await server.request(
+    "/doctors/new",
+    json({
+      name: body.name ?? "Doctor Test",
+      email,
+      password,
+      description: body.description ?? "GP",
+      timezone: body.timezone,
+    }),
+  );
+  expect(res.status).toBe(201);
+  const doctor = (await res.json()) as { id: number };
+  return { id: doctor.id, token: await signIn(server, email, password), email };
+}
+
+export async function post(server: TestServer, path: string, token: string, body: unknown, headers = {}) {
+  return server.request(path, json(body, auth(token, headers)));
+}
+
+export async function get(server: TestServer, path: string, token?: string) {
+  return server.request(path, token ? { headers: auth(token) } : {});
+}
+
+export async function addSlot(
+  server: TestServer,
+  token: string,
+  slot: {
+    day: string;
+    start: string;
+    appointment_duration?: number;
+    num_slots?: number;
+    consultation_fee?: number;
+  },
+) {
+  const res = await post(server, "/doctors/add_slot", token, {
+    appointment_duration: 15,
+    num_slots: 5,
+    consultation_fee: 1000,
+    ...slot,
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: number };
+}
+
+export async function newPatient(server: TestServer, token: string, name = "Patient Test") {
+  const res = await post(server, "/patient/new", token, { name, age: 30, gender: "female" });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: number };
+}

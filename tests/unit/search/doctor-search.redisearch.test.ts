@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import {
+  buildDoctorSearch,
+  escapeTag,
+  NO_FEE,
+  skeleton,
+  words,
+} from "../../../src/adapters/search/doctor-search.query.js";
+import {
+  detectSearchModuleMajor,
+  RediSearchDoctorIndex,
+  type SearchRedis,
+} from "../../../src/adapters/search/doctor-search.redisearch.js";
+import {
+  type DoctorSearchQuery,
+  doctorDocumentOf,
+  type PublicDoctor,
+} from "../../../src/ports/doctor-search.js";
+
+const q = (over: Partial<DoctorSearchQuery>): DoctorSearchQuery => ({
+  sort: "relevance",
+  page: 1,
+  perPage: 20,
+  ...over,
+});
+
+describe("query building and escaping", () => {
+  it("cuts client text into words the way documents are indexed", () => {
+    expect(words(`O'Brien-Smith (Jr.)`)).toEqual(["o", "brien", "smith", "jr"]);
+    expect(words(`@{}|*-"'():\\`)).toEqual([]);
+    expect(words("Émile  Zoë")).toEqual(["emile", "zoe"]);
+    expect(skeleton("ayesha")).toBe("aysh");
+    expect(skeleton("ays")).toBe("ays");
+  });
+
+  it.each(["@", "{", "}", "|", "*", "-", '"', "'", "(", ")", ":", "\\", " ", ",", ".", "$", "~"])(
+    "backslash-escapes %j inside a tag value",
+    (c) => {
+      expect(escapeTag(`a${c}b`)).toBe(c === "," ? "a\\ b" : `a\\${c}b`);
+    },
+  );
+
+  it("keeps every syntax character out of the query string except as an escaped tag character", () => {
+    const built = buildDoctorSearch(
+      q({ text: `x@{y}|*-"'():\\`, specialization: `a@b{c}|d*e-f"g'h(i):j\\k`, day: "Monday" }),
+    );
+    const withoutTags = (built.query ?? "").replace(
+      /@specializations:\{(\\.|[^\\}])*\}|@days:\{[^}]*\}/g,
+      "",
+    );
+    expect(withoutTags).not.toMatch(/[{}"':\\]/);
+    expect(built.query).toContain(`@specializations:{a\\@b\\{c\\}\\|d\\*e\\-f\\"g\\'h\\(i\\)\\:j\\\\k}`);
+    expect(built.query).toContain("@days:{monday}");
+  });
+
+  it("builds name prefixes with a vowel-tolerant branch, each branch in its own parentheses", () => {
+    expect(buildDoctorSearch(q({ namePrefix: "ays" })).query).toBe("((@name:ays*)|(@name_skel:ays*))");
+    expect(buildDoctorSearch(q({ text: "ayesha" })).query).toBe("((ayesha*)|(%ayesha%)|(@name_skel:aysh*))");
+    expect(buildDoctorSearch(q({ namePrefix: "a" })).query).toBe("@name:a");
+  });
+
+  it("answers nothing (no query at all) when client text holds no word", () => {
+    expect(buildDoctorSearch(q({ text: "@-*" })).query).toBeNull();
+    expect(buildDoctorSearch(q({ namePrefix: "()" })).query).toBeNull();
+    expect(buildDoctorSearch(q({ specialization: ",," })).query).toBeNull();
+    expect(buildDoctorSearch(q({})).query).toBe("*");
+  });
+
+  it("combines filters with AND, ranges numbers, sorts and pages", () => {
+    const built = buildDoctorSearch(
+      q({ qualification: "md", minRating: 3.5, maxFee: 500, sort: "fee", page: 3, perPage: 10 }),
+    );
+    expect(built.query).toBe("@qualifications:{md} @rating:[3.5 +inf] @fee:[-inf 500]");
+    expect(built.options).toEqual(["SORTBY", "fee", "ASC", "LIMIT", "20", "10", "RETURN", "1", "json"]);
+    expect(buildDoctorSearch(q({ sort: "rating" })).options.slice(0, 3)).toEqual([
+      "SORTBY",
+      "rating",
+      "DESC",
+    ]);
+    expect(buildDoctorSearch(q({ maxFee: 1e300 })).query).toBe(`@fee:[-inf ${NO_FEE - 1}]`);
+    expect(() => buildDoctorSearch(q({ minRating: Number.NaN }))).toThrow();
+  });
+});
+
+/** A recording Redis: a tiny key/value store for the name keys, canned replies for the module. */
+function fakeRedis(modules: unknown[][]) {
+  const calls: string[][] = [];
+  const kv = new Map<string, string>();
+  const redis: SearchRedis = {
+    async call(command, ...args) {
+      calls.push([command, ...args]);
+      switch (command) {
+        case "MODULE":
+          return modules;
+        case "GET":
+          return kv.get(args[0] as string) ?? null;
+        case "MGET":
+          return args.map((k) => kv.get(k) ?? null);
+        case "SET":
+          if (args.includes("NX") && kv.has(args[0] as string)) return null;
+          kv.set(args[0] as string, args[1] as string);
+          return "OK";
+        case "GETSET": {
+          const previous = kv.get(args[0] as string) ?? null;
+          kv.set(args[0] as string, args[1] as string);
+          return previous;
+        }
+        case "EVAL":
+          if ((args[0] as string).includes("GET")) kv.delete(args[2] as string);
+          return 1;
+        case "FT.INFO":
+          return ["index_name", args[0], "indexing", "0"];
+        case "FT.SEARCH":
+          return [1, "doctor:7", ["json", JSON.stringify({ id: 7 })]];
+        default:
+          return "OK";
+      }
+    },
+  };
+  return { redis, calls, kv };
+}
+
+const doctor = (id: number): PublicDoctor => ({
+  id,
+  name: "Ayesha Khan",
+  description: "",
+  image: "http://x/d.svg",
+  timezone: "UTC",
+  experience: 3,
+  rating: null,
+  rating_count: 0,
+  no_of_patients: 0,
+  specializations: [{ id: 1, name: "emergency medicine specialist", image: "http://x/s.svg" }],
+  qualifications: [],
+  slots: [],
+});
+
+describe("RediSearch dialects", () => {
+  it("detects the module version from MODULE LIST", async () => {
+    expect(await detectSearchModuleMajor(fakeRedis([["name", "ft", "ver", 10200]]).redis)).toBe(1);
+    expect(await detectSearchModuleMajor(fakeRedis([["name", "search", "ver", 20809]]).redis)).toBe(2);
+    await expect(detectSearchModuleMajor(fakeRedis([["name", "ReJSON", "ver", 1]]).redis)).rejects.toThrow(
+      /not loaded/,
+    );
+  });
+
+  it("speaks 2.x: ON HASH PREFIX, hashes written with DEL+HSET, DEL to remove, FT.DROPINDEX after a rebuild", async () => {
+    const { redis, calls, kv } = fakeRedis([["name", "search", "ver", 20809]]);
+    const index = new RediSearchDoctorIndex(redis, "idx", { keyPrefix: "doctor:" });
+    expect(await index.ensureIndex()).toEqual({ created: true });
+    const create = calls.find((c) => c[0] === "FT.CREATE") as string[];
+    const current = kv.get("idx:current") as string;
+    expect(create.slice(0, 10)).toEqual([
+      "FT.CREATE",
+      current,
+      "ON",
+      "HASH",
+      "PREFIX",
+      "1",
+      "doctor:",
+      "STOPWORDS",
+      "0",
+      "SCHEMA",
+    ]);
+
+    calls.length = 0;
+    await index.upsert(doctorDocumentOf(doctor(7)));
+    expect(calls).toHaveLength(1);
+    const [command, script, numKeys, key, ...fields] = calls[0] as string[];
+    expect([command, numKeys, key]).toEqual(["EVAL", "1", "doctor:7"]);
+    expect(script).toContain("HSET");
+    expect(fields).toContain("specializations");
+    expect(fields[fields.indexOf("specializations") + 1]).toBe("emergency medicine specialist");
+
+    calls.length = 0;
+    await index.remove(7);
+    expect(calls).toEqual([["DEL", "doctor:7"]]);
+
+    calls.length = 0;
+    async function* one() {
+      yield doctorDocumentOf(doctor(7));
+    }
+    const outcome = await index.rebuild(one());
+    expect(outcome.indexed).toBe(1);
+    expect(calls.map((c) => c[0])).toEqual([
+      "FT.CREATE",
+      "SET",
+      "EVAL",
+      "FT.INFO",
+      "GETSET",
+      "EVAL",
+      "FT.DROPINDEX",
+    ]);
+    expect(calls.at(-1)).toEqual(["FT.DROPINDEX", current]);
+    expect(kv.get("idx:current")).toBe(outcome.index);
+    expect(kv.has("idx:building")).toBe(false);
+  });
+
+  it("speaks 1.x: no PREFIX, FT.ADD … REPLACE into the current and the building index, FT.DEL, FT.DROP KEEPDOCS", async () => {
+    const { redis, calls, kv } = fakeRedis([["name", "ft", "ver", 10200]]);
+    const index = new RediSearchDoctorIndex(redis, "idx", { keyPrefix: "doctor:" });
+    await index.ensureIndex();
+    const current = kv.get("idx:current") as string;
+    const create = calls.find((c) => c[0] === "FT.CREATE") as string[];
+    expect(create.slice(0, 5)).toEqual(["FT.CREATE", current, "STOPWORDS", "0", "SCHEMA"]);
+
+    kv.set("idx:building", "idx:next");
+    calls.length = 0;
+    await index.upsert(doctorDocumentOf(doctor(7)));
+    const adds = calls.filter((c) => c[0] === "FT.ADD");
+    expect(adds.map((c) => c.slice(0, 6))).toEqual([
+      ["FT.ADD", current, "doctor:7", "1.0", "REPLACE", "FIELDS"],
+      ["FT.ADD", "idx:next", "doctor:7", "1.0", "REPLACE", "FIELDS"],
+    ]);
+    kv.delete("idx:building");
+
+    calls.length = 0;
+    await index.remove(7);
+    expect(calls.filter((c) => c[0] !== "MGET")).toEqual([
+      ["FT.DEL", current, "doctor:7"],
+      ["DEL", "doctor:7"],
+    ]);
+
+    calls.length = 0;
+    async function* none() {}
+    await index.rebuild(none());
+    expect(calls.at(-1)).toEqual(["FT.DROP", current, "KEEPDOCS"]);
+    expect(calls.some((c) => c[0] === "FT.INFO")).toBe(false);
+
+    const page = await index.search(q({ namePrefix: "ays" }));
+    expect(page).toEqual({ total: 1, doctors: [{ id: 7 }] });
+  });
+});
