@@ -1,11 +1,13 @@
+import { once } from "node:events";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import type { Redis } from "ioredis";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { CREATE_ADMIN, type CreateAdmin } from "./application/commands/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
-import { compose, openProjectionQueue, type Runtime } from "./container.js";
+import { compose, openProjectionQueue, REDIS, type Runtime } from "./container.js";
 import { DOCTOR_DOCUMENT_SOURCE, DOCTOR_SEARCH_INDEX } from "./ports/doctor-search.js";
 import type { JobQueue } from "./ports/job-queue.js";
 
@@ -48,6 +50,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   },
   async "projections:rebuild"() {
     await withRuntime(async (runtime) => {
+      await redisReady(runtime.container.get<Redis>(REDIS));
       const { indexed, index } = await rebuildDoctorIndex(
         runtime.container.get(DOCTOR_DOCUMENT_SOURCE),
         runtime.container.get(DOCTOR_SEARCH_INDEX),
@@ -83,6 +86,17 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
   } finally {
     await runtime.close();
   }
+}
+
+/** The app's Redis connection fails fast instead of queueing, so a one-shot command waits for it first. */
+async function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+  if (redis.status === "ready") return;
+  await Promise.race([
+    once(redis, "ready"),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`redis not ready within ${timeoutMs} ms`)), timeoutMs).unref(),
+    ),
+  ]);
 }
 
 async function withProjectionQueue(work: (queue: JobQueue) => Promise<void>): Promise<void> {
