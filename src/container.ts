@@ -9,15 +9,17 @@ import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "./adapters/http/routes/doctors.routes.js";
+import { isUploadPath, registerMediaRoutes } from "./adapters/http/routes/media.routes.js";
 import { registerPatientRoutes } from "./adapters/http/routes/patients.routes.js";
 import { registerSystemRoutes } from "./adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "./adapters/http/routes/users.routes.js";
 import { applySecurity } from "./adapters/http/security.js";
 import { PublicImageUrls } from "./adapters/media/image-urls.js";
+import { LocalMediaStore } from "./adapters/media/local-media-store.js";
+import { SharpImageProcessor } from "./adapters/media/sharp-image-processor.js";
 import { PgAppointmentReadModel } from "./adapters/postgres/appointment.read-model.pg.js";
 import { PgCatalogRepository } from "./adapters/postgres/catalog.repository.pg.js";
 import { PgDoctorReadModel } from "./adapters/postgres/doctor.read-model.pg.js";
-import { PgDoctorDocumentSource } from "./adapters/postgres/doctor-document.source.pg.js";
 import { PgHealthCheck } from "./adapters/postgres/health.pg.js";
 import { PgOutboxReader } from "./adapters/postgres/outbox.reader.pg.js";
 import { PgPatientReadModel } from "./adapters/postgres/patient.read-model.pg.js";
@@ -41,12 +43,15 @@ import { AddSlot } from "./application/commands/add-slot.js";
 import { AddSpecializations } from "./application/commands/add-specializations.js";
 import { BookAppointment } from "./application/commands/book-appointment.js";
 import { CancelAppointment } from "./application/commands/cancel-appointment.js";
+import { ChangeDoctorImage } from "./application/commands/change-doctor-image.js";
+import { ChangeSpecializationImage } from "./application/commands/change-specialization-image.js";
 import { CREATE_ADMIN, CreateAdmin } from "./application/commands/create-admin.js";
 import { RegisterDoctor } from "./application/commands/register-doctor.js";
 import { RegisterPatient } from "./application/commands/register-patient.js";
 import { REGISTER_USER, RegisterUser } from "./application/commands/register-user.js";
 import { SIGN_IN, SignIn } from "./application/commands/sign-in.js";
 import { SIGN_OUT, SignOut } from "./application/commands/sign-out.js";
+import { DoctorDocuments } from "./application/projections/doctor-documents.js";
 import { DoctorProjector, rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { OutboxRelay, type OutboxRelayOptions } from "./application/projections/outbox-relay.js";
 import { SessionAuthenticator } from "./application/queries/authenticate.js";
@@ -69,8 +74,10 @@ import {
   type DoctorSearchIndex,
 } from "./ports/doctor-search.js";
 import { HEALTH_CHECKS, type HealthCheck } from "./ports/health.js";
+import { IMAGE_PROCESSOR, type ImageProcessor } from "./ports/image-processor.js";
 import { IMAGE_URLS, type ImageUrls } from "./ports/image-urls.js";
 import { LOGGER, type Logger } from "./ports/logger.js";
+import { MEDIA_STORE, type MediaStore } from "./ports/media-store.js";
 import type { PasswordHasher } from "./ports/password-hasher.js";
 import { PASSWORD_HASHER } from "./ports/password-hasher.js";
 import { PATIENT_READ_MODEL, type PatientReadModel } from "./ports/patient.read-model.js";
@@ -125,6 +132,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
 
   bindBooking(container, pool, config);
   bindAccounts(container, pool, redis, config, logger);
+  bindMedia(container, await LocalMediaStore.open(config.UPLOAD_DIR), logger);
 
   return {
     container,
@@ -188,7 +196,7 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
 
 export function buildHttpApp(runtime: Runtime): App {
   const { container, config, logger } = runtime;
-  const app = createBaseApp({ logger, maxBodyBytes: config.MAX_BODY_BYTES });
+  const app = createBaseApp({ logger, maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
@@ -218,6 +226,15 @@ export function buildHttpApp(runtime: Runtime): App {
     registerPatient: container.get(RegisterPatient),
     bookAppointment: container.get(BookAppointment),
     cancelAppointment: container.get(CancelAppointment),
+  });
+  registerMediaRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorImage: container.get(ChangeDoctorImage),
+    changeSpecializationImage: container.get(ChangeSpecializationImage),
+    media: container.get(MEDIA_STORE),
+    urls: container.get(IMAGE_URLS),
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
   });
   registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
   return app;
@@ -285,6 +302,20 @@ function bindAccounts(
     .toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
 }
 
+/** Uploaded pictures: stored under UPLOAD_DIR (created at start), re-encoded with sharp. */
+function bindMedia(container: Container, media: MediaStore, logger: Logger) {
+  container.bind<MediaStore>(MEDIA_STORE).toConstantValue(media);
+  container.bind<ImageProcessor>(IMAGE_PROCESSOR).toConstantValue(new SharpImageProcessor());
+  const deps = (ctx: { get<T>(id: symbol): T }) => ({
+    uow: ctx.get<UnitOfWork>(UNIT_OF_WORK),
+    processor: ctx.get<ImageProcessor>(IMAGE_PROCESSOR),
+    media,
+    logger,
+  });
+  container.bind(ChangeDoctorImage).toDynamicValue((ctx) => new ChangeDoctorImage(deps(ctx)));
+  container.bind(ChangeSpecializationImage).toDynamicValue((ctx) => new ChangeSpecializationImage(deps(ctx)));
+}
+
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
 function bindReadSide(
   container: Container,
@@ -299,7 +330,9 @@ function bindReadSide(
   container.bind<Cache>(CACHE).toConstantValue(new RedisCache(redis, logger));
   container
     .bind<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE)
-    .toDynamicValue((ctx) => new PgDoctorDocumentSource(pool, ctx.get(IMAGE_URLS)));
+    .toDynamicValue(
+      (ctx) => new DoctorDocuments(ctx.get(DOCTOR_READ_MODEL), ctx.get(IMAGE_URLS), ctx.get(CLOCK)),
+    );
 }
 
 export const PROJECTION_QUEUE = "doctorly-projections";

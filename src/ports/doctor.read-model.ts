@@ -26,6 +26,9 @@ export interface DoctorReadModel {
   /** The doctors with these ids that exist, in the order of `ids`. */
   findByIds(ids: readonly number[]): Promise<DoctorRow[]>;
   listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }>;
+  /** Up to `limit` doctor ids greater than `afterId`, ascending (keyset pagination for full scans). */
+  idsAfter(afterId: number, limit: number): Promise<number[]>;
+  count(): Promise<number>;
   doctorIdOfUser(userId: number): Promise<number | null>;
   /** Ranked by non-cancelled bookings made since `since`, then rating, then id. */
   popularIds(since: Date, limit: number): Promise<number[]>;

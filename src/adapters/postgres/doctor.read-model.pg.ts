@@ -64,9 +64,20 @@ export class PgDoctorReadModel implements DoctorReadModel {
       this.pool.any(sql.type(z.object({ id: z.number() }))`
         SELECT id FROM doctors ORDER BY id LIMIT ${limit} OFFSET ${offset}
       `),
-      this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM doctors`),
+      this.count(),
     ]);
     return { ids: rows.map((r) => r.id), total };
+  }
+
+  async idsAfter(afterId: number, limit: number): Promise<number[]> {
+    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+      SELECT id FROM doctors WHERE id > ${afterId} ORDER BY id LIMIT ${limit}
+    `);
+    return rows.map((r) => r.id);
+  }
+
+  count(): Promise<number> {
+    return this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM doctors`);
   }
 
   doctorIdOfUser(userId: number): Promise<number | null> {

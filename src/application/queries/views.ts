@@ -5,36 +5,15 @@ import { localClockOf, localDateOf } from "../../domain/sitting/zoned-time.js";
 import { formatClock, type Slot, slotEndMinute } from "../../domain/slot/slot.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { DoctorRow } from "../../ports/doctor.read-model.js";
+import type { PublicDoctor, PublicSlot } from "../../ports/doctor-search.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
 import type { Gender, PatientRecord } from "../../ports/patient.repository.js";
 
 /** The API's shapes (snake_case, see API.md "Shapes"), built from stored rows. */
 
-export interface SlotView {
-  id: number;
-  doctor_id: number;
-  day: string;
-  start: string;
-  end: string;
-  appointment_duration: number;
-  num_slots: number;
-  consultation_fee: number;
-}
+export type SlotView = PublicSlot;
 
-export interface DoctorView {
-  id: number;
-  name: string;
-  description: string;
-  image: string;
-  timezone: string;
-  experience: number;
-  rating: number | null;
-  rating_count: number;
-  no_of_patients: number;
-  specializations: { id: number; name: string; image: string }[];
-  qualifications: { name: string; procurement_year: string; institute_name: string }[];
-  slots: SlotView[];
-}
+export type DoctorView = PublicDoctor;
 
 export interface PatientView {
   id: number;

@@ -5,11 +5,12 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/pino.js";
 import { PublicImageUrls } from "../../../src/adapters/media/image-urls.js";
-import { PgDoctorDocumentSource } from "../../../src/adapters/postgres/doctor-document.source.pg.js";
+import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { PgOutboxReader } from "../../../src/adapters/postgres/outbox.reader.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { BullJobQueue, type JobWorker, startJobWorker } from "../../../src/adapters/queue/bullmq.js";
 import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
+import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { DoctorProjector } from "../../../src/application/projections/doctor-projector.js";
 import { jobIdOfOutboxEntry, OutboxRelay } from "../../../src/application/projections/outbox-relay.js";
 import type { ProjectionEvent } from "../../../src/application/projections/projection-event.js";
@@ -30,7 +31,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
   let redis: Redis;
   let workerRedis: Redis;
   let search: ReturnType<typeof privateDoctorIndex>;
-  let source: PgDoctorDocumentSource;
+  let source: DoctorDocuments;
   let projector: DoctorProjector;
   const users: number[] = [];
   const queues: string[] = [];
@@ -88,7 +89,9 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     await pool.query(sql.unsafe`CREATE TABLE ${sql.identifier([OUTBOX])} (LIKE outbox INCLUDING ALL)`);
     search = privateDoctorIndex(redis);
-    source = new PgDoctorDocumentSource(pool, new PublicImageUrls("http://doctorly.test"));
+    source = new DoctorDocuments(new PgDoctorReadModel(pool), new PublicImageUrls("http://doctorly.test"), {
+      now: () => new Date(),
+    });
     projector = new DoctorProjector(
       source,
       search.index,

@@ -2,8 +2,9 @@ import { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PublicImageUrls } from "../../../src/adapters/media/image-urls.js";
-import { PgDoctorDocumentSource } from "../../../src/adapters/postgres/doctor-document.source.pg.js";
+import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
+import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { searchDoctors } from "../../../src/application/queries/doctor-search.queries.js";
 import type { DoctorDocument, DoctorSearchQuery } from "../../../src/ports/doctor-search.js";
 import { deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
@@ -23,7 +24,7 @@ describe("doctor search index on RediSearch (real module)", () => {
   let pool: DatabasePool;
   let redis: Redis;
   let search: ReturnType<typeof privateDoctorIndex>;
-  let source: PgDoctorDocumentSource;
+  let source: DoctorDocuments;
   const users: number[] = [];
   const emails: string[] = [];
   const ids: Record<string, number> = {};
@@ -42,7 +43,9 @@ describe("doctor search index on RediSearch (real module)", () => {
     pool = await createPgPool({ databaseUrl: TEST_DATABASE_URL, maximumPoolSize: 4 });
     redis = new Redis(TEST_REDIS_URL);
     search = privateDoctorIndex(redis);
-    source = new PgDoctorDocumentSource(pool, new PublicImageUrls("http://doctorly.test"));
+    source = new DoctorDocuments(new PgDoctorReadModel(pool), new PublicImageUrls("http://doctorly.test"), {
+      now: () => new Date(),
+    });
     await search.index.ensureIndex();
 
     await fixture("obrien", {

@@ -132,7 +132,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         ...problemResponses(400),
       },
     }),
-    async (c) => c.json(await deps.doctors.all(toPageRequest(c.req.valid("query"))), 200),
+    async (c) => respond(c, ok(await deps.doctors.all(toPageRequest(c.req.valid("query")))), 200),
   );
 
   app.openapi(
@@ -311,7 +311,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         },
       },
     }),
-    async (c) => c.json(await deps.doctors.popular(), 200),
+    async (c) => respond(c, ok(await deps.doctors.popular()), 200),
   );
 
   app.openapi(

@@ -1,0 +1,45 @@
+import type { Clock } from "../../ports/clock.js";
+import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
+import {
+  type DoctorDocument,
+  type DoctorDocumentSource,
+  doctorDocumentOf,
+} from "../../ports/doctor-search.js";
+import type { ImageUrls } from "../../ports/image-urls.js";
+import { toDoctorView } from "../queries/views.js";
+
+/**
+ * Search documents are made from the same read model and the same Doctor view as GET /doctors/get/{id},
+ * so a search hit and a direct read can never disagree.
+ */
+export class DoctorDocuments implements DoctorDocumentSource {
+  constructor(
+    private readonly doctors: DoctorReadModel,
+    private readonly urls: ImageUrls,
+    private readonly clock: Clock,
+    private readonly batchSize = 200,
+  ) {}
+
+  async load(doctorId: number): Promise<DoctorDocument | null> {
+    const [row] = await this.doctors.findByIds([doctorId]);
+    return row ? doctorDocumentOf(toDoctorView(row, this.urls, this.clock.now())) : null;
+  }
+
+  /** Every doctor in id order, a batch per query (keyset pagination, no long transaction). */
+  async *loadAll(): AsyncIterable<DoctorDocument> {
+    let after = 0;
+    for (;;) {
+      const ids = await this.doctors.idsAfter(after, this.batchSize);
+      const now = this.clock.now();
+      for (const row of await this.doctors.findByIds(ids))
+        yield doctorDocumentOf(toDoctorView(row, this.urls, now));
+      const last = ids.at(-1);
+      if (last === undefined || ids.length < this.batchSize) return;
+      after = last;
+    }
+  }
+
+  count(): Promise<number> {
+    return this.doctors.count();
+  }
+}
