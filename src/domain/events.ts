@@ -16,6 +16,7 @@ interface AppointmentFacts {
 export type DomainEvent =
   | { readonly type: "DoctorRegistered"; readonly doctorId: number; readonly userId: number }
   | { readonly type: "DoctorProfileChanged"; readonly doctorId: number }
+  | { readonly type: "SpecializationImageChanged"; readonly specializationId: number }
   | {
       readonly type: "SpecializationsAdded";
       readonly doctorId: number;

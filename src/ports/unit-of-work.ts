@@ -2,6 +2,7 @@ import type { Result } from "../domain/shared/result.js";
 import type { AppointmentRepository } from "./appointment.repository.js";
 import type { DoctorRepository } from "./doctor.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
+import type { ImageRepository } from "./image.repository.js";
 import type { OutboxWriter } from "./outbox.js";
 import type { PatientRepository } from "./patient.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
@@ -19,6 +20,7 @@ export interface TransactionScope {
   readonly appointments: AppointmentRepository;
   readonly idempotency: IdempotencyStore;
   readonly users: UserRepository;
+  readonly images: ImageRepository;
 }
 
 /**

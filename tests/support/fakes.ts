@@ -22,6 +22,9 @@ interface State {
   idempotency: { userId: number; key: string; requestHash: string; appointmentId: number }[];
   outbox: DomainEvent[];
   users: UserCredentials[];
+  /** Media key of each doctor's picture, by doctor id. */
+  doctorImages: Record<number, string>;
+  specializations: { id: number; name: string; imageKey: string | null }[];
 }
 
 /**
@@ -40,6 +43,8 @@ export class FakeUnitOfWork implements UnitOfWork {
     idempotency: [],
     outbox: [],
     users: [],
+    doctorImages: {},
+    specializations: [],
   };
 
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
@@ -145,6 +150,22 @@ export class FakeUnitOfWork implements UnitOfWork {
         find: async (userId, key) => s.idempotency.find((x) => x.userId === userId && x.key === key) ?? null,
         save: async (userId, key, requestHash, appointmentId) =>
           void s.idempotency.push({ userId, key, requestHash, appointmentId }),
+      },
+      images: {
+        setDoctorImage: async (userId, key) => {
+          const doctor = s.doctors.find((d) => d.userId === userId);
+          if (!doctor) return null;
+          const previousKey = s.doctorImages[doctor.id] ?? null;
+          s.doctorImages[doctor.id] = key;
+          return { doctorId: doctor.id, previousKey };
+        },
+        setSpecializationImage: async (id, key) => {
+          const specialization = s.specializations.find((x) => x.id === id);
+          if (!specialization) return null;
+          const previousKey = specialization.imageKey;
+          specialization.imageKey = key;
+          return { id, name: specialization.name, previousKey };
+        },
       },
     };
   }

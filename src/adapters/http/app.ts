@@ -28,7 +28,12 @@ const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
   return problem(c, 400, problemBody(400, "validation_failed", "The request is not valid.", errors));
 };
 
-export function createBaseApp(options: { logger: Logger; maxBodyBytes: number }): App {
+export function createBaseApp(options: {
+  logger: Logger;
+  maxBodyBytes: number;
+  /** Paths that apply their own, larger body limit (uploads); the app-wide limit skips them. */
+  ownsBodyLimit?: (path: string) => boolean;
+}): App {
   const { logger } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -47,12 +52,11 @@ export function createBaseApp(options: { logger: Logger; maxBodyBytes: number })
       "request",
     );
   });
-  app.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes,
+    onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
+  });
+  app.use((c, next) => (options.ownsBodyLimit?.(c.req.path) ? next() : limitBody(c, next)));
 
   app.notFound((c) => problem(c, 404, problemBody(404, "not_found", "No such resource.")));
   app.onError((error, c) => {

@@ -3,6 +3,7 @@ import type { TransactionScope } from "../../ports/unit-of-work.js";
 import { PgAppointmentRepository } from "./appointment.repository.pg.js";
 import { PgDoctorRepository } from "./doctor.repository.pg.js";
 import { PgIdempotencyStore } from "./idempotency.store.pg.js";
+import { PgImageRepository } from "./image.repository.pg.js";
 import { PgOutboxWriter } from "./outbox.writer.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
@@ -18,5 +19,6 @@ export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
     appointments: new PgAppointmentRepository(db),
     idempotency: new PgIdempotencyStore(db),
     users: new PgUserRepository(db),
+    images: new PgImageRepository(db),
   };
 }

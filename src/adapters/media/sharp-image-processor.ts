@@ -1,0 +1,72 @@
+import sharp from "sharp";
+import { type ImageFormat, sniffImageFormat } from "../../domain/media/image-format.js";
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import type { ImageProcessor, NormalizedImage } from "../../ports/image-processor.js";
+
+export interface ImageLimits {
+  /** Width × height above which a picture is refused before it is decoded (decompression bombs). */
+  readonly maxInputPixels: number;
+  /** The longest side of the stored picture, in pixels. */
+  readonly maxDimension: number;
+}
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxInputPixels: 40_000_000, maxDimension: 512 };
+
+const SHARP_FORMAT: Record<ImageFormat, string> = { png: "png", jpeg: "jpeg", webp: "webp" };
+
+const unsupported = appError(
+  "unsupported_media",
+  "unsupported_image_type",
+  "The file is not a PNG, JPEG or WebP picture.",
+);
+const unreadable = appError("validation", "unreadable_image", "The picture could not be decoded.");
+const tooManyPixels = (limit: number) =>
+  appError(
+    "too_large",
+    "image_dimensions_too_large",
+    `The picture has more than ${limit / 1_000_000} million pixels.`,
+  );
+
+/**
+ * Re-encodes every upload as WebP with sharp: auto-oriented, then all metadata dropped (sharp keeps none
+ * unless asked), fitted inside maxDimension × maxDimension without enlarging.
+ */
+export class SharpImageProcessor implements ImageProcessor {
+  constructor(private readonly limits: ImageLimits = DEFAULT_IMAGE_LIMITS) {}
+
+  async normalize(bytes: Uint8Array): Promise<Result<NormalizedImage>> {
+    const format = sniffImageFormat(bytes);
+    if (!format) return err(unsupported);
+
+    // The header alone gives the dimensions, so a bomb is refused without decoding a single pixel.
+    const header = await sharp(bytes, { limitInputPixels: false })
+      .metadata()
+      .catch(() => null);
+    if (!header?.width || !header.height) return err(unreadable);
+    if (header.format !== SHARP_FORMAT[format]) return err(unsupported);
+    if (header.width * header.height > this.limits.maxInputPixels) {
+      return err(tooManyPixels(this.limits.maxInputPixels));
+    }
+
+    const size = this.limits.maxDimension;
+    try {
+      const { data, info } = await sharp(bytes, {
+        limitInputPixels: this.limits.maxInputPixels,
+        failOn: "error",
+        animated: false,
+      })
+        .autoOrient()
+        .resize({ width: size, height: size, fit: "inside", withoutEnlargement: true })
+        .webp({ quality: 82 })
+        .toBuffer({ resolveWithObject: true });
+      return ok({
+        bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+        contentType: "image/webp",
+        width: info.width,
+        height: info.height,
+      });
+    } catch {
+      return err(unreadable);
+    }
+  }
+}
