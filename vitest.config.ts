@@ -18,7 +18,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
-          globalSetup: ["tests/support/global-setup.ts"],
+          globalSetup: ["tests/support/e2e-setup.ts"],
           include: ["tests/e2e/**/*.test.ts"],
           fileParallelism: false,
           testTimeout: 30_000,

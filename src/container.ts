@@ -11,6 +11,7 @@ import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "./adapters/http/routes/doctors.routes.js";
 import { isUploadPath, registerMediaRoutes } from "./adapters/http/routes/media.routes.js";
 import { registerPatientRoutes } from "./adapters/http/routes/patients.routes.js";
+import { registerSearchRoutes } from "./adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "./adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "./adapters/http/routes/users.routes.js";
 import { applySecurity } from "./adapters/http/security.js";
@@ -42,6 +43,7 @@ import { AddQualifications } from "./application/commands/add-qualifications.js"
 import { AddSlot } from "./application/commands/add-slot.js";
 import { AddSpecializations } from "./application/commands/add-specializations.js";
 import { BookAppointment } from "./application/commands/book-appointment.js";
+import { CacheInvalidatingUnitOfWork } from "./application/commands/cache-invalidating-unit-of-work.js";
 import { CancelAppointment } from "./application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "./application/commands/change-doctor-image.js";
 import { ChangeSpecializationImage } from "./application/commands/change-specialization-image.js";
@@ -57,7 +59,9 @@ import { OutboxRelay, type OutboxRelayOptions } from "./application/projections/
 import { SessionAuthenticator } from "./application/queries/authenticate.js";
 import { CATALOG_QUERIES, CatalogQueries } from "./application/queries/catalog.queries.js";
 import { DoctorQueries } from "./application/queries/doctor.queries.js";
+import { DoctorSearch } from "./application/queries/doctor-search.service.js";
 import { PatientQueries } from "./application/queries/patient.queries.js";
+import { ReadCache } from "./application/queries/read-cache.js";
 import { USER_QUERIES, UserQueries } from "./application/queries/user.queries.js";
 import { type Config, projectRoot } from "./config.js";
 import { DAY_MS } from "./domain/user/session.js";
@@ -113,14 +117,21 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   container.bind<DatabasePool>(PG_POOL).toConstantValue(pool);
   container.bind<Redis>(REDIS).toConstantValue(redis);
 
-  container.bind<UnitOfWork>(UNIT_OF_WORK).toConstantValue(new PgUnitOfWork(pool));
+  container
+    .bind<UnitOfWork>(UNIT_OF_WORK)
+    .toDynamicValue((ctx) => new CacheInvalidatingUnitOfWork(new PgUnitOfWork(pool), ctx.get(CACHE)));
+  container
+    .bind(ReadCache)
+    .toDynamicValue((ctx) => new ReadCache(ctx.get(CACHE), config.CACHE_TTL_SECONDS, config.CACHE_ENABLED));
   container.bind<ImageUrls>(IMAGE_URLS).toConstantValue(new PublicImageUrls(config.PUBLIC_BASE_URL));
   container
     .bind<CatalogRepository>(CATALOG_REPOSITORY)
     .toDynamicValue((ctx) => new PgCatalogRepository(ctx.get(PG_POOL)));
   container
     .bind<CatalogQueries>(CATALOG_QUERIES)
-    .toDynamicValue((ctx) => new CatalogQueries(ctx.get(CATALOG_REPOSITORY), ctx.get(IMAGE_URLS)));
+    .toDynamicValue(
+      (ctx) => new CatalogQueries(ctx.get(CATALOG_REPOSITORY), ctx.get(IMAGE_URLS), ctx.get(ReadCache)),
+    );
   container
     .bind<readonly HealthCheck[]>(HEALTH_CHECKS)
     .toConstantValue([
@@ -180,7 +191,13 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind(DoctorQueries)
     .toDynamicValue(
-      (ctx) => new DoctorQueries(ctx.get(DOCTOR_READ_MODEL), ctx.get(IMAGE_URLS), ctx.get(CLOCK)),
+      (ctx) =>
+        new DoctorQueries(
+          ctx.get(DOCTOR_READ_MODEL),
+          ctx.get(IMAGE_URLS),
+          ctx.get(CLOCK),
+          ctx.get(ReadCache),
+        ),
     );
   container
     .bind(PatientQueries)
@@ -220,6 +237,7 @@ export function buildHttpApp(runtime: Runtime): App {
     addSpecializations: container.get(AddSpecializations),
     addQualifications: container.get(AddQualifications),
   });
+  registerSearchRoutes(app, { search: new DoctorSearch(container.get(DOCTOR_SEARCH_INDEX), logger) });
   registerPatientRoutes(app, {
     authenticator,
     patients: container.get(PatientQueries),
@@ -337,6 +355,8 @@ function bindReadSide(
 
 export const PROJECTION_QUEUE = "doctorly-projections";
 
+const INDEX_WATCH_MS = 2_000;
+
 export interface WorkerOptions {
   readonly queueName?: string;
   /** Tests relay from a private copy of the outbox table. */
@@ -386,23 +406,33 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   relay.start();
 
   let closing = false;
-  const bootstrap = (async () => {
-    // Retried until it succeeds: Redis may still be connecting, or away, when the worker starts.
+  let wake = () => {};
+  // A watchdog, not a one-off: Redis may be connecting when the worker starts, and a Redis that restarts
+  // without its data loses the index and any queued jobs. Whenever the index is missing it is recreated
+  // and rebuilt from Postgres, so nothing is lost for good.
+  const watchdog = (async () => {
     while (!closing) {
+      let pause = INDEX_WATCH_MS;
       try {
         const { created } = await index.ensureIndex();
         if (created) {
           const { indexed } = await rebuildDoctorIndex(source, index);
           logger.info({ indexed }, "doctor index was missing: rebuilt from postgres");
         }
-        return;
       } catch (error) {
         logger.warn(
           { err: error instanceof Error ? error.message : String(error) },
-          "doctor index bootstrap failed",
+          "doctor index check failed",
         );
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        pause = 1_000;
       }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
     }
   })();
   logger.info({ queue: queueName }, "projection workers started");
@@ -410,9 +440,10 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   return {
     async close() {
       closing = true;
+      wake();
       await relay.stop();
       await worker.close();
-      await bootstrap;
+      await watchdog;
       await queue.close();
       await Promise.all([relayRedis, workerRedis].map((c) => c.quit().catch(() => c.disconnect())));
     },

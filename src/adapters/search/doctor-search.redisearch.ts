@@ -26,6 +26,12 @@ export interface RediSearchDoctorIndexOptions {
 
 const isUnknownIndex = (error: unknown) =>
   error instanceof Error && /unknown index|no such index/i.test(error.message);
+/**
+ * Only ensureIndex() creates an index, so that whoever creates one (the workers' watchdog) also knows
+ * to fill it from Postgres; everybody else treats a missing index as "not built yet" (search answers
+ * 503, a projection job retries) instead of quietly creating an empty one that would never be filled.
+ */
+const notBuilt = () => new Error("Unknown index: the doctor index has not been built yet");
 const isIndexExists = (error: unknown) =>
   error instanceof Error && /index already exists/i.test(error.message);
 
@@ -173,7 +179,7 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
   private async currentName(): Promise<string> {
     if (this.current && this.current.until > Date.now()) return this.current.name;
     const name = (await this.redis.call("GET", this.currentKey)) as string | null;
-    if (name === null) return (await this.ensureCurrent()).name;
+    if (name === null) throw notBuilt();
     this.current = { name, until: Date.now() + this.currentNameTtlMs };
     return name;
   }
@@ -189,14 +195,13 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
         string | null,
         string | null,
       ];
-      const targets = [current ?? (await this.ensureCurrent()).name];
-      if (building !== null && building !== targets[0]) targets.push(building);
+      const targets = [...new Set([current, building])].filter((name) => name !== null);
+      if (targets.length === 0) throw notBuilt();
       try {
         await Promise.all(targets.map(write));
         return;
       } catch (error) {
         if (attempt > 0 || !isUnknownIndex(error)) throw error;
-        await this.ensureIndex();
       }
     }
   }

@@ -1,5 +1,7 @@
 import type { CatalogRepository } from "../../ports/catalog.repository.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
+import { doctorCacheKeys } from "./doctor-cache-keys.js";
+import type { ReadCache } from "./read-cache.js";
 
 export interface SpecializationView {
   readonly id: number;
@@ -11,18 +13,23 @@ export class CatalogQueries {
   constructor(
     private readonly catalog: CatalogRepository,
     private readonly urls: ImageUrls,
+    private readonly cache: ReadCache,
   ) {}
 
-  async qualifications(): Promise<{ data: { id: number; name: string }[] }> {
-    const rows = await this.catalog.listQualifications();
-    return { data: rows.map(({ id, name }) => ({ id, name })) };
+  qualifications(): Promise<{ data: { id: number; name: string }[] }> {
+    return this.cache.through(doctorCacheKeys.qualifications, async () => {
+      const rows = await this.catalog.listQualifications();
+      return { data: rows.map(({ id, name }) => ({ id, name })) };
+    });
   }
 
-  async specializations(): Promise<{ data: SpecializationView[] }> {
-    const rows = await this.catalog.listSpecializations();
-    return {
-      data: rows.map((s) => ({ id: s.id, name: s.name, image: this.urls.specializationImage(s.imageKey) })),
-    };
+  specializations(): Promise<{ data: SpecializationView[] }> {
+    return this.cache.through(doctorCacheKeys.specializations, async () => {
+      const rows = await this.catalog.listSpecializations();
+      return {
+        data: rows.map((s) => ({ id: s.id, name: s.name, image: this.urls.specializationImage(s.imageKey) })),
+      };
+    });
   }
 }
 

@@ -16,6 +16,8 @@ export const doctorCacheKeys = {
   timingsFamily: (doctorId: number) => `doctor:${doctorId}:timings`,
   allDoctorsFamily: "doctors:all",
   popular: "doctors:popular",
+  qualifications: "catalog:qualifications",
+  specializations: "catalog:specializations",
 } as const;
 
 const generationKey = (family: string) => `${family}:gen`;

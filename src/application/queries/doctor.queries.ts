@@ -5,7 +5,9 @@ import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
+import { doctorCacheKeys } from "./doctor-cache-keys.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
+import type { ReadCache } from "./read-cache.js";
 import {
   type DoctorView,
   type SittingView,
@@ -25,9 +27,14 @@ export class DoctorQueries {
     private readonly doctors: DoctorReadModel,
     private readonly urls: ImageUrls,
     private readonly clock: Clock,
+    private readonly cache: ReadCache,
   ) {}
 
-  async get(id: number): Promise<Result<DoctorView>> {
+  get(id: number): Promise<Result<DoctorView>> {
+    return this.cache.through(doctorCacheKeys.doctor(id), () => this.load(id), isOk);
+  }
+
+  private async load(id: number): Promise<Result<DoctorView>> {
     const [row] = await this.doctors.findByIds([id]);
     return row ? ok(toDoctorView(row, this.urls, this.clock.now())) : err(doctorNotFound);
   }
@@ -37,19 +44,33 @@ export class DoctorQueries {
     return id === null ? err(doctorNotFound) : this.get(id);
   }
 
-  async all(page: PageRequest): Promise<Page<DoctorView>> {
-    const { ids, total } = await this.doctors.listIds(offsetOf(page), page.perPage);
-    return pageOf(await this.views(ids), page, total);
+  all(page: PageRequest): Promise<Page<DoctorView>> {
+    return this.cache.throughFamily(
+      doctorCacheKeys.allDoctorsFamily,
+      `${page.page}/${page.perPage}`,
+      async () => {
+        const { ids, total } = await this.doctors.listIds(offsetOf(page), page.perPage);
+        return pageOf(await this.views(ids), page, total);
+      },
+    );
   }
 
-  async popular(): Promise<{ data: DoctorView[] }> {
-    const since = new Date(this.clock.now().getTime() - POPULAR_WINDOW_DAYS * 86_400_000);
-    return { data: await this.views(await this.doctors.popularIds(since, POPULAR_LIMIT)) };
+  popular(): Promise<{ data: DoctorView[] }> {
+    return this.cache.through(doctorCacheKeys.popular, async () => {
+      const since = new Date(this.clock.now().getTime() - POPULAR_WINDOW_DAYS * 86_400_000);
+      return { data: await this.views(await this.doctors.popularIds(since, POPULAR_LIMIT)) };
+    });
   }
 
-  async slots(id: number): Promise<Result<{ data: SlotView[] }>> {
-    const [row] = await this.doctors.findByIds([id]);
-    return row ? ok({ data: row.slots.map(toSlotView) }) : err(doctorNotFound);
+  slots(id: number): Promise<Result<{ data: SlotView[] }>> {
+    return this.cache.through(
+      doctorCacheKeys.slots(id),
+      async () => {
+        const [row] = await this.doctors.findByIds([id]);
+        return row ? ok({ data: row.slots.map(toSlotView) }) : err(doctorNotFound);
+      },
+      isOk,
+    );
   }
 
   /** Upcoming sittings from `from` (default: today in the doctor's zone) for `days` days, in time order. */
@@ -82,5 +103,7 @@ export class DoctorQueries {
     return (await this.doctors.findByIds(ids)).map((row) => toDoctorView(row, this.urls, now));
   }
 }
+
+const isOk = (r: Result<unknown>) => r.ok;
 
 export const DOCTOR_QUERIES = Symbol.for("doctorly.DoctorQueries");

@@ -1,0 +1,117 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { DoctorSearchParams } from "../../../application/queries/doctor-search.queries.js";
+import type { DoctorSearch } from "../../../application/queries/doctor-search.service.js";
+import { WEEKDAYS } from "../../../domain/slot/weekday.js";
+import type { App } from "../app.js";
+import { problemResponses } from "../problem.js";
+import { respond } from "../respond.js";
+import { DoctorSchema, jsonContent, PageQuery, pageOfSchema } from "../schemas.js";
+
+const tags = ["Search"];
+const DoctorPage = pageOfSchema(DoctorSchema, "DoctorSearchPage");
+const text = (example: string) => z.string().max(200).openapi({ example });
+const weekday = z
+  .string()
+  .transform((d) => d.trim().toLowerCase())
+  .pipe(z.enum(WEEKDAYS))
+  .openapi({ example: "monday" });
+
+const SearchQuery = PageQuery.extend({
+  q: text("heart").optional().openapi({ description: "Free text over name and description" }),
+  specialization: text("cardiologist").optional(),
+  qualification: text("mbbs").optional(),
+  day: weekday.optional(),
+  min_rating: z.coerce.number().min(0).max(5).optional(),
+  max_fee: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: "minor units" }),
+  sort: z.enum(["relevance", "rating", "experience", "fee"]).default("relevance"),
+});
+
+const NameParam = (example: string) =>
+  z.object({
+    name: z
+      .string()
+      .max(200)
+      .openapi({ param: { name: "name", in: "path" }, example }),
+  });
+const DayParam = z.object({
+  day: weekday.openapi({ param: { name: "day", in: "path" }, example: "monday" }),
+});
+
+const searchResponses = {
+  200: { description: "A page of doctors, from the search index", content: jsonContent(DoctorPage) },
+  ...problemResponses(400, 503),
+};
+
+/** Every /misc/doctors/* route is answered from the RediSearch projection, never by scanning Postgres. */
+export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
+  const answer = async (params: DoctorSearchParams) => deps.search.search(params);
+
+  // Registered before /misc/doctors/{name} so that these paths are never taken for a name.
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/misc/doctors/search",
+      tags,
+      summary: "Search doctors: all filters combined with AND, sorted, paginated",
+      request: { query: SearchQuery },
+      responses: searchResponses,
+    }),
+    async (c) => respond(c, await answer(c.req.valid("query")), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/misc/doctors/specialization/{name}",
+      tags,
+      summary: "Doctors with a specialization",
+      request: { params: NameParam("cardiologist"), query: PageQuery },
+      responses: searchResponses,
+    }),
+    async (c) =>
+      respond(c, await answer({ ...c.req.valid("query"), specialization: c.req.valid("param").name }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/misc/doctors/qualification/{name}",
+      tags,
+      summary: "Doctors with a qualification",
+      request: { params: NameParam("mbbs"), query: PageQuery },
+      responses: searchResponses,
+    }),
+    async (c) =>
+      respond(c, await answer({ ...c.req.valid("query"), qualification: c.req.valid("param").name }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/misc/doctors/day/{day}",
+      tags,
+      summary: "Doctors with a slot on a weekday",
+      request: { params: DayParam, query: PageQuery },
+      responses: searchResponses,
+    }),
+    async (c) => respond(c, await answer({ ...c.req.valid("query"), day: c.req.valid("param").day }), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/misc/doctors/{name}",
+      tags,
+      summary: "Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha)",
+      request: { params: NameParam("ays"), query: PageQuery },
+      responses: searchResponses,
+    }),
+    async (c) => respond(c, await answer({ ...c.req.valid("query"), name: c.req.valid("param").name }), 200),
+  );
+}

@@ -1,0 +1,28 @@
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { type DoctorSearchIndex, SearchUnavailableError } from "../../ports/doctor-search.js";
+import type { Logger } from "../../ports/logger.js";
+import { type DoctorPage, type DoctorSearchParams, searchDoctors } from "./doctor-search.queries.js";
+
+const unavailable = appError(
+  "unavailable",
+  "search_unavailable",
+  "Search is temporarily unavailable; doctors can still be read and booked.",
+);
+
+/** The search endpoints' handler: answered from the index only; an unreachable index is a 503, not a 500. */
+export class DoctorSearch {
+  constructor(
+    private readonly index: DoctorSearchIndex,
+    private readonly logger: Logger,
+  ) {}
+
+  async search(params: DoctorSearchParams): Promise<Result<DoctorPage>> {
+    try {
+      return ok(await searchDoctors(this.index, params));
+    } catch (error) {
+      if (!(error instanceof SearchUnavailableError)) throw error;
+      this.logger.warn({ err: error.message }, "search unavailable");
+      return err(unavailable);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Cache } from "../../ports/cache.js";
+import { familyMemberKey } from "./doctor-cache-keys.js";
+
+/** Cache-aside for query handlers: Redis first, the loader on a miss, the answer written back. */
+export class ReadCache {
+  constructor(
+    private readonly cache: Cache,
+    private readonly ttlSeconds: number,
+    /** Off in benchmarks to measure what the cache buys. */
+    private readonly enabled: boolean,
+  ) {}
+
+  /** `cacheable` keeps answers such as "not found" out of the cache. */
+  async through<T>(
+    key: string,
+    load: () => Promise<T>,
+    cacheable: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    if (!this.enabled) return load();
+    const hit = await this.cache.get<T>(key);
+    if (hit !== null) return hit;
+    const value = await load();
+    if (cacheable(value)) await this.cache.set(key, value, this.ttlSeconds);
+    return value;
+  }
+
+  /** Like `through`, for one member of a family that is invalidated as a whole (see doctor-cache-keys). */
+  async throughFamily<T>(
+    family: string,
+    member: string,
+    load: () => Promise<T>,
+    cacheable: (value: T) => boolean = () => true,
+  ): Promise<T> {
+    if (!this.enabled) return load();
+    return this.through(await familyMemberKey(this.cache, family, member, this.ttlSeconds), load, cacheable);
+  }
+}
