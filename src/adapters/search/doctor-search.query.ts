@@ -40,6 +40,8 @@ export const NO_FEE = Number.MAX_SAFE_INTEGER;
 
 const MIN_PREFIX = 2;
 const MIN_FUZZY = 4;
+/** The end of the widest result window RediSearch serves (its MAXSEARCHRESULTS default). */
+const MAX_SEARCH_RESULTS = 1_000_000;
 
 const numberLiteral = (n: number): string => {
   if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
@@ -61,6 +63,8 @@ export interface BuiltSearch {
   readonly query: string | null;
   /** FT.SEARCH arguments after the query. */
   readonly options: readonly string[];
+  /** The page lies past the engine's result window: only the total is wanted. */
+  readonly countOnly: boolean;
 }
 
 const SORT: Record<DoctorSearchQuery["sort"], readonly string[]> = {
@@ -95,9 +99,14 @@ export function buildDoctorSearch(q: DoctorSearchQuery): BuiltSearch {
 
   const page = Math.max(1, Math.trunc(q.page));
   const perPage = Math.max(1, Math.trunc(q.perPage));
+  // RediSearch refuses ("Invalid LIMIT parameters") a window ending past its result cap, and 1.x refuses
+  // LIMIT 0 0; such a page is empty anyway, so fetch one hit for the total and drop it.
+  const countOnly = page * perPage > MAX_SEARCH_RESULTS;
+  const limit = countOnly ? ["0", "1"] : [String((page - 1) * perPage), String(perPage)];
   return {
     query: impossible ? null : clauses.length === 0 ? "*" : clauses.join(" "),
-    options: [...SORT[q.sort], "LIMIT", String((page - 1) * perPage), String(perPage), "RETURN", "1", "json"],
+    options: [...SORT[q.sort], "LIMIT", ...limit, "RETURN", "1", "json"],
+    countOnly,
   };
 }
 

@@ -124,7 +124,8 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
         this.current = null;
         reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
       }
-      return parseSearchReply(reply);
+      const page = parseSearchReply(reply);
+      return built.countOnly ? { total: page.total, doctors: [] } : page;
     } catch (error) {
       throw new SearchUnavailableError(
         `doctor search failed: ${error instanceof Error ? error.message : String(error)}`,

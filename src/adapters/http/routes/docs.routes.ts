@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { getAbsoluteFSPath } from "swagger-ui-dist";
 import type { App } from "../app.js";
+import { withCommonAnswers } from "../openapi-common-answers.js";
 
 const ONE_DAY = "public, max-age=86400";
 
@@ -42,14 +43,20 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
     app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": ONE_DAY }));
   }
 
-  app.doc31("/openapi.json", {
+  const config = {
     openapi: "3.1.0",
     info: {
       title: deps.title,
       version: deps.version,
       description: "Book a numbered place in a doctor's sitting. Errors are RFC 9457 problem+json.",
-      license: { name: "MIT" },
+      license: { name: "MIT", identifier: "MIT" },
     },
     servers: [{ url: "/" }],
+  };
+  // Built on first request, once every route has been registered.
+  let document: object | undefined;
+  app.get("/openapi.json", (c) => {
+    document ??= withCommonAnswers(app.getOpenAPI31Document(config), { infraPaths: ["/health", "/ready"] });
+    return c.json(document);
   });
 }

@@ -1,0 +1,59 @@
+/**
+ * Completes the generated OpenAPI document with what the app's shared middleware does on every route,
+ * so that route definitions need not repeat it and a new route is documented correctly from the start:
+ * - an operation without `security` is public, and says so (`security: []`);
+ * - a body can be malformed (400), too large (413) or of a media type the route does not take (415);
+ * - a bearer route answers 401 to a missing, unknown, expired or revoked token;
+ * - Postgres being unreachable answers 503 (never a 500), on every route that reads or writes data;
+ * - every operation has an `operationId` (derived from method and path unless the route names one).
+ */
+type Json = Record<string, unknown>;
+
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
+
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+});
+
+/** `POST /patient/appointment/{id}/cancel` → `postPatientAppointmentByIdCancel`. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split("/")
+    .filter((s) => s !== "")
+    .flatMap((s) =>
+      s.startsWith("{") ? ["by", ...s.slice(1, -1).split(/[^A-Za-z0-9]+/)] : s.split(/[^A-Za-z0-9]+/),
+    )
+    .filter((w) => w !== "");
+  return [method, ...words].map((w, i) => (i === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join("");
+}
+
+export function withCommonAnswers<T extends object>(
+  document: T,
+  options: { infraPaths: readonly string[] },
+): T {
+  const paths = ((document as Json).paths ?? {}) as Record<string, Json>;
+  for (const [path, item] of Object.entries(paths)) {
+    for (const method of METHODS) {
+      const op = item[method] as Json | undefined;
+      if (!op) continue;
+      op.operationId ??= operationIdOf(method, path);
+      op.security ??= [];
+      op.responses ??= {};
+      const responses = op.responses as Json;
+      const add = (status: number, description: string) => {
+        responses[status] ??= problem(description);
+      };
+      if (op.requestBody) {
+        add(400, "The body is not valid JSON or does not match the schema");
+        add(413, "The body is larger than the server accepts");
+        add(415, "The body's media type is not one this operation takes");
+      }
+      if (Array.isArray(op.parameters) && op.parameters.length > 0) add(400, "A parameter is not valid");
+      const security = op.security as Record<string, unknown>[];
+      if (security.some((s) => "bearerAuth" in s)) add(401, "No valid bearer token");
+      if (!options.infraPaths.includes(path)) add(503, "A dependency is unavailable; retry later");
+    }
+  }
+  return document;
+}

@@ -1,0 +1,247 @@
+import { randomUUID } from "node:crypto";
+import { newDoctor, post } from "./booking.js";
+import { pngOf } from "./images.js";
+import type { TestServer } from "./server.js";
+import type { Role, World } from "./world.js";
+
+/** A request to send, with the caller's token added by the runner (unless `token` is given here). */
+export interface PlannedRequest {
+  readonly path: string;
+  readonly json?: unknown;
+  readonly multipart?: { field: string; filename: string; type: string; data: Buffer };
+  readonly headers?: Record<string, string>;
+  /** A token to use instead of the role's shared one (a request that ends its own session). */
+  readonly token?: string;
+}
+
+export type RequestBuilder = (ctx: RequestContext, role: Role) => Promise<PlannedRequest> | PlannedRequest;
+
+export interface RequestContext {
+  readonly server: TestServer;
+  readonly world: World;
+  /** Memoizes a fixture that one route needs beyond the world (made once, on first use). */
+  once<T>(key: string, make: () => Promise<T>): Promise<T>;
+  freshToken(role: Exclude<Role, "anonymous">): Promise<string>;
+}
+
+export function multipartBody(
+  part: NonNullable<PlannedRequest["multipart"]>,
+  boundary = `b-${randomUUID()}`,
+) {
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"; filename="${part.filename}"\r\n` +
+      `Content-Type: ${part.type}\r\n\r\n`,
+  );
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([head, part.data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+  };
+}
+
+const png = () => pngOf(16, 16);
+let slotCounter = 0;
+/** Start times that never overlap: each call gets its own 15-minute window on a Sunday. */
+const freshSlotStart = () => {
+  const minute = 60 + (slotCounter++ % 80) * 15;
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+};
+
+async function created(res: Response, what: string): Promise<{ id: number }> {
+  if (res.status !== 201) throw new Error(`${what}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: number };
+}
+
+const ownPatient = (ctx: RequestContext, key: string) =>
+  ctx.once(`patient:${key}`, async () =>
+    created(
+      await post(ctx.server, "/patient/new", ctx.world.tokens.user, {
+        name: "Fixture",
+        age: 40,
+        gender: "male",
+      }),
+      "patient",
+    ),
+  );
+
+/**
+ * A valid request for every route of API.md (implemented or not), made from the world's fixtures: the
+ * resources are those of "user" and "doctor", so that other callers try to reach what is not theirs.
+ */
+export const REQUESTS: Record<string, RequestBuilder> = {
+  "POST /auth/get_token": ({ world }, role) => {
+    const c = world.credentials[role === "anonymous" ? "user" : role];
+    return { path: "/auth/get_token", json: { email: c.email, password: c.password } };
+  },
+  "PUT /auth/logout": async (ctx, role) => ({
+    path: "/auth/logout",
+    ...(role === "anonymous" ? {} : { token: await ctx.freshToken(role) }),
+  }),
+  "POST /users/register": () => ({
+    path: "/users/register",
+    json: {
+      name: "Matrix Registrant",
+      email: `matrix-${randomUUID()}@example.test`,
+      password: "long enough pw",
+    },
+  }),
+  "GET /users/info": () => ({ path: "/users/info" }),
+  "GET /users/notifications": () => ({ path: "/users/notifications" }),
+
+  "POST /doctors/new": () => ({
+    path: "/doctors/new",
+    json: {
+      name: "Matrix New Doctor",
+      email: `matrix-dr-${randomUUID()}@example.test`,
+      password: "long enough pw",
+      description: "GP",
+    },
+  }),
+  "GET /doctors/all": () => ({ path: "/doctors/all?per_page=2" }),
+  "GET /doctors/info": () => ({ path: "/doctors/info" }),
+  "POST /doctors/image": async () => ({
+    path: "/doctors/image",
+    multipart: { field: "image", filename: "me.png", type: "image/png", data: await png() },
+  }),
+  "POST /doctors/add_slot": () => ({
+    path: "/doctors/add_slot",
+    json: {
+      day: "sunday",
+      start: freshSlotStart(),
+      appointment_duration: 15,
+      num_slots: 1,
+      consultation_fee: 0,
+    },
+  }),
+  "GET /doctors/patients": () => ({ path: "/doctors/patients" }),
+  "GET /doctors/get/{id}": ({ world }) => ({ path: `/doctors/get/${world.doctorId}` }),
+  "GET /doctors/slot/{id}": ({ world }) => ({ path: `/doctors/slot/${world.doctorId}` }),
+  "GET /doctors/popular/doctors": () => ({ path: "/doctors/popular/doctors" }),
+  "GET /doctors/timings/{id}": ({ world }) => ({ path: `/doctors/timings/${world.doctorId}?days=7` }),
+  "GET /doctors/patients/{id}": ({ world }) => ({ path: `/doctors/patients/${world.appointmentId}` }),
+  "POST /doctors/add_qualifications": () => ({
+    path: "/doctors/add_qualifications",
+    json: { qualifications: [{ name: "mbbs", procurement_year: "2010-06-01", institute_name: "KEMU" }] },
+  }),
+  "POST /doctors/add_specializations": () => ({
+    path: "/doctors/add_specializations",
+    json: { specializations: ["cardiologist"] },
+  }),
+  "GET /doctors/appointments": () => ({ path: "/doctors/appointments" }),
+  "POST /doctors/appointments/{id}/status": ({ world }) => ({
+    path: `/doctors/appointments/${world.appointmentId}/status`,
+    json: { status: "noshow" },
+  }),
+  "GET /doctors/{id}/reviews": ({ world }) => ({ path: `/doctors/${world.doctorId}/reviews` }),
+
+  "POST /patient/new": () => ({
+    path: "/patient/new",
+    json: { name: "Matrix Kid", age: 7, gender: "other" },
+  }),
+  "GET /patient/all": () => ({ path: "/patient/all" }),
+  "GET /patient/get/{id}": ({ world }) => ({ path: `/patient/get/${world.patientId}` }),
+  "POST /patient/new_appointment": ({ world }) => ({
+    path: "/patient/new_appointment",
+    json: { slot_id: world.slotId, patient_id: world.secondPatientId },
+    headers: { "idempotency-key": `matrix-${randomUUID()}` },
+  }),
+  "GET /patient/appointment/history": () => ({ path: "/patient/appointment/history" }),
+  "POST /patient/appointment/{id}/cancel": async (ctx) => {
+    const appointment = await ctx.once("appointment-to-cancel", async () => {
+      const patient = await ownPatient(ctx, "to-cancel");
+      return created(
+        await post(ctx.server, "/patient/new_appointment", ctx.world.tokens.user, {
+          slot_id: ctx.world.slotId,
+          patient_id: patient.id,
+        }),
+        "booking to cancel",
+      );
+    });
+    return { path: `/patient/appointment/${appointment.id}/cancel` };
+  },
+  "POST /patient/appointment/{id}/rating": ({ world }) => ({
+    path: `/patient/appointment/${world.appointmentId}/rating`,
+    json: { rating: 5, review: "kind and on time" },
+  }),
+  "POST /patient/waitlist": ({ world }) => ({
+    path: "/patient/waitlist",
+    json: { slot_id: world.fullSlotId, patient_id: world.secondPatientId, date: world.fullDate },
+  }),
+  "DELETE /patient/waitlist/{id}": async (ctx) => {
+    const entry = await ctx.once("waitlist-entry", async () => {
+      const patient = await ownPatient(ctx, "waiting");
+      return created(
+        await post(ctx.server, "/patient/waitlist", ctx.world.tokens.user, {
+          slot_id: ctx.world.fullSlotId,
+          patient_id: patient.id,
+          date: ctx.world.fullDate,
+        }),
+        "waitlist entry",
+      );
+    });
+    return { path: `/patient/waitlist/${entry.id}` };
+  },
+
+  "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
+  "GET /misc/specializations": () => ({ path: "/misc/specializations" }),
+  "GET /misc/doctors/{name}": () => ({ path: "/misc/doctors/Matrix" }),
+  "GET /misc/doctors/specialization/{name}": () => ({ path: "/misc/doctors/specialization/cardiologist" }),
+  "GET /misc/doctors/qualification/{name}": () => ({ path: "/misc/doctors/qualification/mbbs" }),
+  "GET /misc/doctors/day/{day}": () => ({ path: "/misc/doctors/day/monday" }),
+  "GET /misc/doctors/search": () => ({ path: "/misc/doctors/search?q=Matrix&day=monday&sort=rating" }),
+  "POST /misc/image/{specialization_id}": async () => ({
+    // The last seeded specialization: a picture change is visible to other tests, so always the same one.
+    path: "/misc/image/36",
+    multipart: { field: "image", filename: "spec.png", type: "image/png", data: await png() },
+  }),
+  "GET /static/media/{key}": async (ctx) => {
+    const key = await ctx.once("media-key", async () => {
+      // A doctor of its own: the other rules replace the world doctors' pictures (and delete the old ones).
+      const owner = await newDoctor(ctx.server, { name: "Matrix Picture Doctor" });
+      const { contentType, body } = multipartBody({
+        field: "image",
+        filename: "me.png",
+        type: "image/png",
+        data: await png(),
+      });
+      const res = await ctx.server.request("/doctors/image", {
+        method: "POST",
+        headers: { authorization: `Bearer ${owner.token}`, "content-type": contentType },
+        body,
+      });
+      if (res.status !== 200) throw new Error(`upload: ${res.status} ${await res.text()}`);
+      const image = ((await res.json()) as { image: string }).image;
+      return image.slice(image.indexOf("/static/media/") + "/static/media/".length);
+    });
+    return { path: `/static/media/${key}` };
+  },
+};
+
+export function requestContext(server: TestServer, world: World, fresh: RequestContext["freshToken"]) {
+  const memo = new Map<string, Promise<unknown>>();
+  const ctx: RequestContext = {
+    server,
+    world,
+    freshToken: fresh,
+    once<T>(key: string, make: () => Promise<T>) {
+      if (!memo.has(key)) memo.set(key, make());
+      return memo.get(key) as Promise<T>;
+    },
+  };
+  return ctx;
+}
+
+/** Wire form of a planned request: method, path, headers and body, the role's bearer token included. */
+export function toRaw(method: string, req: PlannedRequest, token: string | null) {
+  const headers: Record<string, string> = { ...req.headers };
+  if (token) headers.authorization = `Bearer ${token}`;
+  let body: string | Buffer | undefined;
+  if (req.json !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(req.json);
+  } else if (req.multipart) {
+    const m = multipartBody(req.multipart);
+    headers["content-type"] = m.contentType;
+    body = m.body;
+  }
+  return { method, path: req.path, headers, body };
+}
