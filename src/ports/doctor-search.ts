@@ -132,6 +132,8 @@ export const DOCTOR_SEARCH_INDEX = Symbol.for("doctorly.DoctorSearchIndex");
 /** Recomputes doctor documents from the source of truth. */
 export interface DoctorDocumentSource {
   load(doctorId: number): Promise<DoctorDocument | null>;
+  /** Doctors whose documents embed this specialization (its name and picture). */
+  doctorIdsWithSpecialization(specializationId: number): Promise<number[]>;
   loadAll(): AsyncIterable<DoctorDocument>;
   count(): Promise<number>;
 }

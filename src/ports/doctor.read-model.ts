@@ -29,6 +29,7 @@ export interface DoctorReadModel {
   /** Up to `limit` doctor ids greater than `afterId`, ascending (keyset pagination for full scans). */
   idsAfter(afterId: number, limit: number): Promise<number[]>;
   count(): Promise<number>;
+  idsWithSpecialization(specializationId: number): Promise<number[]>;
   doctorIdOfUser(userId: number): Promise<number | null>;
   /** Ranked by non-cancelled bookings made since `since`, then rating, then id. */
   popularIds(since: Date, limit: number): Promise<number[]>;

@@ -33,6 +33,8 @@ export function createBaseApp(options: {
   maxBodyBytes: number;
   /** Paths that apply their own, larger body limit (uploads); the app-wide limit skips them. */
   ownsBodyLimit?: (path: string) => boolean;
+  /** Errors that mean a dependency is away (the database cut the connection): 503, retry later. */
+  isUnavailable?: (error: unknown) => boolean;
 }): App {
   const { logger } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -62,13 +64,22 @@ export function createBaseApp(options: {
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;
-      // Hono raises 400 for a body that is not valid JSON; say so without echoing the parser's text.
+      // Hono raises 400 for a body it cannot parse (JSON or multipart); say so without the parser's text.
       const detail =
-        status === 400 ? "The request body is not valid JSON." : error.message || "Request refused.";
+        status === 400 ? "The request body could not be parsed." : error.message || "Request refused.";
       return problem(
         c,
         status,
         problemBody(status, status === 400 ? "malformed_body" : "http_error", detail),
+      );
+    }
+    if (options.isUnavailable?.(error)) {
+      logger.warn({ requestId: c.get("requestId"), err: errorMessage(error) }, "dependency unavailable");
+      return problem(
+        c,
+        503,
+        problemBody(503, "unavailable", "A service this request needs is unavailable; retry shortly."),
+        { "retry-after": "1" },
       );
     }
     logger.error({ requestId: c.get("requestId"), err: error }, "unhandled error");
@@ -86,3 +97,5 @@ export function createBaseApp(options: {
   });
   return app;
 }
+
+const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -76,6 +76,13 @@ export class PgDoctorReadModel implements DoctorReadModel {
     return rows.map((r) => r.id);
   }
 
+  async idsWithSpecialization(specializationId: number): Promise<number[]> {
+    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+      SELECT doctor_id AS id FROM doctor_specializations WHERE specialization_id = ${specializationId} ORDER BY 1
+    `);
+    return rows.map((r) => r.id);
+  }
+
   count(): Promise<number> {
     return this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM doctors`);
   }

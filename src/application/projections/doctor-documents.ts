@@ -39,6 +39,10 @@ export class DoctorDocuments implements DoctorDocumentSource {
     }
   }
 
+  doctorIdsWithSpecialization(specializationId: number): Promise<number[]> {
+    return this.doctors.idsWithSpecialization(specializationId);
+  }
+
   count(): Promise<number> {
     return this.doctors.count();
   }

@@ -2,7 +2,7 @@ import type { Cache } from "../../ports/cache.js";
 import type { DoctorDocumentSource, DoctorSearchIndex } from "../../ports/doctor-search.js";
 import type { ReceivedJob } from "../../ports/job-queue.js";
 import { staleKeysOfDoctor } from "../queries/doctor-cache-keys.js";
-import { doctorIdOf, isProjectionEvent } from "./projection-event.js";
+import { doctorIdOf, isProjectionEvent, specializationIdOf } from "./projection-event.js";
 
 /**
  * Keeps the doctor search index and caches in step with Postgres. An event only says *which* doctor
@@ -21,6 +21,12 @@ export class DoctorProjector {
     if (!isProjectionEvent(job.data)) return;
     const doctorId = doctorIdOf(job.data);
     if (doctorId !== null) await this.refreshDoctor(doctorId);
+    const specializationId = specializationIdOf(job.data);
+    if (specializationId !== null) {
+      // Every document that embeds the specialization's picture URL.
+      for (const id of await this.source.doctorIdsWithSpecialization(specializationId))
+        await this.refreshDoctor(id);
+    }
   };
 
   async refreshDoctor(doctorId: number): Promise<void> {

@@ -5,13 +5,19 @@ export interface ProjectionEvent {
   readonly payload: unknown;
 }
 
-/** The doctor an event is about, or null (e.g. PatientRegistered). */
-export function doctorIdOf(event: ProjectionEvent): number | null {
+const positiveIdField = (event: ProjectionEvent, field: string): number | null => {
   const payload = event.payload;
-  if (typeof payload !== "object" || payload === null || !("doctorId" in payload)) return null;
-  const id = (payload as { doctorId: unknown }).doctorId;
+  if (typeof payload !== "object" || payload === null || !(field in payload)) return null;
+  const id = (payload as Record<string, unknown>)[field];
   return typeof id === "number" && Number.isSafeInteger(id) && id > 0 ? id : null;
-}
+};
+
+/** The doctor an event is about, or null (e.g. PatientRegistered). */
+export const doctorIdOf = (event: ProjectionEvent): number | null => positiveIdField(event, "doctorId");
+
+/** The specialization whose picture changed, for SpecializationImageChanged. */
+export const specializationIdOf = (event: ProjectionEvent): number | null =>
+  event.type === "SpecializationImageChanged" ? positiveIdField(event, "specializationId") : null;
 
 export const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
   typeof data === "object" &&
