@@ -26,6 +26,7 @@ import { PgOutboxReader } from "./adapters/postgres/outbox.reader.pg.js";
 import { PgPatientReadModel } from "./adapters/postgres/patient.read-model.pg.js";
 import { createPgPool } from "./adapters/postgres/pool.js";
 import { PgSessionStore } from "./adapters/postgres/session.store.pg.js";
+import { isPostgresUnavailable } from "./adapters/postgres/unavailable.js";
 import { PgUnitOfWork } from "./adapters/postgres/unit-of-work.pg.js";
 import { PgUserRepository } from "./adapters/postgres/user.repository.pg.js";
 import {
@@ -213,7 +214,12 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
 
 export function buildHttpApp(runtime: Runtime): App {
   const { container, config, logger } = runtime;
-  const app = createBaseApp({ logger, maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
+  const app = createBaseApp({
+    logger,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    ownsBodyLimit: isUploadPath,
+    isUnavailable: isPostgresUnavailable,
+  });
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
