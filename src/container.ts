@@ -140,7 +140,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
       new RedisHealthCheck(redis),
       new SearchModuleHealthCheck(redis),
     ]);
-  bindReadSide(container, pool, redis, config, logger);
+  bindReadSide(container, redis, config, logger);
 
   bindBooking(container, pool, config);
   bindAccounts(container, pool, redis, config, logger);
@@ -341,13 +341,7 @@ function bindMedia(container: Container, media: MediaStore, logger: Logger) {
 }
 
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
-function bindReadSide(
-  container: Container,
-  pool: DatabasePool,
-  redis: Redis,
-  config: Config,
-  logger: Logger,
-) {
+function bindReadSide(container: Container, redis: Redis, config: Config, logger: Logger) {
   container
     .bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX)
     .toConstantValue(new RediSearchDoctorIndex(redis, config.SEARCH_INDEX, { keyPrefix: "doctor:" }));

@@ -10,3 +10,13 @@ import { appErrorResponse } from "./problem.js";
 export function respond<T>(c: Context, result: Result<T>, status: 200 | 201): never {
   return (result.ok ? c.json(result.value as object, status) : appErrorResponse(c, result.error)) as never;
 }
+
+/** Answers a command that changed a doctor with that doctor's profile as it now reads, or the error. */
+export async function respondWithDoctor(
+  c: Context,
+  doctors: { get(id: number): Promise<Result<unknown>> },
+  result: Result<{ doctorId: number }>,
+  status: 200 | 201,
+): Promise<never> {
+  return respond(c, result.ok ? await doctors.get(result.value.doctorId) : result, status);
+}

@@ -11,7 +11,7 @@ import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respond, respondWithDoctor } from "../respond.js";
 import {
   bearer,
   DateString,
@@ -114,9 +114,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
     }),
     async (c) => {
       const result = await deps.registerDoctor.execute(c.req.valid("json"));
-      return result.ok
-        ? respond(c, await deps.doctors.get(result.value.doctorId), 201)
-        : respond(c, result, 201);
+      return respondWithDoctor(c, deps.doctors, result, 201);
     },
   );
 
@@ -199,9 +197,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         c.get("principal").userId,
         c.req.valid("json").specializations,
       );
-      return result.ok
-        ? respond(c, await deps.doctors.get(result.value.doctorId), 200)
-        : respond(c, result, 200);
+      return respondWithDoctor(c, deps.doctors, result, 200);
     },
   );
 
@@ -224,9 +220,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         c.get("principal").userId,
         c.req.valid("json").qualifications,
       );
-      return result.ok
-        ? respond(c, await deps.doctors.get(result.value.doctorId), 200)
-        : respond(c, result, 200);
+      return respondWithDoctor(c, deps.doctors, result, 200);
     },
   );
 

@@ -11,7 +11,7 @@ import type { MediaStore } from "../../../ports/media-store.js";
 import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problem, problemBody, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respond, respondWithDoctor } from "../respond.js";
 import { bearer, DoctorSchema, jsonContent } from "../schemas.js";
 import { SpecializationSchema } from "./catalog.routes.js";
 
@@ -103,9 +103,7 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
       const file = c.req.valid("form").image;
       if (file.size > deps.maxUploadBytes) return respond(c, fileTooLarge, 200);
       const result = await deps.changeDoctorImage.execute(c.get("principal").userId, await fileBytes(file));
-      return result.ok
-        ? respond(c, await deps.doctors.get(result.value.doctorId), 200)
-        : respond(c, result, 200);
+      return respondWithDoctor(c, deps.doctors, result, 200);
     },
   );
 
