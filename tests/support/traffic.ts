@@ -242,3 +242,40 @@ export async function bookOnce(
     appointmentId: booked.status === 201 ? (JSON.parse(booked.body) as { id: number }).id : null,
   };
 }
+
+/** `src/main.ts --worker` (outbox relay + projector) as its own process; resolves once it has started. */
+export async function spawnWorker(env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(projectRoot, "src/main.ts"), "--worker"],
+    {
+      cwd: projectRoot,
+      env: {
+        ...process.env,
+        DATABASE_URL: TEST_DATABASE_URL,
+        REDIS_URL: TEST_REDIS_URL,
+        PUBLIC_BASE_URL: "http://doctorly.test",
+        SEARCH_INDEX: "doctorly:test:idx:doctors",
+        LOG_LEVEL: "info",
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  let out = "";
+  const onData = (c: Buffer) => {
+    out += c.toString("utf8");
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes("projection workers started")) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`the worker did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, exited, output: () => out };
+}
