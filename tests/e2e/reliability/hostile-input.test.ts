@@ -22,7 +22,7 @@ import { buildWorld, freshToken, type World } from "../../support/world.js";
 
 /** Fixed, so that a failure reproduces; override with FC_SEED to explore. */
 const SEED = Number(process.env.FC_SEED ?? 20_261_207);
-const RUNS = Number(process.env.FC_RUNS ?? 20);
+const RUNS = Number(process.env.FC_RUNS ?? 25);
 
 interface Hostile {
   readonly label: string;
