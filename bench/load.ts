@@ -1,0 +1,91 @@
+import type { EventEmitter } from "node:events";
+import autocannon from "autocannon";
+
+/** One request autocannon sends: a path plus, for writes, a method, headers and a body. */
+export interface Shot {
+  readonly path: string;
+  readonly method?: "GET" | "POST";
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface LoadTarget {
+  readonly port: number;
+  /** Called once per request: the next request to send to this port. */
+  readonly next: () => Shot;
+}
+
+export interface LoadOptions {
+  /** Connections in total, split evenly across the targets. */
+  readonly connections: number;
+  readonly seconds?: number;
+  /** A fixed number of requests in total (overrides seconds), split evenly across the targets. */
+  readonly amount?: number;
+}
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly rps: number;
+  readonly p50: number;
+  readonly p99: number;
+  /** Answers outside 2xx/3xx. */
+  readonly failed: number;
+  /** Connection errors and timeouts: no answer at all. */
+  readonly socketErrors: number;
+  readonly statuses: Map<number, number>;
+}
+
+/**
+ * Drives every target at once with its own autocannon instance and merges the outcome. Latencies are
+ * collected per response (not read from autocannon's per-instance summary) so that percentiles over
+ * several API processes are exact.
+ */
+export async function load(targets: readonly LoadTarget[], options: LoadOptions): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  const results = await Promise.all(
+    targets.map((target, i) => {
+      const share = (total: number) =>
+        Math.floor(total / targets.length) + (i < total % targets.length ? 1 : 0);
+      const instance = autocannon({
+        url: `http://127.0.0.1:${target.port}`,
+        connections: Math.max(1, share(options.connections)),
+        ...(options.amount !== undefined
+          ? { amount: share(options.amount) }
+          : { duration: options.seconds ?? 5 }),
+        timeout: 10,
+        requests: [{ setupRequest: (request) => ({ ...request, method: "GET", ...target.next() }) }],
+      });
+      // autocannon emits (client, status, bytes, ms); its typings omit the client.
+      (instance as unknown as EventEmitter).on(
+        "response",
+        (_client: unknown, status: number, _bytes: number, ms: number) => {
+          latencies.push(ms);
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        },
+      );
+      return instance;
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  let failed = 0;
+  for (const [status, count] of statuses) if (status < 200 || status >= 400) failed += count;
+  return {
+    requests: latencies.length,
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    failed,
+    socketErrors: results.reduce((n, r) => n + r.errors, 0),
+    statuses,
+  };
+}
+
+/** Percentile of an unsorted list of numbers. */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
