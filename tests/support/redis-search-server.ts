@@ -44,6 +44,7 @@ export class DisposableRedisSearch {
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
     });
+    client.on("error", () => undefined);
     await client.connect();
     await client.call("SHUTDOWN", "NOSAVE").catch(() => undefined);
     client.disconnect();
@@ -58,6 +59,7 @@ export class DisposableRedisSearch {
         maxRetriesPerRequest: 0,
         retryStrategy: () => null,
       });
+      client.on("error", () => undefined); // a refused probe is the expected answer while it is down
       const answered = await client
         .connect()
         .then(() => client.ping())
