@@ -2,10 +2,10 @@ import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
-import { requestId } from "hono/request-id";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Logger } from "../../ports/logger.js";
+import { incomingHeader } from "./incoming.js";
 import { problem, problemBody } from "./problem.js";
 
 export interface AppEnv {
@@ -39,7 +39,14 @@ export function createBaseApp(options: {
   const { logger } = options;
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  app.use(requestId({ headerName: "x-request-id" }));
+  // A client's id is kept when it is short and plain (as hono/request-id does), otherwise a fresh one.
+  app.use(async (c, next) => {
+    const given = incomingHeader(c, "x-request-id");
+    const id = given && given.length <= 255 && !/[^\w\-=]/.test(given) ? given : crypto.randomUUID();
+    c.set("requestId", id);
+    c.header("x-request-id", id);
+    await next();
+  });
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -58,7 +65,12 @@ export function createBaseApp(options: {
     maxSize: options.maxBodyBytes,
     onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
   });
-  app.use((c, next) => (options.ownsBodyLimit?.(c.req.path) ? next() : limitBody(c, next)));
+  // GET and HEAD bodies are never read; skipping them spares building a full Request per read.
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" || options.ownsBodyLimit?.(c.req.path)
+      ? next()
+      : limitBody(c, next),
+  );
 
   app.notFound((c) => problem(c, 404, problemBody(404, "not_found", "No such resource.")));
   app.onError((error, c) => {

@@ -1,6 +1,8 @@
+import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { App } from "./app.js";
+import { incomingHeader } from "./incoming.js";
 
 /**
  * Security headers on every answer, errors included, and CORS for the configured origins only.
@@ -8,7 +10,7 @@ import type { App } from "./app.js";
  * but sets inline styles and draws data: images, and "try it out" calls this origin.
  */
 export function applySecurity(app: App, options: { corsOrigins: readonly string[] }) {
-  app.use(
+  const securityHeaders = staticHeadersOf(
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -27,13 +29,43 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
       xFrameOptions: "DENY",
     }),
   );
-  app.use(
-    cors({
-      origin: [...options.corsOrigins],
-      allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
-      exposeHeaders: ["Retry-After", "X-Request-Id", "Location"],
-      maxAge: 600,
-    }),
-  );
+  const exposeHeaders = ["Retry-After", "X-Request-Id", "Location"];
+  const crossOrigin = cors({
+    origin: [...options.corsOrigins],
+    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    exposeHeaders,
+    maxAge: 600,
+  });
+  // What the CORS middleware adds to a request without an Origin header.
+  const sameOrigin: [string, string][] = [
+    ["access-control-expose-headers", exposeHeaders.join(",")],
+    ["vary", "Origin"],
+  ];
+
+  // Headers set before the handler runs are part of the answer it builds; headers changed afterwards make
+  // the server copy the whole answer, which costs more than a cached read. So the fixed headers are set
+  // up front, and hono's CORS middleware only runs for requests that carry an Origin (or preflights).
+  app.use(async (c, next) => {
+    const isCrossOrigin = c.req.method === "OPTIONS" || incomingHeader(c, "origin") !== undefined;
+    const fixed = isCrossOrigin ? await securityHeaders : [...(await securityHeaders), ...sameOrigin];
+    for (const [name, value] of fixed) c.header(name, value, { append: name === "vary" });
+    await (isCrossOrigin ? crossOrigin(c, next) : next());
+    // A handler that answered with a Response of its own did not take the prepared headers.
+    if (!c.res.headers.has("x-content-type-options")) {
+      for (const [name, value] of fixed) {
+        if (name === "vary") c.res.headers.append(name, value);
+        else c.res.headers.set(name, value);
+      }
+    }
+  });
+}
+
+/** The headers a fixed (nonce-free) secureHeaders configuration sets, read once from a probe answer. */
+async function staticHeadersOf(middleware: ReturnType<typeof secureHeaders>): Promise<[string, string][]> {
+  const probe = new Hono();
+  probe.use(middleware);
+  probe.get("/", (c) => c.body(null, 204));
+  const answer = await probe.request("/");
+  return [...answer.headers.entries()].filter(([name]) => name !== "content-type");
 }
