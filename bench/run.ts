@@ -291,7 +291,8 @@ async function main() {
 
   // 6. Full rebuild of the search index (a separate process, as an operator runs it).
   t = performance.now();
-  await run(process.execPath, ["--import", "tsx", "src/cli.ts", "projections:rebuild"]);
+  const rebuilt = await run(process.execPath, ["--import", "tsx", "src/cli.ts", "projections:rebuild"]);
+  notes.push(/projections:rebuild: .*/.exec(rebuilt)?.[0] ?? "projections:rebuild printed no summary");
   const rebuildSeconds = (performance.now() - t) / 1000;
   say(`projections:rebuild in ${rebuildSeconds.toFixed(1)} s`);
 
@@ -328,6 +329,10 @@ async function main() {
   const specializations = specRows.map((r) => r.name);
   const days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
   const rows: Row[] = [];
+  const memoryTrail: string[] = [];
+  const sampleMemory = (after: string) =>
+    memoryTrail.push(`${after} ${apis.map((api) => fmt(peakMb(api.pid))).join("+")}`);
+  sampleMemory("idle");
 
   // 1. The ceiling: bare Hono.
   const bare = await load(
@@ -375,6 +380,7 @@ async function main() {
     ok: speedUp >= 5 && uncached.failed + uncached.socketErrors === 0,
   });
   say(`2 cached ${fmt(cached.rps)} / uncached ${fmt(uncached.rps)} req/s`);
+  sampleMemory("2");
 
   // 3. Search: specialization + day filters, and a name prefix, at 50 connections.
   const filtered = await load(
@@ -401,6 +407,7 @@ async function main() {
     });
   }
   say(`3 search p99 ${fmt(filtered.p99, 1)} / ${fmt(prefixed.p99, 1)} ms`);
+  sampleMemory("3");
 
   // 4a. Uncontended booking: every request a different, empty sitting.
   const patients = accounts.flatMap((a, i) =>
@@ -432,6 +439,7 @@ async function main() {
       uncontended.socketErrors === 0,
   });
   say(`4a booking ${fmt(uncontended.rps)}/s p99 ${fmt(uncontended.p99, 1)} ms`);
+  sampleMemory("4a");
 
   // 4b. Contended: 200 concurrent requests (distinct patients) on each 10-seat sitting.
   const fighters = patients.slice(0, CONTENDED_REQUESTS);
@@ -473,6 +481,7 @@ async function main() {
     ok: exact && contended.socketErrors === 0,
   });
   say(`4b ${sqlLine}`);
+  sampleMemory("4b");
 
   // 5. Projection lag: a write's answer → visible in search, under ~200 writes/s.
   const drainMs = await drain(db, redis, flags.tiny ? 20_000 : 120_000);
@@ -489,6 +498,7 @@ async function main() {
     ok: lagResult.p99 <= 1000 && lagResult.unseen === 0 && lagResult.writes.failed === 0,
   });
   say(`5 lag p50 ${fmt(lagResult.p50)} p99 ${fmt(lagResult.p99)} ms`);
+  sampleMemory("5");
 
   // 6. and 7.
   // The target is for 10,000 doctors; a smaller data set still gets the 10 s (process start dominates).
@@ -500,6 +510,7 @@ async function main() {
     target: "≤ 10 s per 10,000",
     ok: rebuildSeconds <= allowedSeconds,
   });
+  notes.push(`API peak RSS (MB) after each scenario: ${memoryTrail.join(", ")}`);
   const peaks = apis.map((api) => peakMb(api.pid));
   const peak = Math.max(...peaks);
   rows.push({

@@ -5,6 +5,8 @@
  */
 export interface Cache {
   get<T>(key: string): Promise<T | null>;
+  /** The stored JSON text of a value, unparsed (hot reads answer it as is); null on a miss. */
+  getJson?(key: string): Promise<string | null>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   del(keys: readonly string[]): Promise<void>;
 }

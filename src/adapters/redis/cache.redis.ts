@@ -20,6 +20,15 @@ export class RedisCache implements Cache {
     }
   }
 
+  async getJson(key: string): Promise<string | null> {
+    try {
+      return await this.redis.get(this.prefix + key);
+    } catch (error) {
+      this.softFail("get", key, error);
+      return null;
+    }
+  }
+
   async set(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     try {
       await this.redis.set(

@@ -24,6 +24,21 @@ export class ReadCache {
     return value;
   }
 
+  /**
+   * Like `through` for a value answered as JSON: a hit is returned as the stored text, never parsed and
+   * serialized again. `load` answers null for "nothing" (not cached).
+   */
+  async throughJson<T>(key: string, load: () => Promise<T | null>): Promise<string | null> {
+    if (this.enabled && this.cache.getJson) {
+      const hit = await this.cache.getJson(key);
+      if (hit !== null) return hit;
+    }
+    const value = await load();
+    if (value === null) return null;
+    if (this.enabled) await this.cache.set(key, value, this.ttlSeconds);
+    return JSON.stringify(value);
+  }
+
   /** Like `through`, for one member of a family that is invalidated as a whole (see doctor-cache-keys). */
   async throughFamily<T>(
     family: string,

@@ -274,7 +274,12 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         ...problemResponses(400, 404),
       },
     }),
-    async (c) => respond(c, await deps.doctors.get(c.req.valid("param").id), 200),
+    async (c) => {
+      const doctor = await deps.doctors.getJson(c.req.valid("param").id);
+      return doctor.ok
+        ? (c.body(doctor.value, 200, { "content-type": "application/json" }) as never)
+        : respond(c, doctor, 200);
+    },
   );
 
   app.openapi(
