@@ -1,17 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
+import { signIn } from "./accounts.js";
 import { json, type TestServer } from "./server.js";
 
 export const auth = (token: string, extra: Record<string, string> = {}) => ({
   authorization: `Bearer ${token}`,
   ...extra,
 });
-
-export async function signIn(server: TestServer, email: string, password: string): Promise<string> {
-  const res = await server.request("/auth/get_token", json({ email, password }));
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
 
 export interface SignedInDoctor {
   readonly id: number;
