@@ -14,6 +14,9 @@ export async function runMigrations(
     direction: "up",
     migrationsTable: "pgmigrations",
     singleTransaction: true,
+    // Replicas started together (API processes and workers) wait for the one that migrates, then find
+    // nothing to do, instead of failing to start.
+    advisoryLockMode: "wait",
     log: (message: string) => logger.debug({ migration: message }, "migration"),
   });
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, "migrations applied");
