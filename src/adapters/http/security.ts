@@ -9,6 +9,9 @@ import { incomingHeader } from "./incoming.js";
  * One CSP serves both the JSON API and the docs page: swagger-ui loads its script and CSS from this app
  * but sets inline styles and draws data: images, and "try it out" calls this origin.
  */
+const ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
+const ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"];
+
 export function applySecurity(app: App, options: { corsOrigins: readonly string[] }) {
   const securityHeaders = staticHeadersOf(
     secureHeaders({
@@ -32,8 +35,8 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
   const exposeHeaders = ["Retry-After", "X-Request-Id", "Location"];
   const crossOrigin = cors({
     origin: [...options.corsOrigins],
-    allowMethods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-    allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key"],
+    allowMethods: ALLOW_METHODS,
+    allowHeaders: ALLOW_HEADERS,
     exposeHeaders,
     maxAge: 600,
   });
@@ -50,6 +53,19 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
     const isCrossOrigin = c.req.method === "OPTIONS" || incomingHeader(c, "origin") !== undefined;
     const fixed = isCrossOrigin ? await securityHeaders : [...(await securityHeaders), ...sameOrigin];
     for (const [name, value] of fixed) c.header(name, value, { append: name === "vary" });
+    // Preflights are answered here: hono's CORS middleware answers them with a Response of its own, which
+    // @hono/node-server cannot merge with headers prepared earlier in the chain (it throws, a 500).
+    if (c.req.method === "OPTIONS") {
+      const origin = incomingHeader(c, "origin");
+      if (origin !== undefined && options.corsOrigins.includes(origin)) {
+        c.header("access-control-allow-origin", origin);
+        c.header("access-control-allow-methods", ALLOW_METHODS.join(","));
+        c.header("access-control-allow-headers", ALLOW_HEADERS.join(","));
+        c.header("access-control-max-age", "600");
+      }
+      c.header("vary", "Origin", { append: true });
+      return c.body(null, 204);
+    }
     await (isCrossOrigin ? crossOrigin(c, next) : next());
     // A handler that answered with a Response of its own did not take the prepared headers.
     if (!c.res.headers.has("x-content-type-options")) {
