@@ -14,6 +14,7 @@ import { registerPatientRoutes } from "./adapters/http/routes/patients.routes.js
 import { registerSearchRoutes } from "./adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "./adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "./adapters/http/routes/users.routes.js";
+import { registerVisitRoutes } from "./adapters/http/routes/visits.routes.js";
 import { applySecurity } from "./adapters/http/security.js";
 import { PublicImageUrls } from "./adapters/media/image-urls.js";
 import { LocalMediaStore } from "./adapters/media/local-media-store.js";
@@ -29,6 +30,7 @@ import { PgSessionStore } from "./adapters/postgres/session.store.pg.js";
 import { isPostgresUnavailable } from "./adapters/postgres/unavailable.js";
 import { PgUnitOfWork } from "./adapters/postgres/unit-of-work.pg.js";
 import { PgUserRepository } from "./adapters/postgres/user.repository.pg.js";
+import { PgVisitReadModel } from "./adapters/postgres/visit.read-model.pg.js";
 import {
   BullJobQueue,
   type JobWorkerOptions,
@@ -48,15 +50,19 @@ import { CacheInvalidatingUnitOfWork } from "./application/commands/cache-invali
 import { CancelAppointment } from "./application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "./application/commands/change-doctor-image.js";
 import { ChangeSpecializationImage } from "./application/commands/change-specialization-image.js";
+import { ChangeVisitStatus } from "./application/commands/change-visit-status.js";
 import { CREATE_ADMIN, CreateAdmin } from "./application/commands/create-admin.js";
+import { RateAppointment } from "./application/commands/rate-appointment.js";
 import { RegisterDoctor } from "./application/commands/register-doctor.js";
 import { RegisterPatient } from "./application/commands/register-patient.js";
 import { REGISTER_USER, RegisterUser } from "./application/commands/register-user.js";
 import { SIGN_IN, SignIn } from "./application/commands/sign-in.js";
 import { SIGN_OUT, SignOut } from "./application/commands/sign-out.js";
+import { JoinWaitlist, LeaveWaitlist } from "./application/commands/waitlist.js";
 import { DoctorDocuments } from "./application/projections/doctor-documents.js";
 import { DoctorProjector, rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { OutboxRelay, type OutboxRelayOptions } from "./application/projections/outbox-relay.js";
+import { Reminders } from "./application/projections/reminders.js";
 import { SessionAuthenticator } from "./application/queries/authenticate.js";
 import { CATALOG_QUERIES, CatalogQueries } from "./application/queries/catalog.queries.js";
 import { DoctorQueries } from "./application/queries/doctor.queries.js";
@@ -64,6 +70,7 @@ import { DoctorSearch } from "./application/queries/doctor-search.service.js";
 import { PatientQueries } from "./application/queries/patient.queries.js";
 import { ReadCache } from "./application/queries/read-cache.js";
 import { USER_QUERIES, UserQueries } from "./application/queries/user.queries.js";
+import { VisitQueries } from "./application/queries/visit.queries.js";
 import { type Config, projectRoot } from "./config.js";
 import { DAY_MS } from "./domain/user/session.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "./ports/appointment.read-model.js";
@@ -91,6 +98,7 @@ import { SESSION_STORE, type SessionStore } from "./ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "./ports/token.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "./ports/unit-of-work.js";
 import { USER_REPOSITORY, type UserRepository } from "./ports/user.repository.js";
+import { VISIT_READ_MODEL, type VisitReadModel } from "./ports/visit.read-model.js";
 
 export const CONFIG = Symbol.for("doctorly.Config");
 export const PG_POOL = Symbol.for("doctorly.PgPool");
@@ -143,6 +151,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   bindReadSide(container, redis, config, logger);
 
   bindBooking(container, pool, config);
+  bindVisits(container, pool, config);
   bindAccounts(container, pool, redis, config, logger);
   bindMedia(container, await LocalMediaStore.open(config.UPLOAD_DIR), logger);
 
@@ -158,6 +167,26 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
 }
 
 /** Doctors, slots, patients and appointments: commands on the unit of work, queries on read models. */
+/** The doctor's day, ratings, waitlists and notifications. */
+function bindVisits(container: Container, pool: DatabasePool, config: Config) {
+  container.bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(pool));
+  container
+    .bind(VisitQueries)
+    .toDynamicValue(
+      (ctx) => new VisitQueries(ctx.get(VISIT_READ_MODEL), ctx.get(DOCTOR_READ_MODEL), ctx.get(CLOCK)),
+    );
+  container
+    .bind(ChangeVisitStatus)
+    .toDynamicValue((ctx) => new ChangeVisitStatus(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
+  container.bind(RateAppointment).toDynamicValue((ctx) => new RateAppointment(ctx.get(UNIT_OF_WORK)));
+  container
+    .bind(JoinWaitlist)
+    .toDynamicValue(
+      (ctx) => new JoinWaitlist(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+    );
+  container.bind(LeaveWaitlist).toDynamicValue((ctx) => new LeaveWaitlist(ctx.get(UNIT_OF_WORK)));
+}
+
 function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container.bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });
   container.bind<DoctorReadModel>(DOCTOR_READ_MODEL).toConstantValue(new PgDoctorReadModel(pool));
@@ -250,6 +279,15 @@ export function buildHttpApp(runtime: Runtime): App {
     registerPatient: container.get(RegisterPatient),
     bookAppointment: container.get(BookAppointment),
     cancelAppointment: container.get(CancelAppointment),
+  });
+  registerVisitRoutes(app, {
+    authenticator,
+    visits: container.get(VisitQueries),
+    patients: container.get(PatientQueries),
+    changeVisitStatus: container.get(ChangeVisitStatus),
+    rateAppointment: container.get(RateAppointment),
+    joinWaitlist: container.get(JoinWaitlist),
+    leaveWaitlist: container.get(LeaveWaitlist),
   });
   registerMediaRoutes(app, {
     authenticator,
@@ -389,7 +427,8 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   // The relay's connection fails fast (it is used inside a transaction); the worker's blocks and waits.
   const relayRedis = createRedis(config.REDIS_URL, "relay");
   const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
-  for (const connection of [relayRedis, workerRedis]) {
+  const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
+  for (const connection of [relayRedis, workerRedis, reminderRedis]) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   }
   const queue = new BullJobQueue(queueName, relayRedis, options.retry);
@@ -402,7 +441,31 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const index = container.get<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX);
   const source = container.get<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE);
   const projector = new DoctorProjector(source, index, container.get<Cache>(CACHE));
-  const worker = startJobWorker(queueName, workerRedis, projector.handle, logger, options.worker);
+  const reminderQueueName = `${queueName}-reminders`;
+  const reminderQueue = new BullJobQueue(reminderQueueName, relayRedis, options.retry);
+  const reminders = new Reminders(
+    container.get<AppointmentReadModel>(APPOINTMENT_READ_MODEL),
+    reminderQueue,
+    container.get<UnitOfWork>(UNIT_OF_WORK),
+    container.get<Clock>(CLOCK),
+  );
+  const worker = startJobWorker(
+    queueName,
+    workerRedis,
+    async (job) => {
+      await projector.handle(job);
+      await reminders.plan(job);
+    },
+    logger,
+    options.worker,
+  );
+  const reminderWorker = startJobWorker(
+    reminderQueueName,
+    reminderRedis,
+    reminders.fire,
+    logger,
+    options.worker,
+  );
   relay.start();
 
   let closing = false;
@@ -443,9 +506,13 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
       wake();
       await relay.stop();
       await worker.close();
+      await reminderWorker.close();
       await watchdog;
       await queue.close();
-      await Promise.all([relayRedis, workerRedis].map((c) => c.quit().catch(() => c.disconnect())));
+      await reminderQueue.close();
+      await Promise.all(
+        [relayRedis, workerRedis, reminderRedis].map((c) => c.quit().catch(() => c.disconnect())),
+      );
     },
   };
 }

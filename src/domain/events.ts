@@ -30,6 +30,20 @@ export type DomainEvent =
   | { readonly type: "SlotAdded"; readonly doctorId: number; readonly slotId: number }
   | { readonly type: "PatientRegistered"; readonly patientId: number; readonly userId: number }
   | ({ readonly type: "AppointmentBooked" } & AppointmentFacts)
-  | ({ readonly type: "AppointmentCancelled" } & AppointmentFacts);
+  | ({ readonly type: "AppointmentCancelled" } & AppointmentFacts)
+  | ({ readonly type: "AppointmentStatusChanged"; readonly status: string } & AppointmentFacts)
+  | {
+      readonly type: "AppointmentRated";
+      readonly doctorId: number;
+      readonly appointmentId: number;
+      readonly rating: number;
+    }
+  | {
+      readonly type: "WaitlistJoined" | "WaitlistLeft";
+      readonly entryId: number;
+      readonly slotId: number;
+      readonly date: string;
+      readonly patientId: number;
+    };
 
 export type DomainEventType = DomainEvent["type"];

@@ -5,6 +5,8 @@ export interface AppointmentRecord {
   readonly status: AppointmentStatus;
   readonly patientId: number;
   readonly ownerUserId: number;
+  /** The doctor's account, for the doctor's own actions on the appointment. */
+  readonly doctorUserId: number;
   readonly slotId: number;
   readonly doctorId: number;
   readonly date: string;

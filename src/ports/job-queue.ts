@@ -3,6 +3,8 @@ export interface QueuedJob {
   readonly id: string;
   readonly name: string;
   readonly data: unknown;
+  /** Run no earlier than this many milliseconds from now. */
+  readonly delayMs?: number;
 }
 
 export interface FailedJob {

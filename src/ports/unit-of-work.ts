@@ -3,10 +3,13 @@ import type { AppointmentRepository } from "./appointment.repository.js";
 import type { DoctorRepository } from "./doctor.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 import type { ImageRepository } from "./image.repository.js";
+import type { Notifier } from "./notifier.js";
 import type { OutboxWriter } from "./outbox.js";
 import type { PatientRepository } from "./patient.repository.js";
+import type { RatingRepository } from "./rating.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
 import type { UserRepository } from "./user.repository.js";
+import type { WaitlistRepository } from "./waitlist.repository.js";
 
 /**
  * The repositories of one transaction. Features add their repositories here; the Postgres adapter
@@ -19,6 +22,9 @@ export interface TransactionScope {
   readonly patients: PatientRepository;
   readonly appointments: AppointmentRepository;
   readonly idempotency: IdempotencyStore;
+  readonly waitlist: WaitlistRepository;
+  readonly ratings: RatingRepository;
+  readonly notifications: Notifier;
   readonly users: UserRepository;
   readonly images: ImageRepository;
 }

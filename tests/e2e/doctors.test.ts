@@ -256,15 +256,13 @@ describe("doctors", () => {
     const ids = (first as { data: { id: number }[] }).data.map((d) => d.id);
     expect(ids.length).toBeGreaterThan(0);
     expect(ids.length).toBeLessThanOrEqual(10);
-    const counts = await pool.any(sql.type(z.object({ id: z.number(), n: z.number() }))`
-      SELECT d.id, count(a.id)::int AS n FROM doctors d
+    const ranked = await pool.anyFirst(sql.type(z.object({ id: z.number() }))`
+      SELECT d.id FROM doctors d
       LEFT JOIN appointments a ON a.doctor_id = d.id AND a.status <> 'cancelled' AND a.created_at > now() - interval '30 days'
-      WHERE d.id = ANY(${sql.array(ids, "int4")}) GROUP BY d.id
+      GROUP BY d.id
+      ORDER BY count(a.id) DESC, (SELECT avg(r.rating) FROM ratings r WHERE r.doctor_id = d.id) DESC NULLS LAST, d.id
+      LIMIT 10
     `);
-    const n = new Map(counts.map((c) => [c.id, c.n]));
-    for (let i = 1; i < ids.length; i++) {
-      const [a, b] = [ids[i - 1] as number, ids[i] as number];
-      expect((n.get(a) ?? 0) > (n.get(b) ?? 0) || ((n.get(a) ?? 0) === (n.get(b) ?? 0) && a < b)).toBe(true);
-    }
+    expect(ids).toEqual(ranked);
   });
 });

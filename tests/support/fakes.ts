@@ -7,6 +7,7 @@ import type { AppointmentRecord, NewAppointment } from "../../src/ports/appointm
 import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
 import type { Clock } from "../../src/ports/clock.js";
 import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
+import type { Notification } from "../../src/ports/notifier.js";
 import type { PatientInput, PatientRecord } from "../../src/ports/patient.repository.js";
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
 import type { UserCredentials } from "../../src/ports/user.repository.js";
@@ -25,6 +26,15 @@ interface State {
   /** Media key of each doctor's picture, by doctor id. */
   doctorImages: Record<number, string>;
   specializations: { id: number; name: string; imageKey: string | null }[];
+  waitlist: {
+    id: number;
+    slotId: number;
+    date: string;
+    patientId: number;
+    status: "waiting" | "booked" | "left";
+  }[];
+  ratings: { id: number; appointmentId: number; doctorId: number; rating: number; review: string | null }[];
+  notifications: Notification[];
 }
 
 /**
@@ -45,6 +55,9 @@ export class FakeUnitOfWork implements UnitOfWork {
     users: [],
     doctorImages: {},
     specializations: [],
+    waitlist: [],
+    ratings: [],
+    notifications: [],
   };
 
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
@@ -120,13 +133,71 @@ export class FakeUnitOfWork implements UnitOfWork {
         findForUpdate: async (id): Promise<AppointmentRecord | null> => {
           const a = s.appointments.find((x) => x.id === id);
           const owner = a && s.patients.find((p) => p.id === a.patientId);
-          return a && owner ? { ...a, ownerUserId: owner.userId } : null;
+          const doctor = a && s.doctors.find((d) => d.id === a.doctorId);
+          return a && owner && doctor
+            ? { ...a, ownerUserId: owner.userId, doctorUserId: doctor.userId }
+            : null;
         },
         setStatus: async (id, status) => {
           const a = s.appointments.find((x) => x.id === id);
           if (a) a.status = status;
         },
       },
+      waitlist: {
+        add: async (entry) => {
+          if (
+            s.waitlist.some(
+              (w) =>
+                w.status === "waiting" &&
+                w.slotId === entry.slotId &&
+                w.date === entry.date &&
+                w.patientId === entry.patientId,
+            )
+          ) {
+            throw new Error("fake constraint violation: the handler should have prevented this");
+          }
+          const row = { ...entry, id: this.id(), status: "waiting" as const };
+          s.waitlist.push(row);
+          return { id: row.id };
+        },
+        position: async (entryId) => {
+          const me = s.waitlist.find((w) => w.id === entryId);
+          return s.waitlist.filter(
+            (w) =>
+              me && w.slotId === me.slotId && w.date === me.date && w.status === "waiting" && w.id <= me.id,
+          ).length;
+        },
+        waiting: async (slotId, date) =>
+          s.waitlist
+            .filter((w) => w.slotId === slotId && w.date === date && w.status === "waiting")
+            .map((w) => ({
+              id: w.id,
+              patientId: w.patientId,
+              ownerUserId: s.patients.find((p) => p.id === w.patientId)?.userId ?? 0,
+            })),
+        markBooked: async (entryId) => {
+          const w = s.waitlist.find((x) => x.id === entryId);
+          if (w) w.status = "booked";
+        },
+        findForUpdate: async (entryId) => {
+          const w = s.waitlist.find((x) => x.id === entryId);
+          const owner = w && s.patients.find((p) => p.id === w.patientId);
+          return w && owner ? { ...w, ownerUserId: owner.userId } : null;
+        },
+        markLeft: async (entryId) => {
+          const w = s.waitlist.find((x) => x.id === entryId);
+          if (w) w.status = "left";
+        },
+      },
+      ratings: {
+        existsFor: async (appointmentId) => s.ratings.some((r) => r.appointmentId === appointmentId),
+        add: async (r) => {
+          const row = { ...r, id: this.id() };
+          s.ratings.push(row);
+          return { id: row.id, rating: r.rating, review: r.review, createdAt: new Date(0) };
+        },
+      },
+      notifications: { notify: async (n) => void s.notifications.push(n) },
       users: {
         add: async (user) => {
           if (s.users.some((u) => u.email === user.email)) {

@@ -5,7 +5,7 @@ import type { AppointmentReadModel, AppointmentRow } from "../../ports/appointme
 import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
 import { SLOT_COLUMNS, slotRow } from "./slot.repository.pg.js";
 
-const row = z.object({
+export const appointmentRow = z.object({
   id: z.number(),
   status: z.enum(APPOINTMENT_STATUSES),
   date: z.string(),
@@ -17,7 +17,7 @@ const row = z.object({
   slot: slotRow,
 });
 
-const SELECT_APPOINTMENTS = sql.fragment`
+export const SELECT_APPOINTMENTS = sql.fragment`
   SELECT a.id, a.status, to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat, a.created_at AS "createdAt",
     u.name AS "doctorName", d.timezone AS "timeZone",
     (SELECT row_to_json(x) FROM (SELECT ${PATIENT_COLUMNS}) x) AS patient,
@@ -29,7 +29,7 @@ const SELECT_APPOINTMENTS = sql.fragment`
   JOIN users u ON u.id = d.user_id
 `;
 
-const toRow = (r: z.infer<typeof row>): AppointmentRow => ({
+export const toAppointmentRow = (r: z.infer<typeof appointmentRow>): AppointmentRow => ({
   id: r.id,
   status: r.status,
   date: r.date,
@@ -45,14 +45,14 @@ export class PgAppointmentReadModel implements AppointmentReadModel {
 
   async findById(appointmentId: number): Promise<AppointmentRow | null> {
     const found = await this.pool.maybeOne(
-      sql.type(row)`${SELECT_APPOINTMENTS} WHERE a.id = ${appointmentId}`,
+      sql.type(appointmentRow)`${SELECT_APPOINTMENTS} WHERE a.id = ${appointmentId}`,
     );
-    return found ? toRow(found) : null;
+    return found ? toAppointmentRow(found) : null;
   }
 
   async historyOfOwner(userId: number, offset: number, limit: number) {
     const [rows, total] = await Promise.all([
-      this.pool.any(sql.type(row)`
+      this.pool.any(sql.type(appointmentRow)`
         ${SELECT_APPOINTMENTS}
         WHERE p.user_id = ${userId}
         ORDER BY a.sitting_date DESC, s.start_minute DESC, a.seat DESC, a.id DESC
@@ -62,6 +62,6 @@ export class PgAppointmentReadModel implements AppointmentReadModel {
         SELECT count(*)::int AS n FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE p.user_id = ${userId}
       `),
     ]);
-    return { rows: rows.map(toRow), total };
+    return { rows: rows.map(toAppointmentRow), total };
   }
 }

@@ -12,6 +12,7 @@ const recordRow = z.object({
   status: z.enum(APPOINTMENT_STATUSES),
   patientId: z.number(),
   ownerUserId: z.number(),
+  doctorUserId: z.number(),
   slotId: z.number(),
   doctorId: z.number(),
   date: z.string(),
@@ -46,9 +47,10 @@ export class PgAppointmentRepository implements AppointmentRepository {
 
   findForUpdate(appointmentId: number): Promise<AppointmentRecord | null> {
     return this.db.maybeOne(sql.type(recordRow)`
-      SELECT a.id, a.status, a.patient_id AS "patientId", p.user_id AS "ownerUserId", a.slot_id AS "slotId",
+      SELECT a.id, a.status, a.patient_id AS "patientId", p.user_id AS "ownerUserId", d.user_id AS "doctorUserId",
+             a.slot_id AS "slotId",
              a.doctor_id AS "doctorId", to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat
-      FROM appointments a JOIN patients p ON p.id = a.patient_id
+      FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN doctors d ON d.id = a.doctor_id
       WHERE a.id = ${appointmentId}
       FOR UPDATE OF a
     `);

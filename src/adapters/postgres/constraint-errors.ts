@@ -19,6 +19,8 @@ const BY_CONSTRAINT: Readonly<Record<string, AppError>> = {
   ),
   appointments_seat_in_capacity: conflict("sitting_full", "The sitting has no free seat left."),
   appointments_patient_once: conflict("already_booked", "This patient already holds a seat in that sitting."),
+  ratings_appointment_key: conflict("already_rated", "This visit has already been rated."),
+  waitlist_patient_once: conflict("already_waiting", "This patient is already waiting for that sitting."),
   idempotency_keys_pkey: conflict("idempotency_key_reused", "This Idempotency-Key is already in use."),
 };
 

@@ -28,8 +28,8 @@ export const DOCTOR_ROWS = sql.fragment`
   SELECT d.id, u.name, d.description, d.image AS "imageKey", d.timezone AS "timeZone",
     (SELECT to_char(min(dq.procurement_year), 'YYYY-MM-DD') FROM doctor_qualifications dq
       WHERE dq.doctor_id = d.id) AS "earliestProcurement",
-    NULL::float8 AS rating,
-    0 AS "ratingCount",
+    (SELECT round(avg(r.rating), 2)::float8 FROM ratings r WHERE r.doctor_id = d.id) AS rating,
+    (SELECT count(*)::int FROM ratings r WHERE r.doctor_id = d.id) AS "ratingCount",
     (SELECT count(DISTINCT a.patient_id)::int FROM appointments a
       WHERE a.doctor_id = d.id AND a.status <> 'cancelled') AS "noOfPatients",
     COALESCE((SELECT json_agg(json_build_object('id', sp.id, 'name', sp.name, 'imageKey', sp.image) ORDER BY sp.name)
@@ -100,7 +100,9 @@ export class PgDoctorReadModel implements DoctorReadModel {
       LEFT JOIN appointments a
         ON a.doctor_id = d.id AND a.status <> 'cancelled' AND a.created_at >= ${sql.timestamp(since)}
       GROUP BY d.id
-      ORDER BY count(a.id) DESC, d.id
+      ORDER BY count(a.id) DESC,
+        (SELECT avg(r.rating) FROM ratings r WHERE r.doctor_id = d.id) DESC NULLS LAST,
+        d.id
       LIMIT ${limit}
     `);
     return rows.map((r) => r.id);

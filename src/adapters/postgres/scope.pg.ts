@@ -4,10 +4,13 @@ import { PgAppointmentRepository } from "./appointment.repository.pg.js";
 import { PgDoctorRepository } from "./doctor.repository.pg.js";
 import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgImageRepository } from "./image.repository.pg.js";
+import { PgInAppNotifier } from "./notifier.pg.js";
 import { PgOutboxWriter } from "./outbox.writer.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
+import { PgRatingRepository } from "./rating.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
 import { PgUserRepository } from "./user.repository.pg.js";
+import { PgWaitlistRepository } from "./waitlist.repository.pg.js";
 
 /** Every repository of a transaction, built on that transaction's connection. */
 export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
@@ -18,6 +21,9 @@ export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
     patients: new PgPatientRepository(db),
     appointments: new PgAppointmentRepository(db),
     idempotency: new PgIdempotencyStore(db),
+    waitlist: new PgWaitlistRepository(db),
+    ratings: new PgRatingRepository(db),
+    notifications: new PgInAppNotifier(db),
     users: new PgUserRepository(db),
     images: new PgImageRepository(db),
   };

@@ -35,7 +35,13 @@ export class BullJobQueue implements JobQueue {
 
   async enqueue(jobs: readonly QueuedJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: { jobId: j.id } })));
+    await this.queue.addBulk(
+      jobs.map((j) => ({
+        name: j.name,
+        data: j.data,
+        opts: { jobId: j.id, delay: Math.max(0, j.delayMs ?? 0) },
+      })),
+    );
   }
 
   async failed(limit: number): Promise<readonly FailedJob[]> {

@@ -33,90 +33,100 @@ export class BookAppointment {
     const fingerprint = JSON.stringify([request.slotId, request.patientId, request.date ?? null]);
     const key = request.idempotencyKey;
 
-    return this.uow.run<BookingOutcome>(async ({ idempotency, patients, slots, appointments, outbox }) => {
-      if (key !== undefined) {
-        await idempotency.lock(principal.userId, key);
-        const earlier = await idempotency.find(principal.userId, key);
-        if (earlier && earlier.requestHash !== fingerprint) {
-          return err(
-            appError(
-              "conflict",
-              "idempotency_key_reused",
-              "This Idempotency-Key was used for a different request.",
-            ),
-          );
-        }
-        if (earlier) return ok({ appointmentId: earlier.appointmentId, replayed: true });
-      }
-
-      const patient = await patients.findOwned(request.patientId, principal.userId);
-      if (!patient) return err(notFound("patient"));
-      const found = await slots.findWithTimeZone(request.slotId);
-      if (!found) return err(notFound("slot"));
-      const { slot, timeZone } = found;
-
-      const now = this.clock.now();
-      let candidates: string[];
-      if (request.date !== undefined) {
-        const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
-        if (!sitting.ok) return sitting;
-        candidates = [sitting.value.date];
-      } else {
-        candidates = bookableDates(slot, timeZone, now, this.horizonDays);
-      }
-
-      // Sittings are locked in date order, so two bookings of one slot can never deadlock.
-      for (const date of candidates) {
-        await appointments.lockSitting(slot.id, date);
-        const held = await appointments.heldSeats(slot.id, date);
-        const seat = lowestFreeSeat(
-          held.map((h) => h.seat),
-          slot.numSlots,
-        );
-        if (held.some((h) => h.patientId === patient.id)) {
-          return err(
-            appError(
-              "conflict",
-              "already_booked",
-              `This patient already holds a seat in the sitting of ${date}.`,
-            ),
-          );
-        }
-        if (seat === null) {
-          if (request.date !== undefined) {
-            return err(appError("conflict", "sitting_full", `The sitting of ${date} has no free seat left.`));
+    return this.uow.run<BookingOutcome>(
+      async ({ idempotency, patients, slots, appointments, outbox, notifications }) => {
+        if (key !== undefined) {
+          await idempotency.lock(principal.userId, key);
+          const earlier = await idempotency.find(principal.userId, key);
+          if (earlier && earlier.requestHash !== fingerprint) {
+            return err(
+              appError(
+                "conflict",
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for a different request.",
+              ),
+            );
           }
-          continue;
+          if (earlier) return ok({ appointmentId: earlier.appointmentId, replayed: true });
         }
 
-        const { id } = await appointments.insert({
-          patientId: patient.id,
-          slotId: slot.id,
-          doctorId: slot.doctorId,
-          date,
-          seat,
-          capacity: slot.numSlots,
-        });
-        const event: DomainEvent = {
-          type: "AppointmentBooked",
-          appointmentId: id,
-          doctorId: slot.doctorId,
-          slotId: slot.id,
-          date,
-          seat,
-          patientId: patient.id,
-        };
-        await outbox.append([event]);
-        if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
-        return ok({ appointmentId: id, replayed: false });
-      }
-      return err(
-        appError(
-          "conflict",
-          "no_free_seat",
-          "Every upcoming sitting of this slot within the booking horizon is full.",
-        ),
-      );
-    });
+        const patient = await patients.findOwned(request.patientId, principal.userId);
+        if (!patient) return err(notFound("patient"));
+        const found = await slots.findWithTimeZone(request.slotId);
+        if (!found) return err(notFound("slot"));
+        const { slot, timeZone } = found;
+
+        const now = this.clock.now();
+        let candidates: string[];
+        if (request.date !== undefined) {
+          const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
+          if (!sitting.ok) return sitting;
+          candidates = [sitting.value.date];
+        } else {
+          candidates = bookableDates(slot, timeZone, now, this.horizonDays);
+        }
+
+        // Sittings are locked in date order, so two bookings of one slot can never deadlock.
+        for (const date of candidates) {
+          await appointments.lockSitting(slot.id, date);
+          const held = await appointments.heldSeats(slot.id, date);
+          const seat = lowestFreeSeat(
+            held.map((h) => h.seat),
+            slot.numSlots,
+          );
+          if (held.some((h) => h.patientId === patient.id)) {
+            return err(
+              appError(
+                "conflict",
+                "already_booked",
+                `This patient already holds a seat in the sitting of ${date}.`,
+              ),
+            );
+          }
+          if (seat === null) {
+            if (request.date !== undefined) {
+              return err(
+                appError("conflict", "sitting_full", `The sitting of ${date} has no free seat left.`),
+              );
+            }
+            continue;
+          }
+
+          const { id } = await appointments.insert({
+            patientId: patient.id,
+            slotId: slot.id,
+            doctorId: slot.doctorId,
+            date,
+            seat,
+            capacity: slot.numSlots,
+          });
+          const event: DomainEvent = {
+            type: "AppointmentBooked",
+            appointmentId: id,
+            doctorId: slot.doctorId,
+            slotId: slot.id,
+            date,
+            seat,
+            patientId: patient.id,
+          };
+          await outbox.append([event]);
+          await notifications.notify({
+            userId: principal.userId,
+            kind: "booked",
+            text: `${patient.name} holds seat ${seat} in the sitting of ${date} (appointment ${id}).`,
+            appointmentId: id,
+          });
+          if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
+          return ok({ appointmentId: id, replayed: false });
+        }
+        return err(
+          appError(
+            "conflict",
+            "no_free_seat",
+            "Every upcoming sitting of this slot within the booking horizon is full.",
+          ),
+        );
+      },
+    );
   }
 }

@@ -4,6 +4,7 @@ import { sittingOf } from "../../domain/sitting/sitting.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { handOverFreeSeats } from "./hand-over-seat.js";
 
 const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
 
@@ -15,7 +16,8 @@ export class CancelAppointment {
   ) {}
 
   execute(principal: Principal, appointmentId: number): Promise<Result<{ appointmentId: number }>> {
-    return this.uow.run(async ({ appointments, slots, outbox }) => {
+    return this.uow.run(async (scope) => {
+      const { appointments, slots, outbox, notifications } = scope;
       const appointment = await appointments.findForUpdate(appointmentId);
       if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
       const found = await slots.findWithTimeZone(appointment.slotId);
@@ -25,11 +27,21 @@ export class CancelAppointment {
       const cancelled = cancelAppointment(appointment.status, sitting, this.clock.now());
       if (!cancelled.ok) return cancelled;
 
+      // The appointment row is locked first, then the sitting: bookings take only the sitting's lock,
+      // so the two orders can never deadlock.
+      await appointments.lockSitting(appointment.slotId, appointment.date);
       await appointments.setStatus(appointment.id, cancelled.value);
       const { id, doctorId, slotId, date, seat, patientId } = appointment;
       await outbox.append([
         { type: "AppointmentCancelled", appointmentId: id, doctorId, slotId, date, seat, patientId },
       ]);
+      await notifications.notify({
+        userId: appointment.ownerUserId,
+        kind: "cancelled",
+        text: `Appointment ${id} (seat ${seat} on ${date}) is cancelled.`,
+        appointmentId: id,
+      });
+      await handOverFreeSeats(scope, found.slot, date);
       return ok({ appointmentId: id });
     });
   }

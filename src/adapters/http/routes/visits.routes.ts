@@ -1,0 +1,251 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { ChangeVisitStatus } from "../../../application/commands/change-visit-status.js";
+import type { RateAppointment } from "../../../application/commands/rate-appointment.js";
+import type { JoinWaitlist, LeaveWaitlist } from "../../../application/commands/waitlist.js";
+import type { PatientQueries } from "../../../application/queries/patient.queries.js";
+import type { VisitQueries } from "../../../application/queries/visit.queries.js";
+import { ok } from "../../../domain/shared/result.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { App } from "../app.js";
+import { requireAuth, requireRole } from "../auth.js";
+import { problemResponses } from "../problem.js";
+import { respond } from "../respond.js";
+import {
+  AppointmentSchema,
+  bearer,
+  DateString,
+  IdParam,
+  jsonBody,
+  jsonContent,
+  PageQuery,
+  pageOfSchema,
+  SittingSchema,
+  toPageRequest,
+} from "../schemas.js";
+
+export interface VisitRouteDeps {
+  readonly authenticator: Authenticator;
+  readonly visits: VisitQueries;
+  readonly patients: PatientQueries;
+  readonly changeVisitStatus: ChangeVisitStatus;
+  readonly rateAppointment: RateAppointment;
+  readonly joinWaitlist: JoinWaitlist;
+  readonly leaveWaitlist: LeaveWaitlist;
+}
+
+const MAX_ID = 2_147_483_647;
+
+const DoctorDay = z
+  .object({ data: z.array(z.object({ sitting: SittingSchema, appointments: z.array(AppointmentSchema) })) })
+  .openapi("DoctorDay");
+
+const StatusBody = z.object({ status: z.enum(["arrived", "fulfilled", "noshow"]) }).openapi("VisitStatus");
+
+const RatingBody = z
+  .object({
+    rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
+    review: z.string().max(2000).nullish().openapi({ example: "Listened carefully, on time." }),
+  })
+  .openapi("NewRating");
+
+const RatingSchema = z
+  .object({
+    id: z.number().int(),
+    rating: z.number().int(),
+    review: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("Rating");
+
+const Review = z
+  .object({ rating: z.number().int(), review: z.string().nullable(), created_at: z.string() })
+  .openapi("Review");
+
+const WaitlistBody = z
+  .object({
+    slot_id: z.number().int().min(1).max(MAX_ID),
+    patient_id: z.number().int().min(1).max(MAX_ID),
+    date: DateString,
+  })
+  .openapi("NewWaitlistEntry");
+
+const WaitlistEntry = z
+  .object({ id: z.number().int(), position: z.number().int().openapi({ description: "1 = next in line" }) })
+  .openapi("WaitlistEntry");
+
+const NotificationSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+    text: z.string(),
+    appointment_id: z.number().int().nullable(),
+    created_at: z.string(),
+    read_at: z.string().nullable(),
+  })
+  .openapi("Notification");
+
+export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
+  const signedIn = requireAuth(deps.authenticator);
+  const doctorOnly = [signedIn, requireRole("doctor")] as const;
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/appointments",
+      tags: ["Visits"],
+      summary: "The calling doctor's queues of one day, in seat order",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { query: z.object({ date: DateString.optional() }) },
+      responses: {
+        200: { description: "Each sitting of the day with its queue", content: jsonContent(DoctorDay) },
+        ...problemResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => respond(c, await deps.visits.doctorDay(c.get("principal"), c.req.valid("query").date), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/doctors/appointments/{id}/status",
+      tags: ["Visits"],
+      summary: "Record a visit: booked→arrived→fulfilled, booked|arrived→noshow, once the sitting started",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { params: IdParam, body: jsonBody(StatusBody) },
+      responses: {
+        200: { description: "The appointment", content: jsonContent(AppointmentSchema) },
+        ...problemResponses(400, 401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const changed = await deps.changeVisitStatus.execute(
+        c.get("principal"),
+        c.req.valid("param").id,
+        c.req.valid("json").status,
+      );
+      if (!changed.ok) return respond(c, changed, 200);
+      return respond(c, await deps.patients.appointment(changed.value.appointmentId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/appointment/{id}/rating",
+      tags: ["Visits"],
+      summary: "Rate a fulfilled visit, once (owner only)",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam, body: jsonBody(RatingBody) },
+      responses: {
+        201: { description: "The rating", content: jsonContent(RatingSchema) },
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const rated = await deps.rateAppointment.execute(c.get("principal"), c.req.valid("param").id, {
+        rating: body.rating,
+        review: body.review ?? null,
+      });
+      const view = rated.ok
+        ? ok({
+            id: rated.value.id,
+            rating: rated.value.rating,
+            review: rated.value.review,
+            created_at: rated.value.createdAt.toISOString(),
+          })
+        : rated;
+      return respond(c, view, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/doctors/{id}/reviews",
+      tags: ["Visits"],
+      summary: "A doctor's reviews, newest first",
+      request: { params: IdParam, query: PageQuery },
+      responses: {
+        200: { description: "A page of reviews", content: jsonContent(pageOfSchema(Review, "ReviewPage")) },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) =>
+      respond(
+        c,
+        await deps.visits.reviews(c.req.valid("param").id, toPageRequest(c.req.valid("query"))),
+        200,
+      ),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/waitlist",
+      tags: ["Visits"],
+      summary: "Wait for a seat in a full sitting; a freed seat goes to the first one waiting",
+      security: bearer,
+      middleware: [signedIn],
+      request: { body: jsonBody(WaitlistBody) },
+      responses: {
+        201: { description: "The entry and its place in line", content: jsonContent(WaitlistEntry) },
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const joined = await deps.joinWaitlist.execute(c.get("principal"), {
+        slotId: body.slot_id,
+        patientId: body.patient_id,
+        date: body.date,
+      });
+      return respond(c, joined, 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/patient/waitlist/{id}",
+      tags: ["Visits"],
+      summary: "Leave a waitlist (owner only)",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam },
+      responses: { 204: { description: "Left" }, ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const left = await deps.leaveWaitlist.execute(c.get("principal"), c.req.valid("param").id);
+      return (left.ok ? c.body(null, 204) : respond(c, left, 200)) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/users/notifications",
+      tags: ["Users"],
+      summary: "The caller's notifications, newest first",
+      security: bearer,
+      middleware: [signedIn],
+      request: { query: PageQuery },
+      responses: {
+        200: {
+          description: "A page of notifications",
+          content: jsonContent(pageOfSchema(NotificationSchema, "NotificationPage")),
+        },
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) =>
+      respond(
+        c,
+        ok(await deps.visits.notifications(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
+  );
+}

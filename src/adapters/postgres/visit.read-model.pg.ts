@@ -1,0 +1,63 @@
+import { type DatabasePool, sql } from "slonik";
+import { z } from "zod";
+import type { AppointmentRow } from "../../ports/appointment.read-model.js";
+import type { NotificationRow, ReviewRow, VisitReadModel } from "../../ports/visit.read-model.js";
+import { appointmentRow, SELECT_APPOINTMENTS, toAppointmentRow } from "./appointment.read-model.pg.js";
+
+const date = z.number().transform((ms) => new Date(ms));
+const count = z.object({ n: z.number() });
+
+export class PgVisitReadModel implements VisitReadModel {
+  constructor(private readonly pool: DatabasePool) {}
+
+  async doctorDay(doctorId: number, day: string): Promise<AppointmentRow[]> {
+    const rows = await this.pool.any(sql.type(appointmentRow)`
+      ${SELECT_APPOINTMENTS}
+      WHERE a.doctor_id = ${doctorId} AND a.sitting_date = ${day} AND a.status <> 'cancelled'
+      ORDER BY s.start_minute, a.seat
+    `);
+    return rows.map(toAppointmentRow);
+  }
+
+  async reviews(
+    doctorId: number,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: ReviewRow[]; total: number }> {
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(
+        z.object({ rating: z.number(), review: z.string().nullable(), createdAt: date }),
+      )`
+        SELECT rating, review, created_at AS "createdAt" FROM ratings WHERE doctor_id = ${doctorId}
+        ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(
+        sql.type(count)`SELECT count(*)::int AS n FROM ratings WHERE doctor_id = ${doctorId}`,
+      ),
+    ]);
+    return { rows: [...rows], total };
+  }
+
+  async notifications(userId: number, offset: number, limit: number) {
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(
+        z.object({
+          id: z.number(),
+          kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+          text: z.string(),
+          appointmentId: z.number().nullable(),
+          createdAt: date,
+          readAt: date.nullable(),
+        }),
+      )`
+        SELECT id, kind, text, appointment_id AS "appointmentId", created_at AS "createdAt", read_at AS "readAt"
+        FROM notifications WHERE user_id = ${userId}
+        ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(
+        sql.type(count)`SELECT count(*)::int AS n FROM notifications WHERE user_id = ${userId}`,
+      ),
+    ]);
+    return { rows: rows as NotificationRow[], total };
+  }
+}

@@ -1,0 +1,40 @@
+import { checkRating } from "../../domain/appointment/visit.js";
+import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import type { Principal } from "../../domain/user/principal.js";
+import type { StoredRating } from "../../ports/rating.repository.js";
+import type { UnitOfWork } from "../../ports/unit-of-work.js";
+
+const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
+
+/** The account that booked a fulfilled visit rates it once; the doctor's rating follows through the outbox. */
+export class RateAppointment {
+  constructor(private readonly uow: UnitOfWork) {}
+
+  execute(
+    principal: Principal,
+    appointmentId: number,
+    input: { rating: number; review: string | null },
+  ): Promise<Result<StoredRating>> {
+    return this.uow.run(async ({ appointments, ratings, outbox }) => {
+      const appointment = await appointments.findForUpdate(appointmentId);
+      if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
+      const allowed = checkRating(appointment.status, await ratings.existsFor(appointment.id));
+      if (!allowed.ok) return allowed;
+      const stored = await ratings.add({
+        appointmentId: appointment.id,
+        doctorId: appointment.doctorId,
+        rating: input.rating,
+        review: input.review,
+      });
+      await outbox.append([
+        {
+          type: "AppointmentRated",
+          doctorId: appointment.doctorId,
+          appointmentId: appointment.id,
+          rating: input.rating,
+        },
+      ]);
+      return ok(stored);
+    });
+  }
+}

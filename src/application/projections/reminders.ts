@@ -1,0 +1,73 @@
+import { type ReminderKind, reminderTimes } from "../../domain/appointment/visit.js";
+import { ok } from "../../domain/shared/result.js";
+import { expectedTime, sittingOf } from "../../domain/sitting/sitting.js";
+import { localClockOf } from "../../domain/sitting/zoned-time.js";
+import type { AppointmentReadModel } from "../../ports/appointment.read-model.js";
+import type { Clock } from "../../ports/clock.js";
+import type { JobQueue, ReceivedJob } from "../../ports/job-queue.js";
+import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { isProjectionEvent } from "./projection-event.js";
+
+interface ReminderJob {
+  readonly appointmentId: number;
+  readonly kind: ReminderKind;
+  readonly date: string;
+  readonly seat: number;
+}
+
+const isReminderJob = (data: unknown): data is ReminderJob =>
+  typeof data === "object" && data !== null && typeof (data as ReminderJob).appointmentId === "number";
+
+/**
+ * Reminders 24 h and 2 h before a visit, as delayed jobs. They are planned from the AppointmentBooked
+ * event (so they survive a crash: the outbox relays it), and when one fires it checks in Postgres that
+ * the appointment still holds — same sitting, same seat, not cancelled — before writing anything.
+ */
+export class Reminders {
+  constructor(
+    private readonly appointments: AppointmentReadModel,
+    private readonly queue: JobQueue,
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Projection job handler: plans the reminders of a newly booked appointment. */
+  readonly plan = async (job: ReceivedJob): Promise<void> => {
+    if (!isProjectionEvent(job.data) || job.data.type !== "AppointmentBooked") return;
+    const { appointmentId } = job.data.payload as { appointmentId: number };
+    const a = await this.appointments.findById(appointmentId);
+    if (!a || a.status === "cancelled") return;
+    const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
+    const now = this.clock.now();
+    await this.queue.enqueue(
+      reminderTimes(expected, now).map(({ kind, at }) => ({
+        // One job per appointment, kind and place: a re-planned or duplicate event collapses into it.
+        id: `reminder-${a.id}-${kind}-${a.date}-${a.seat}`,
+        name: kind,
+        data: { appointmentId: a.id, kind, date: a.date, seat: a.seat } satisfies ReminderJob,
+        delayMs: at.getTime() - now.getTime(),
+      })),
+    );
+  };
+
+  /** Reminder job handler: writes the reminder only if the appointment still holds as planned. */
+  readonly fire = async (job: ReceivedJob): Promise<void> => {
+    if (!isReminderJob(job.data)) return;
+    const { appointmentId, kind, date, seat } = job.data;
+    const a = await this.appointments.findById(appointmentId);
+    const holds =
+      a && (a.status === "booked" || a.status === "arrived") && a.date === date && a.seat === seat;
+    if (!a || !holds) return;
+    const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
+    const when = kind === "reminder_24h" ? "tomorrow" : "in two hours";
+    await this.uow.run(async ({ notifications }) => {
+      await notifications.notify({
+        userId: a.patient.userId,
+        kind,
+        text: `Reminder: ${a.patient.name} sees ${a.doctor.name} ${when}, seat ${a.seat} at ${localClockOf(expected, a.doctor.timeZone)} on ${a.date}.`,
+        appointmentId: a.id,
+      });
+      return ok(true);
+    });
+  };
+}

@@ -1,0 +1,22 @@
+export type NotificationKind =
+  | "booked"
+  | "cancelled"
+  | "moved_from_waitlist"
+  | "reminder_24h"
+  | "reminder_2h";
+
+export interface Notification {
+  readonly userId: number;
+  readonly kind: NotificationKind;
+  readonly text: string;
+  readonly appointmentId: number | null;
+}
+
+/**
+ * Tells an account about its appointments. The first adapter is in-app (a table read by
+ * GET /users/notifications) and writes inside the caller's transaction, so a notice exists exactly
+ * when the change it describes was committed.
+ */
+export interface Notifier {
+  notify(notification: Notification): Promise<void>;
+}

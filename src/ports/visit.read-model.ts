@@ -1,0 +1,30 @@
+import type { AppointmentRow } from "./appointment.read-model.js";
+import type { NotificationKind } from "./notifier.js";
+
+export interface ReviewRow {
+  readonly rating: number;
+  readonly review: string | null;
+  readonly createdAt: Date;
+}
+
+export interface NotificationRow {
+  readonly id: number;
+  readonly kind: NotificationKind;
+  readonly text: string;
+  readonly appointmentId: number | null;
+  readonly createdAt: Date;
+  readonly readAt: Date | null;
+}
+
+export interface VisitReadModel {
+  /** The doctor's live (not cancelled) appointments of one date, by slot start then seat. */
+  doctorDay(doctorId: number, date: string): Promise<AppointmentRow[]>;
+  reviews(doctorId: number, offset: number, limit: number): Promise<{ rows: ReviewRow[]; total: number }>;
+  notifications(
+    userId: number,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: NotificationRow[]; total: number }>;
+}
+
+export const VISIT_READ_MODEL = Symbol.for("doctorly.VisitReadModel");
