@@ -5,7 +5,10 @@ describe("visits", () => {
   it("rates only a fulfilled visit, and only once", () => {
     expect(checkRating("fulfilled", false).ok).toBe(true);
     for (const status of ["booked", "arrived", "noshow", "cancelled"] as const) {
-      expect(checkRating(status, false)).toMatchObject({ ok: false, error: { kind: "conflict", code: "not_fulfilled" } });
+      expect(checkRating(status, false)).toMatchObject({
+        ok: false,
+        error: { kind: "conflict", code: "not_fulfilled" },
+      });
     }
     expect(checkRating("fulfilled", true)).toMatchObject({ ok: false, error: { code: "already_rated" } });
   });
@@ -16,7 +19,9 @@ describe("visits", () => {
       { kind: "reminder_24h", at: new Date("2026-12-06T09:00:00Z") },
       { kind: "reminder_2h", at: new Date("2026-12-07T07:00:00Z") },
     ]);
-    expect(reminderTimes(expected, new Date("2026-12-06T12:00:00Z")).map((r) => r.kind)).toEqual(["reminder_2h"]);
+    expect(reminderTimes(expected, new Date("2026-12-06T12:00:00Z")).map((r) => r.kind)).toEqual([
+      "reminder_2h",
+    ]);
     expect(reminderTimes(expected, new Date("2026-12-07T08:00:00Z"))).toEqual([]);
   });
 
