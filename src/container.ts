@@ -166,7 +166,6 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   };
 }
 
-/** Doctors, slots, patients and appointments: commands on the unit of work, queries on read models. */
 /** The doctor's day, ratings, waitlists and notifications. */
 function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container.bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(pool));
@@ -187,6 +186,7 @@ function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container.bind(LeaveWaitlist).toDynamicValue((ctx) => new LeaveWaitlist(ctx.get(UNIT_OF_WORK)));
 }
 
+/** Doctors, slots, patients and appointments: commands on the unit of work, queries on read models. */
 function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container.bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });
   container.bind<DoctorReadModel>(DOCTOR_READ_MODEL).toConstantValue(new PgDoctorReadModel(pool));

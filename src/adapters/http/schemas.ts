@@ -56,8 +56,11 @@ export const DoctorSchema = z
     image: z.url(),
     timezone: z.string().openapi({ example: "Asia/Karachi" }),
     experience: z.number().int(),
-    rating: z.number().nullable(),
-    rating_count: z.number().int(),
+    rating: z.number().nullable().openapi({
+      example: 4.67,
+      description: "Mean of the doctor's ratings (1–5), rounded to 2 decimals; null when not yet rated",
+    }),
+    rating_count: z.number().int().openapi({ description: "How many ratings the mean is made of" }),
     no_of_patients: z.number().int(),
     specializations: z.array(z.object({ id: z.number().int(), name: z.string(), image: z.url() })),
     qualifications: z.array(

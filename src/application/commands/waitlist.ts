@@ -50,6 +50,12 @@ export class JoinWaitlist {
           appError("conflict", "sitting_not_full", "This sitting has a free seat: book it instead."),
         );
       }
+      // Checked under the sitting's lock, so a repeated join answers 409 here rather than by constraint.
+      if ((await waitlist.waiting(found.slot.id, date)).some((w) => w.patientId === patient.id)) {
+        return err(
+          appError("conflict", "already_waiting", "This patient is already waiting for that sitting."),
+        );
+      }
       const { id } = await waitlist.add({ slotId: found.slot.id, date, patientId: patient.id });
       await outbox.append([
         { type: "WaitlistJoined", entryId: id, slotId: found.slot.id, date, patientId: patient.id },

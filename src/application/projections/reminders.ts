@@ -21,7 +21,8 @@ const isReminderJob = (data: unknown): data is ReminderJob =>
 /**
  * Reminders 24 h and 2 h before a visit, as delayed jobs. They are planned from the AppointmentBooked
  * event (so they survive a crash: the outbox relays it), and when one fires it checks in Postgres that
- * the appointment still holds — same sitting, same seat, not cancelled — before writing anything.
+ * the appointment still holds — same sitting, same seat, not cancelled, not yet due — before writing
+ * anything.
  */
 export class Reminders {
   constructor(
@@ -59,6 +60,8 @@ export class Reminders {
       a && (a.status === "booked" || a.status === "arrived") && a.date === date && a.seat === seat;
     if (!a || !holds) return;
     const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
+    // A job that runs late (workers were down) says nothing once the visit's time has come.
+    if (this.clock.now().getTime() >= expected.getTime()) return;
     const when = kind === "reminder_24h" ? "tomorrow" : "in two hours";
     await this.uow.run(async ({ notifications }) => {
       await notifications.notify({

@@ -82,6 +82,27 @@ describe("visits and waitlist (in-memory unit of work)", () => {
     expect(uow.state.waitlist.map((w) => w.status)).toEqual(["booked", "waiting"]);
   });
 
+  it("refuses a second wait for the same sitting, a seated patient, and a date that is not a sitting", async () => {
+    await book(alice);
+    expect((await join(bob)).ok).toBe(true);
+    expect(await join(bob)).toMatchObject({ ok: false, error: { code: "already_waiting" } });
+    expect(await join(alice)).toMatchObject({ ok: false, error: { code: "already_booked" } });
+    const tuesday = await new JoinWaitlist(uow, clock, 60).execute(carol, {
+      slotId,
+      patientId: patientOf[carol.userId] as number,
+      date: "2026-12-08",
+    });
+    expect(tuesday).toMatchObject({ ok: false, error: { kind: "validation" } });
+    expect(
+      await new JoinWaitlist(uow, clock, 60).execute(carol, {
+        slotId,
+        patientId: patientOf[bob.userId] as number,
+        date: DATE,
+      }),
+    ).toMatchObject({ ok: false, error: { kind: "not_found" } });
+    expect(uow.state.waitlist).toHaveLength(1);
+  });
+
   it("lets only the owner leave a waitlist", async () => {
     await book(alice);
     const entry = await join(bob);

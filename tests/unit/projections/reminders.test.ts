@@ -1,0 +1,107 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Reminders } from "../../../src/application/projections/reminders.js";
+import type { AppointmentStatus } from "../../../src/domain/appointment/appointment.js";
+import type { AppointmentReadModel, AppointmentRow } from "../../../src/ports/appointment.read-model.js";
+import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+
+// Monday 2026-12-07, sitting 09:00 UTC, 10 minutes a seat: seat 3 is expected at 09:20.
+const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({
+  id: 7,
+  status,
+  patient: { id: 5, userId: 50, name: "Sam", age: 40, gender: "other", symptoms: null },
+  doctor: { id: 2, name: "Dr Lee", timeZone: "UTC" },
+  slot: {
+    id: 3,
+    doctorId: 2,
+    day: "monday",
+    startMinute: 9 * 60,
+    appointmentDuration: 10,
+    numSlots: 4,
+    consultationFee: 0,
+  },
+  date: "2026-12-07",
+  seat,
+  createdAt: new Date("2026-12-01T00:00:00Z"),
+});
+
+const received = (name: string, data: unknown): ReceivedJob => ({ id: "j", name, data, attemptsMade: 0 });
+const booked = received("AppointmentBooked", {
+  outboxId: "1",
+  type: "AppointmentBooked",
+  payload: { appointmentId: 7 },
+});
+const reminder2h = received("reminder_2h", {
+  appointmentId: 7,
+  kind: "reminder_2h",
+  date: "2026-12-07",
+  seat: 3,
+});
+
+describe("reminders", () => {
+  let current: AppointmentRow | null;
+  let planned: QueuedJob[];
+  let uow: FakeUnitOfWork;
+  let clock: FixedClock;
+  let reminders: Reminders;
+
+  beforeEach(() => {
+    current = row("booked");
+    planned = [];
+    uow = new FakeUnitOfWork();
+    clock = new FixedClock(new Date("2026-12-06T12:00:00Z"));
+    const appointments: AppointmentReadModel = {
+      findById: async () => current,
+      historyOfOwner: async () => ({ rows: [], total: 0 }),
+    };
+    const queue: JobQueue = {
+      enqueue: async (jobs) => void planned.push(...jobs),
+      failed: async () => [],
+      retryFailed: async () => 0,
+    };
+    reminders = new Reminders(appointments, queue, uow, clock);
+  });
+
+  it("plans only the reminders still ahead, delayed to 24 h and 2 h before the expected time", async () => {
+    clock.current = new Date("2026-12-01T09:20:00Z");
+    await reminders.plan(booked);
+    expect(planned).toMatchObject([
+      { id: "reminder-7-reminder_24h-2026-12-07-3", delayMs: 5 * 86_400_000 },
+      { id: "reminder-7-reminder_2h-2026-12-07-3", delayMs: 6 * 86_400_000 - 2 * 3_600_000 },
+    ]);
+
+    planned = [];
+    clock.current = new Date("2026-12-06T12:00:00Z");
+    await reminders.plan(booked);
+    expect(planned.map((j) => j.name)).toEqual(["reminder_2h"]);
+
+    planned = [];
+    current = row("cancelled");
+    await reminders.plan(booked);
+    await reminders.plan(received("AppointmentCancelled", { ...(booked.data as object), type: "X" }));
+    expect(planned).toEqual([]);
+  });
+
+  it("writes a reminder to the owner only while the appointment holds as planned and is not yet due", async () => {
+    clock.current = new Date("2026-12-07T07:20:00Z");
+    for (const status of ["cancelled", "fulfilled", "noshow"] as const) {
+      current = row(status);
+      await reminders.fire(reminder2h);
+    }
+    current = row("booked", 4);
+    await reminders.fire(reminder2h);
+    current = null;
+    await reminders.fire(reminder2h);
+    expect(uow.state.notifications).toEqual([]);
+
+    current = row("booked");
+    clock.current = new Date("2026-12-07T09:20:00Z");
+    await reminders.fire(reminder2h);
+    expect(uow.state.notifications).toEqual([]);
+
+    clock.current = new Date("2026-12-07T07:20:00Z");
+    await reminders.fire(reminder2h);
+    expect(uow.state.notifications).toMatchObject([{ userId: 50, kind: "reminder_2h", appointmentId: 7 }]);
+    expect(uow.state.notifications[0]?.text).toContain("09:20");
+  });
+});
