@@ -1,6 +1,15 @@
 # syntax=docker/dockerfile:1
-# Doctorly API / worker image. Runs TypeScript directly through tsx (a runtime dependency), so there is
-# no build step: the same image serves `npm run api`, `npm run worker` and `npm run migrate`.
+# Doctorly API / worker image: TypeScript compiled to dist/ in a build stage, run with plain node
+# (less memory and a faster start than transpiling at run time). One image serves the API
+# (`node dist/main.js --api`), the workers (`--worker`) and migrations (`node dist/cli.js migrate`).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
@@ -11,8 +20,8 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=5000
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
 COPY package.json package-lock.json ./
-COPY src ./src
 COPY migrations ./migrations
 COPY scripts ./scripts
 COPY public ./public
@@ -20,4 +29,4 @@ COPY public ./public
 RUN mkdir -p .data/uploads && chown -R node:node .data
 USER node
 EXPOSE 5000
-CMD ["npm", "run", "api"]
+CMD ["node", "dist/main.js", "--api"]

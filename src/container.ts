@@ -470,17 +470,24 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
 
   let closing = false;
   let wake = () => {};
+  let remindersLost = false;
   // A watchdog, not a one-off: Redis may be connecting when the worker starts, and a Redis that restarts
   // without its data loses the index and any queued jobs. Whenever the index is missing it is recreated
-  // and rebuilt from Postgres, so nothing is lost for good.
+  // and rebuilt from Postgres, and the delayed reminders are planned again, so nothing is lost for good.
   const watchdog = (async () => {
     while (!closing) {
       let pause = INDEX_WATCH_MS;
       try {
         const { created } = await index.ensureIndex();
         if (created) {
+          remindersLost = true;
           const { indexed } = await rebuildDoctorIndex(source, index);
           logger.info({ indexed }, "doctor index was missing: rebuilt from postgres");
+        }
+        if (remindersLost) {
+          const appointments = await reminders.replanUpcoming(container.get(VISIT_READ_MODEL));
+          remindersLost = false;
+          logger.info({ appointments }, "reminders planned again from postgres");
         }
       } catch (error) {
         logger.warn(

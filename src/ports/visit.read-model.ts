@@ -19,6 +19,8 @@ export interface NotificationRow {
 export interface VisitReadModel {
   /** The doctor's live (not cancelled) appointments of one date, by slot start then seat. */
   doctorDay(doctorId: number, date: string): Promise<AppointmentRow[]>;
+  /** Booked appointments of sittings on or after `fromDate`, in id order after `afterId` (keyset pages). */
+  liveAppointmentsFrom(fromDate: string, afterId: number, limit: number): Promise<AppointmentRow[]>;
   reviews(doctorId: number, offset: number, limit: number): Promise<{ rows: ReviewRow[]; total: number }>;
   notifications(
     userId: number,

@@ -8,6 +8,7 @@ import { APPOINTMENT_READ_MODEL } from "../../src/ports/appointment.read-model.j
 import { CLOCK } from "../../src/ports/clock.js";
 import type { JobQueue } from "../../src/ports/job-queue.js";
 import { UNIT_OF_WORK } from "../../src/ports/unit-of-work.js";
+import { VISIT_READ_MODEL } from "../../src/ports/visit.read-model.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, get, newDoctor, newPatient, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
@@ -106,6 +107,21 @@ describe("visits, ratings, waitlist and notifications", () => {
     };
     expect(await eventually(inSearch, 2_000, 50)).toBe(true);
     expect((await get(server, `/doctors/2147483647/reviews`)).status).toBe(404);
+  });
+
+  it("routes look-alike paths to their own operation: reviews never shadow the fixed doctor paths", async () => {
+    const dr = await newDoctor(server);
+    expect(await (await get(server, `/doctors/get/${dr.id}`)).json()).toMatchObject({ id: dr.id });
+    expect(await (await get(server, `/doctors/${dr.id}/reviews`)).json()).toMatchObject({
+      data: [],
+      total: 0,
+    });
+    expect((await get(server, "/doctors/appointments", dr.token)).status).toBe(200);
+    expect((await get(server, "/doctors/all")).status).toBe(200);
+    expect((await get(server, "/doctors/popular/doctors")).status).toBe(200);
+    for (const path of ["/doctors/get/reviews", "/doctors/slot/reviews", "/doctors/all/reviews"]) {
+      expect((await get(server, path)).status).toBe(400);
+    }
   });
 
   it("hands a cancelled seat to the first patient waiting, who is notified; others keep their place", async () => {
@@ -270,5 +286,12 @@ describe("visits, ratings, waitlist and notifications", () => {
     });
     expect(planned).toHaveLength(2);
     expect(planned).toMatchObject([{ name: "reminder_24h" }, { name: "reminder_2h" }]);
+
+    // Redis lost its delayed jobs: every live appointment is planned again from Postgres, cancelled ones not.
+    planned.length = 0;
+    expect(await reminders.replanUpcoming(c.get(VISIT_READ_MODEL), 50)).toBeGreaterThanOrEqual(1);
+    const replanned = (planned as { data: { appointmentId: number } }[]).map((j) => j.data.appointmentId);
+    expect(replanned.filter((id) => id === a.id)).toHaveLength(2);
+    expect(replanned).not.toContain(b.id);
   });
 });

@@ -1,4 +1,4 @@
-import sharp from "sharp";
+import type { default as Sharp } from "sharp";
 import { type ImageFormat, sniffImageFormat } from "../../domain/media/image-format.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import type { ImageProcessor, NormalizedImage } from "../../ports/image-processor.js";
@@ -9,6 +9,13 @@ export interface ImageLimits {
   /** The longest side of the stored picture, in pixels. */
   readonly maxDimension: number;
 }
+
+// Loaded on the first upload: libvips costs ~25 MB of memory that workers and read-only APIs never need.
+let loading: Promise<typeof Sharp> | undefined;
+const loadSharp = () => {
+  loading ??= import("sharp").then((m) => m.default);
+  return loading;
+};
 
 export const DEFAULT_IMAGE_LIMITS: ImageLimits = { maxInputPixels: 40_000_000, maxDimension: 512 };
 
@@ -38,6 +45,7 @@ export class SharpImageProcessor implements ImageProcessor {
     const format = sniffImageFormat(bytes);
     if (!format) return err(unsupported);
 
+    const sharp = await loadSharp();
     // The header alone gives the dimensions, so a bomb is refused without decoding a single pixel.
     const header = await sharp(bytes, { limitInputPixels: false })
       .metadata()

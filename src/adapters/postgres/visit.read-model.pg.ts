@@ -19,6 +19,16 @@ export class PgVisitReadModel implements VisitReadModel {
     return rows.map(toAppointmentRow);
   }
 
+  async liveAppointmentsFrom(fromDate: string, afterId: number, limit: number): Promise<AppointmentRow[]> {
+    const rows = await this.pool.any(sql.type(appointmentRow)`
+      ${SELECT_APPOINTMENTS}
+      WHERE a.status = 'booked' AND a.sitting_date >= ${fromDate} AND a.id > ${afterId}
+      ORDER BY a.id
+      LIMIT ${limit}
+    `);
+    return rows.map(toAppointmentRow);
+  }
+
   async reviews(
     doctorId: number,
     offset: number,

@@ -2,10 +2,11 @@ import { type ReminderKind, reminderTimes } from "../../domain/appointment/visit
 import { ok } from "../../domain/shared/result.js";
 import { expectedTime, sittingOf } from "../../domain/sitting/sitting.js";
 import { localClockOf } from "../../domain/sitting/zoned-time.js";
-import type { AppointmentReadModel } from "../../ports/appointment.read-model.js";
+import type { AppointmentReadModel, AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
-import type { JobQueue, ReceivedJob } from "../../ports/job-queue.js";
+import type { JobQueue, QueuedJob, ReceivedJob } from "../../ports/job-queue.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import type { VisitReadModel } from "../../ports/visit.read-model.js";
 import { isProjectionEvent } from "./projection-event.js";
 
 interface ReminderJob {
@@ -38,18 +39,39 @@ export class Reminders {
     const { appointmentId } = job.data.payload as { appointmentId: number };
     const a = await this.appointments.findById(appointmentId);
     if (!a || a.status === "cancelled") return;
-    const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
-    const now = this.clock.now();
-    await this.queue.enqueue(
-      reminderTimes(expected, now).map(({ kind, at }) => ({
-        // One job per appointment, kind and place: a re-planned or duplicate event collapses into it.
-        id: `reminder-${a.id}-${kind}-${a.date}-${a.seat}`,
-        name: kind,
-        data: { appointmentId: a.id, kind, date: a.date, seat: a.seat } satisfies ReminderJob,
-        delayMs: at.getTime() - now.getTime(),
-      })),
-    );
+    await this.queue.enqueue(this.jobsFor(a, this.clock.now()));
   };
+
+  /**
+   * Delayed jobs live only in Redis: when Redis comes back without its data, every live appointment's
+   * reminders are planned again from Postgres. Job ids collapse the ones still queued, and a reminder
+   * already written is not written twice (unique per appointment and kind). Returns how many were seen.
+   */
+  async replanUpcoming(visits: Pick<VisitReadModel, "liveAppointmentsFrom">, batchSize = 500) {
+    const now = this.clock.now();
+    // A sitting's local date may be a day behind UTC; the expected time decides what is still ahead.
+    const from = new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
+    let seen = 0;
+    for (let after = 0; ; ) {
+      const batch = await visits.liveAppointmentsFrom(from, after, batchSize);
+      await this.queue.enqueue(batch.flatMap((a) => this.jobsFor(a, now)));
+      seen += batch.length;
+      const last = batch.at(-1);
+      if (!last || batch.length < batchSize) return seen;
+      after = last.id;
+    }
+  }
+
+  private jobsFor(a: AppointmentRow, now: Date): QueuedJob[] {
+    const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
+    return reminderTimes(expected, now).map(({ kind, at }) => ({
+      // One job per appointment, kind and place: a re-planned or duplicate event collapses into it.
+      id: `reminder-${a.id}-${kind}-${a.date}-${a.seat}`,
+      name: kind,
+      data: { appointmentId: a.id, kind, date: a.date, seat: a.seat } satisfies ReminderJob,
+      delayMs: at.getTime() - now.getTime(),
+    }));
+  }
 
   /** Reminder job handler: writes the reminder only if the appointment still holds as planned. */
   readonly fire = async (job: ReceivedJob): Promise<void> => {

@@ -82,6 +82,29 @@ describe("reminders", () => {
     expect(planned).toEqual([]);
   });
 
+  it("plans every live appointment again, a page at a time, when Redis lost the delayed jobs", async () => {
+    clock.current = new Date("2026-12-01T09:20:00Z");
+    const live = [1, 2, 3, 4, 5].map((id) => ({ ...row("booked"), id }));
+    const asked: [string, number][] = [];
+    const seen = await reminders.replanUpcoming(
+      {
+        liveAppointmentsFrom: async (from, after, limit) => {
+          asked.push([from, after]);
+          return live.filter((a) => a.id > after).slice(0, limit);
+        },
+      },
+      2,
+    );
+    expect(seen).toBe(5);
+    expect(asked).toEqual([
+      ["2026-11-30", 0],
+      ["2026-11-30", 2],
+      ["2026-11-30", 4],
+    ]);
+    expect(planned.map((j) => j.id)).toContain("reminder-5-reminder_2h-2026-12-07-3");
+    expect(planned).toHaveLength(10);
+  });
+
   it("writes a reminder to the owner only while the appointment holds as planned and is not yet due", async () => {
     clock.current = new Date("2026-12-07T07:20:00Z");
     for (const status of ["cancelled", "fulfilled", "noshow"] as const) {

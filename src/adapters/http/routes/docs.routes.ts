@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { getAbsoluteFSPath } from "swagger-ui-dist";
+// Only the path helper: the package's index executes the whole UI bundle in Node (~40 MB of memory).
+import getAbsoluteFSPath from "swagger-ui-dist/absolute-path.js";
 import type { App } from "../app.js";
 import { withCommonAnswers } from "../openapi-common-answers.js";
 
