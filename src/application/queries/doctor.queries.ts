@@ -113,5 +113,3 @@ export class DoctorQueries {
 
 const isOk = (r: Result<unknown>) => r.ok;
 const isView = (view: DoctorView | null) => view !== null;
-
-export const DOCTOR_QUERIES = Symbol.for("doctorly.DoctorQueries");

@@ -63,5 +63,3 @@ export class PatientQueries {
     return row ? ok(toAppointmentView(row)) : err(appointmentNotFound);
   }
 }
-
-export const PATIENT_QUERIES = Symbol.for("doctorly.PatientQueries");
