@@ -96,8 +96,13 @@ export interface DoctorSearchQuery {
 
 export interface DoctorSearchPage {
   readonly total: number;
-  readonly doctors: readonly PublicDoctor[];
+  /** Each hit's Doctor as the JSON text stored in the index: answered as is, never parsed on the hot path. */
+  readonly doctorsJson: readonly string[];
 }
+
+/** The Doctors of a page, parsed (for callers that need the values rather than the answer text). */
+export const doctorsOf = (page: DoctorSearchPage): PublicDoctor[] =>
+  page.doctorsJson.map((json) => JSON.parse(json) as PublicDoctor);
 
 /** Thrown when the search backend does not answer; the HTTP layer turns it into 503. */
 export class SearchUnavailableError extends Error {

@@ -20,3 +20,12 @@ export async function respondWithDoctor(
 ): Promise<never> {
   return respond(c, result.ok ? await doctors.get(result.value.doctorId) : result, status);
 }
+
+/** Answers JSON text that is already serialized (a cached or indexed document), or the error. */
+export function respondJsonText(c: Context, result: Result<string>, status: 200 | 201): never {
+  return (
+    result.ok
+      ? c.body(result.value, status, { "content-type": "application/json" })
+      : appErrorResponse(c, result.error)
+  ) as never;
+}

@@ -4,7 +4,6 @@ import {
   type DoctorSearchIndex,
   type DoctorSearchPage,
   type DoctorSearchQuery,
-  type PublicDoctor,
   type RebuildOutcome,
   SearchUnavailableError,
 } from "../../ports/doctor-search.js";
@@ -114,7 +113,7 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
 
   async search(query: DoctorSearchQuery): Promise<DoctorSearchPage> {
     const built = buildDoctorSearch(query);
-    if (built.query === null) return { total: 0, doctors: [] };
+    if (built.query === null) return { total: 0, doctorsJson: [] };
     try {
       let reply: unknown;
       try {
@@ -125,7 +124,7 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
         reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
       }
       const page = parseSearchReply(reply);
-      return built.countOnly ? { total: page.total, doctors: [] } : page;
+      return built.countOnly ? { total: page.total, doctorsJson: [] } : page;
     } catch (error) {
       throw new SearchUnavailableError(
         `doctor search failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -272,12 +271,12 @@ export async function detectSearchModuleMajor(redis: SearchRedis): Promise<numbe
 /** `[total, key, [field, value, …], key, …]` → the Doctors stored in each hit's `json` field. */
 export function parseSearchReply(reply: unknown): DoctorSearchPage {
   if (!Array.isArray(reply)) throw new Error("unexpected FT.SEARCH reply");
-  const doctors: PublicDoctor[] = [];
+  const doctorsJson: string[] = [];
   for (let i = 1; i + 1 < reply.length; i += 2) {
     const fields = reply[i + 1];
     if (!Array.isArray(fields)) continue;
     const at = fields.findIndex((v, j) => j % 2 === 0 && String(v) === "json");
-    if (at >= 0) doctors.push(JSON.parse(String(fields[at + 1])) as PublicDoctor);
+    if (at >= 0) doctorsJson.push(String(fields[at + 1]));
   }
-  return { total: Number(reply[0]), doctors };
+  return { total: Number(reply[0]), doctorsJson };
 }

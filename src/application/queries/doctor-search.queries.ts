@@ -1,9 +1,4 @@
-import type {
-  DoctorSearchIndex,
-  DoctorSearchQuery,
-  DoctorSort,
-  PublicDoctor,
-} from "../../ports/doctor-search.js";
+import type { DoctorSearchIndex, DoctorSearchQuery, DoctorSort } from "../../ports/doctor-search.js";
 
 /** The parameters of `GET /misc/doctors/search` (and the narrower /misc/doctors/* routes), already validated. */
 export interface DoctorSearchParams {
@@ -17,13 +12,6 @@ export interface DoctorSearchParams {
   readonly sort?: DoctorSort;
   readonly page?: number;
   readonly per_page?: number;
-}
-
-export interface DoctorPage {
-  readonly data: readonly PublicDoctor[];
-  readonly page: number;
-  readonly per_page: number;
-  readonly total: number;
 }
 
 const blankToUndefined = (s: string | undefined) => (s === undefined || s.trim() === "" ? undefined : s);
@@ -43,12 +31,13 @@ export function toDoctorSearchQuery(params: DoctorSearchParams): DoctorSearchQue
   };
 }
 
-/** Answers a search page from the index; throws SearchUnavailableError (→ 503) when the index is away. */
-export async function searchDoctors(
-  index: DoctorSearchIndex,
-  params: DoctorSearchParams,
-): Promise<DoctorPage> {
+/**
+ * Answers a search page from the index, as the JSON text of `{data, page, per_page, total}`: the page is
+ * assembled around the Doctor texts stored in the index, so a hit is never parsed and serialized again.
+ * Throws SearchUnavailableError (→ 503) when the index is away.
+ */
+export async function searchDoctors(index: DoctorSearchIndex, params: DoctorSearchParams): Promise<string> {
   const query = toDoctorSearchQuery(params);
-  const result = await index.search(query);
-  return { data: result.doctors, page: query.page, per_page: query.perPage, total: result.total };
+  const { doctorsJson, total } = await index.search(query);
+  return `{"data":[${doctorsJson.join(",")}],"page":${query.page},"per_page":${query.perPage},"total":${total}}`;
 }

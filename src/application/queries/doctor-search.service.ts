@@ -1,7 +1,7 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { type DoctorSearchIndex, SearchUnavailableError } from "../../ports/doctor-search.js";
 import type { Logger } from "../../ports/logger.js";
-import { type DoctorPage, type DoctorSearchParams, searchDoctors } from "./doctor-search.queries.js";
+import { type DoctorSearchParams, searchDoctors } from "./doctor-search.queries.js";
 
 const unavailable = appError(
   "unavailable",
@@ -16,7 +16,8 @@ export class DoctorSearch {
     private readonly logger: Logger,
   ) {}
 
-  async search(params: DoctorSearchParams): Promise<Result<DoctorPage>> {
+  /** The page as JSON text (see searchDoctors). */
+  async search(params: DoctorSearchParams): Promise<Result<string>> {
     try {
       return ok(await searchDoctors(this.index, params));
     } catch (error) {

@@ -6,7 +6,7 @@ import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-mo
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { searchDoctors } from "../../../src/application/queries/doctor-search.queries.js";
-import type { DoctorDocument, DoctorSearchQuery } from "../../../src/ports/doctor-search.js";
+import { type DoctorDocument, type DoctorSearchQuery, doctorsOf } from "../../../src/ports/doctor-search.js";
 import { deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
 import { privateDoctorIndex, syntheticDocument } from "../../support/search-index.js";
@@ -37,7 +37,7 @@ describe("doctor search index on RediSearch (real module)", () => {
     return doctorId;
   };
   const found = async (q: Partial<DoctorSearchQuery>) =>
-    (await search.index.search(query(q))).doctors.map((d) => d.id);
+    doctorsOf(await search.index.search(query(q))).map((d) => d.id);
 
   beforeAll(async () => {
     pool = await createPgPool({ databaseUrl: TEST_DATABASE_URL, maximumPoolSize: 4 });
@@ -211,38 +211,40 @@ describe("doctor search index on RediSearch (real module)", () => {
     it("pages beyond 10: page 3 of 25 at 10 per page holds the last 5", async () => {
       const pages = await Promise.all([1, 2, 3, 4].map((page) => tagged({ page, perPage: 10 })));
       expect(pages.map((p) => p.total)).toEqual([25, 25, 25, 25]);
-      expect(pages.map((p) => p.doctors.length)).toEqual([10, 10, 5, 0]);
-      const all = pages.flatMap((p) => p.doctors.map((d) => d.id));
+      expect(pages.map((p) => p.doctorsJson.length)).toEqual([10, 10, 5, 0]);
+      const all = pages.flatMap((p) => doctorsOf(p).map((d) => d.id));
       expect(new Set(all).size).toBe(25);
-      const page = await searchDoctors(search.index, { specialization: "pager test", page: 3, per_page: 10 });
+      const page = JSON.parse(
+        await searchDoctors(search.index, { specialization: "pager test", page: 3, per_page: 10 }),
+      ) as { data: unknown[] };
       expect(page).toMatchObject({ page: 3, per_page: 10, total: 25 });
       expect(page.data).toHaveLength(5);
     });
 
     it("sorts by rating high to low with unrated doctors last", async () => {
-      const ratings = (await tagged({ sort: "rating" })).doctors.map((d) => d.rating);
+      const ratings = doctorsOf(await tagged({ sort: "rating" })).map((d) => d.rating);
       const rated = ratings.filter((r) => r !== null) as number[];
       expect(rated).toEqual([...rated].sort((a, b) => b - a));
       expect(ratings.slice(rated.length).every((r) => r === null)).toBe(true);
       expect(rated).toHaveLength(20);
-      const atLeast4 = (await tagged({ minRating: 4 })).doctors.map((d) => d.rating);
+      const atLeast4 = doctorsOf(await tagged({ minRating: 4 })).map((d) => d.rating);
       expect(atLeast4.length).toBe(5);
       expect(atLeast4.every((r) => r !== null && r >= 4)).toBe(true);
     });
 
     it("sorts by experience high to low", async () => {
-      const years = (await tagged({ sort: "experience" })).doctors.map((d) => d.experience);
+      const years = doctorsOf(await tagged({ sort: "experience" })).map((d) => d.experience);
       expect(years).toEqual([...years].sort((a, b) => b - a));
     });
 
     it("sorts by lowest fee, low to high, doctors without slots last", async () => {
-      const fees = (await tagged({ sort: "fee" })).doctors.map((d) =>
+      const fees = doctorsOf(await tagged({ sort: "fee" })).map((d) =>
         d.slots.length === 0 ? null : Math.min(...d.slots.map((s) => s.consultation_fee)),
       );
       const priced = fees.filter((f) => f !== null) as number[];
       expect(priced).toEqual([...priced].sort((a, b) => a - b));
       expect(fees.slice(priced.length).every((f) => f === null)).toBe(true);
-      const cheap = (await tagged({ maxFee: 200, sort: "fee" })).doctors;
+      const cheap = doctorsOf(await tagged({ maxFee: 200, sort: "fee" }));
       expect(cheap.length).toBeGreaterThan(0);
       expect(cheap.every((d) => d.slots.some((s) => s.consultation_fee <= 200))).toBe(true);
       expect((await tagged({ maxFee: Number.MAX_SAFE_INTEGER })).total).toBe(priced.length);
@@ -261,7 +263,9 @@ describe("doctor search index on RediSearch (real module)", () => {
     ];
     const snapshot = async () =>
       Promise.all(
-        queries.map(async (q) => (await search.index.search(query(q))).doctors.filter((d) => mine.has(d.id))),
+        queries.map(async (q) =>
+          doctorsOf(await search.index.search(query(q))).filter((d) => mine.has(d.id)),
+        ),
       );
     const before = await snapshot();
     const firstIndex = await redis.get(`${search.name}:current`);

@@ -11,7 +11,7 @@ import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
-import { respond, respondWithDoctor } from "../respond.js";
+import { respond, respondJsonText, respondWithDoctor } from "../respond.js";
 import {
   bearer,
   DateString,
@@ -276,9 +276,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
     }),
     async (c) => {
       const doctor = await deps.doctors.getJson(c.req.valid("param").id);
-      return doctor.ok
-        ? (c.body(doctor.value, 200, { "content-type": "application/json" }) as never)
-        : respond(c, doctor, 200);
+      return respondJsonText(c, doctor, 200);
     },
   );
 

@@ -4,7 +4,7 @@ import type { DoctorSearch } from "../../../application/queries/doctor-search.se
 import { WEEKDAYS } from "../../../domain/slot/weekday.js";
 import type { App } from "../app.js";
 import { problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respondJsonText } from "../respond.js";
 import { DoctorSchema, jsonContent, PageQuery, pageOfSchema } from "../schemas.js";
 
 const tags = ["Search"];
@@ -62,7 +62,7 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       request: { query: SearchQuery },
       responses: searchResponses,
     }),
-    async (c) => respond(c, await answer(c.req.valid("query")), 200),
+    async (c) => respondJsonText(c, await answer(c.req.valid("query")), 200),
   );
 
   app.openapi(
@@ -75,7 +75,11 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       responses: searchResponses,
     }),
     async (c) =>
-      respond(c, await answer({ ...c.req.valid("query"), specialization: c.req.valid("param").name }), 200),
+      respondJsonText(
+        c,
+        await answer({ ...c.req.valid("query"), specialization: c.req.valid("param").name }),
+        200,
+      ),
   );
 
   app.openapi(
@@ -88,7 +92,11 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       responses: searchResponses,
     }),
     async (c) =>
-      respond(c, await answer({ ...c.req.valid("query"), qualification: c.req.valid("param").name }), 200),
+      respondJsonText(
+        c,
+        await answer({ ...c.req.valid("query"), qualification: c.req.valid("param").name }),
+        200,
+      ),
   );
 
   app.openapi(
@@ -100,7 +108,8 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       request: { params: DayParam, query: PageQuery },
       responses: searchResponses,
     }),
-    async (c) => respond(c, await answer({ ...c.req.valid("query"), day: c.req.valid("param").day }), 200),
+    async (c) =>
+      respondJsonText(c, await answer({ ...c.req.valid("query"), day: c.req.valid("param").day }), 200),
   );
 
   app.openapi(
@@ -112,6 +121,7 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       request: { params: NameParam("ays"), query: PageQuery },
       responses: searchResponses,
     }),
-    async (c) => respond(c, await answer({ ...c.req.valid("query"), name: c.req.valid("param").name }), 200),
+    async (c) =>
+      respondJsonText(c, await answer({ ...c.req.valid("query"), name: c.req.valid("param").name }), 200),
   );
 }
