@@ -5,7 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Logger } from "../../ports/logger.js";
-import { incomingHeader } from "./incoming.js";
+import { answerHeader, incomingHeader } from "./incoming.js";
 import { problem, problemBody } from "./problem.js";
 
 export interface AppEnv {
@@ -44,7 +44,7 @@ export function createBaseApp(options: {
     const given = incomingHeader(c, "x-request-id");
     const id = given && given.length <= 255 && !/[^\w\-=]/.test(given) ? given : crypto.randomUUID();
     c.set("requestId", id);
-    c.header("x-request-id", id);
+    answerHeader(c, "x-request-id", id);
     await next();
   });
   app.use(async (c, next) => {

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { App } from "./app.js";
-import { incomingHeader } from "./incoming.js";
+import { answerHeader, incomingHeader, onNode } from "./incoming.js";
 
 /**
  * Security headers on every answer, errors included, and CORS for the configured origins only.
@@ -46,13 +46,13 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
     ["vary", "Origin"],
   ];
 
-  // Headers set before the handler runs are part of the answer it builds; headers changed afterwards make
-  // the server copy the whole answer, which costs more than a cached read. So the fixed headers are set
-  // up front, and hono's CORS middleware only runs for requests that carry an Origin (or preflights).
+  // The fixed headers are set before the handler runs, on Node's answer (see answerHeader): headers changed
+  // on a finished Response make the server copy the whole answer, and WHATWG Headers cost more than a
+  // cached read. hono's CORS middleware only runs for requests that carry an Origin (or preflights).
   app.use(async (c, next) => {
     const isCrossOrigin = c.req.method === "OPTIONS" || incomingHeader(c, "origin") !== undefined;
     const fixed = isCrossOrigin ? await securityHeaders : [...(await securityHeaders), ...sameOrigin];
-    for (const [name, value] of fixed) c.header(name, value, { append: name === "vary" });
+    for (const [name, value] of fixed) answerHeader(c, name, value, name === "vary");
     // Preflights are answered here: hono's CORS middleware answers them with a Response of its own, which
     // @hono/node-server cannot merge with headers prepared earlier in the chain (it throws, a 500).
     if (c.req.method === "OPTIONS") {
@@ -67,8 +67,8 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
       return c.body(null, 204);
     }
     await (isCrossOrigin ? crossOrigin(c, next) : next());
-    // A handler that answered with a Response of its own did not take the prepared headers.
-    if (!c.res.headers.has("x-content-type-options")) {
+    // Off Node, a handler that answered with a Response of its own did not take the prepared headers.
+    if (!onNode(c) && !c.res.headers.has("x-content-type-options")) {
       for (const [name, value] of fixed) {
         if (name === "vary") c.res.headers.append(name, value);
         else c.res.headers.set(name, value);

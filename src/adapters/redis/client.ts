@@ -12,6 +12,7 @@ export function createRedis(url: string, name: string): Redis {
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: false,
+    enableAutoPipelining: true,
   });
 }
 
