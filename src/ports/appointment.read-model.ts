@@ -15,6 +15,8 @@ export interface AppointmentRow {
 
 export interface AppointmentReadModel {
   findById(appointmentId: number): Promise<AppointmentRow | null>;
+  /** Those of the appointments that exist, in one read (any order). */
+  findByIds(appointmentIds: readonly number[]): Promise<AppointmentRow[]>;
   /** Appointments of every patient the account owns, newest sitting first. */
   historyOfOwner(
     userId: number,

@@ -137,6 +137,8 @@ export const DOCTOR_SEARCH_INDEX = Symbol.for("doctorly.DoctorSearchIndex");
 /** Recomputes doctor documents from the source of truth. */
 export interface DoctorDocumentSource {
   load(doctorId: number): Promise<DoctorDocument | null>;
+  /** The documents of those of `doctorIds` that exist, in one read. */
+  loadMany(doctorIds: readonly number[]): Promise<DoctorDocument[]>;
   /** Doctors whose documents embed this specialization (its name and picture). */
   doctorIdsWithSpecialization(specializationId: number): Promise<number[]>;
   loadAll(): AsyncIterable<DoctorDocument>;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { APPOINTMENT_STATUSES } from "../../domain/appointment/appointment.js";
 import type { AppointmentReadModel, AppointmentRow } from "../../ports/appointment.read-model.js";
 import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
+import { countRow } from "./rows.js";
 import { SLOT_COLUMNS, slotRow } from "./slot.repository.pg.js";
 
 export const appointmentRow = z.object({
@@ -50,6 +51,16 @@ export class PgAppointmentReadModel implements AppointmentReadModel {
     return found ? toAppointmentRow(found) : null;
   }
 
+  async findByIds(appointmentIds: readonly number[]): Promise<AppointmentRow[]> {
+    if (appointmentIds.length === 0) return [];
+    const rows = await this.pool.any(
+      sql.type(
+        appointmentRow,
+      )`${SELECT_APPOINTMENTS} WHERE a.id = ANY(${sql.array([...appointmentIds], "int8")})`,
+    );
+    return rows.map(toAppointmentRow);
+  }
+
   async historyOfOwner(userId: number, offset: number, limit: number) {
     const [rows, total] = await Promise.all([
       this.pool.any(sql.type(appointmentRow)`
@@ -58,7 +69,7 @@ export class PgAppointmentReadModel implements AppointmentReadModel {
         ORDER BY a.sitting_date DESC, s.start_minute DESC, a.seat DESC, a.id DESC
         LIMIT ${limit} OFFSET ${offset}
       `),
-      this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      this.pool.oneFirst(sql.type(countRow)`
         SELECT count(*)::int AS n FROM appointments a JOIN patients p ON p.id = a.patient_id WHERE p.user_id = ${userId}
       `),
     ]);

@@ -6,6 +6,9 @@ import type {
   AppointmentRepository,
   NewAppointment,
 } from "../../ports/appointment.repository.js";
+import { idRow } from "./rows.js";
+
+const heldSeatRow = z.object({ seat: z.number(), patientId: z.number() });
 
 const recordRow = z.object({
   id: z.number(),
@@ -30,7 +33,7 @@ export class PgAppointmentRepository implements AppointmentRepository {
   }
 
   async heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]> {
-    const rows = await this.db.any(sql.type(z.object({ seat: z.number(), patientId: z.number() }))`
+    const rows = await this.db.any(sql.type(heldSeatRow)`
       SELECT seat, patient_id AS "patientId" FROM appointments
       WHERE slot_id = ${slotId} AND sitting_date = ${date} AND status <> 'cancelled'
     `);
@@ -38,7 +41,7 @@ export class PgAppointmentRepository implements AppointmentRepository {
   }
 
   insert(a: NewAppointment): Promise<{ id: number }> {
-    return this.db.one(sql.type(z.object({ id: z.number() }))`
+    return this.db.one(sql.type(idRow)`
       INSERT INTO appointments (patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
       VALUES (${a.patientId}, ${a.slotId}, ${a.doctorId}, ${a.date}, ${a.seat}, ${a.capacity})
       RETURNING id

@@ -1,6 +1,7 @@
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 import type { DoctorReadModel, DoctorRow, SittingCount } from "../../ports/doctor.read-model.js";
+import { countRow, idRow } from "./rows.js";
 import { slotRow } from "./slot.repository.pg.js";
 
 const doctorRow = z.object({
@@ -47,6 +48,8 @@ export const DOCTOR_ROWS = sql.fragment`
   FROM doctors d JOIN users u ON u.id = d.user_id
 `;
 
+const sittingCountRow = z.object({ slotId: z.number(), date: z.string(), booked: z.number() });
+
 export class PgDoctorReadModel implements DoctorReadModel {
   constructor(private readonly pool: DatabasePool) {}
 
@@ -61,7 +64,7 @@ export class PgDoctorReadModel implements DoctorReadModel {
 
   async listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.pool.any(sql.type(z.object({ id: z.number() }))`
+      this.pool.any(sql.type(idRow)`
         SELECT id FROM doctors ORDER BY id LIMIT ${limit} OFFSET ${offset}
       `),
       this.count(),
@@ -70,31 +73,31 @@ export class PgDoctorReadModel implements DoctorReadModel {
   }
 
   async idsAfter(afterId: number, limit: number): Promise<number[]> {
-    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+    const rows = await this.pool.any(sql.type(idRow)`
       SELECT id FROM doctors WHERE id > ${afterId} ORDER BY id LIMIT ${limit}
     `);
     return rows.map((r) => r.id);
   }
 
   async idsWithSpecialization(specializationId: number): Promise<number[]> {
-    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+    const rows = await this.pool.any(sql.type(idRow)`
       SELECT doctor_id AS id FROM doctor_specializations WHERE specialization_id = ${specializationId} ORDER BY 1
     `);
     return rows.map((r) => r.id);
   }
 
   count(): Promise<number> {
-    return this.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM doctors`);
+    return this.pool.oneFirst(sql.type(countRow)`SELECT count(*)::int AS n FROM doctors`);
   }
 
   doctorIdOfUser(userId: number): Promise<number | null> {
-    return this.pool.maybeOneFirst(sql.type(z.object({ id: z.number() }))`
+    return this.pool.maybeOneFirst(sql.type(idRow)`
       SELECT id FROM doctors WHERE user_id = ${userId}
     `);
   }
 
   async popularIds(since: Date, limit: number): Promise<number[]> {
-    const rows = await this.pool.any(sql.type(z.object({ id: z.number() }))`
+    const rows = await this.pool.any(sql.type(idRow)`
       SELECT d.id
       FROM doctors d
       LEFT JOIN appointments a
@@ -109,9 +112,7 @@ export class PgDoctorReadModel implements DoctorReadModel {
   }
 
   async sittingCounts(doctorId: number, from: string, to: string): Promise<SittingCount[]> {
-    const rows = await this.pool.any(sql.type(
-      z.object({ slotId: z.number(), date: z.string(), booked: z.number() }),
-    )`
+    const rows = await this.pool.any(sql.type(sittingCountRow)`
       SELECT slot_id AS "slotId", to_char(sitting_date, 'YYYY-MM-DD') AS date, count(*)::int AS booked
       FROM appointments
       WHERE doctor_id = ${doctorId} AND status <> 'cancelled' AND sitting_date BETWEEN ${from} AND ${to}

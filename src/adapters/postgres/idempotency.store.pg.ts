@@ -2,6 +2,8 @@ import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
 import type { IdempotencyStore } from "../../ports/idempotency.store.js";
 
+const earlierRow = z.object({ requestHash: z.string(), appointmentId: z.number() });
+
 export class PgIdempotencyStore implements IdempotencyStore {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -10,7 +12,7 @@ export class PgIdempotencyStore implements IdempotencyStore {
   }
 
   find(userId: number, key: string): Promise<{ requestHash: string; appointmentId: number } | null> {
-    return this.db.maybeOne(sql.type(z.object({ requestHash: z.string(), appointmentId: z.number() }))`
+    return this.db.maybeOne(sql.type(earlierRow)`
       SELECT request_hash AS "requestHash", (response->>'appointmentId')::int AS "appointmentId"
       FROM idempotency_keys WHERE user_id = ${userId} AND key = ${key}
     `);

@@ -27,9 +27,9 @@ export class PgOutboxReader implements OutboxReader {
         FOR UPDATE SKIP LOCKED
       `);
       if (entries.length === 0) return 0;
-      // Publishing happens inside the transaction on purpose: the queue dedupes by job id (the outbox id),
-      // so a crash or rollback after publishing only makes the next relay publish the same ids again,
-      // which collapse; marking first and publishing after commit could lose events instead.
+      // Publishing happens inside the transaction on purpose: a crash or rollback after publishing only makes
+      // the next relay publish the same entries again (collapsed by job id, or applied twice, which the
+      // idempotent projections absorb); marking first and publishing after commit could lose events.
       await publish(entries);
       await tx.query(sql.unsafe`
         UPDATE ${table} SET published_at = now()

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { PatientReadModel } from "../../ports/patient.read-model.js";
 import type { PatientRecord } from "../../ports/patient.repository.js";
 import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
+import { flagRow } from "./rows.js";
 
 const count = z.object({ n: z.number() });
 
@@ -26,7 +27,7 @@ export class PgPatientReadModel implements PatientReadModel {
   }
 
   hasAppointmentWith(patientId: number, doctorId: number): Promise<boolean> {
-    return this.pool.exists(sql.type(z.object({ x: z.number() }))`
+    return this.pool.exists(sql.type(flagRow)`
       SELECT 1 AS x FROM appointments WHERE patient_id = ${patientId} AND doctor_id = ${doctorId}
     `);
   }

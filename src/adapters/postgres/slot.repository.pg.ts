@@ -19,6 +19,8 @@ export const SLOT_COLUMNS = sql.fragment`
   s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots", s.consultation_fee AS "consultationFee"
 `;
 
+const slotWithTimeZoneRow = slotRow.extend({ timeZone: z.string() });
+
 export class PgSlotRepository implements SlotRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -40,7 +42,7 @@ export class PgSlotRepository implements SlotRepository {
   }
 
   async findWithTimeZone(slotId: number): Promise<{ slot: Slot; timeZone: string } | null> {
-    const row = await this.db.maybeOne(sql.type(slotRow.extend({ timeZone: z.string() }))`
+    const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
       SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone"
       FROM slots s JOIN doctors d ON d.id = s.doctor_id
       WHERE s.id = ${slotId}

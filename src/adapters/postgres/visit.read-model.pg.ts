@@ -7,6 +7,17 @@ import { appointmentRow, SELECT_APPOINTMENTS, toAppointmentRow } from "./appoint
 const date = z.number().transform((ms) => new Date(ms));
 const count = z.object({ n: z.number() });
 
+const notificationRow = z.object({
+  id: z.number(),
+  kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+  text: z.string(),
+  appointmentId: z.number().nullable(),
+  createdAt: date,
+  readAt: date.nullable(),
+});
+
+const reviewRow = z.object({ rating: z.number(), review: z.string().nullable(), createdAt: date });
+
 export class PgVisitReadModel implements VisitReadModel {
   constructor(private readonly pool: DatabasePool) {}
 
@@ -35,9 +46,7 @@ export class PgVisitReadModel implements VisitReadModel {
     limit: number,
   ): Promise<{ rows: ReviewRow[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.pool.any(sql.type(
-        z.object({ rating: z.number(), review: z.string().nullable(), createdAt: date }),
-      )`
+      this.pool.any(sql.type(reviewRow)`
         SELECT rating, review, created_at AS "createdAt" FROM ratings WHERE doctor_id = ${doctorId}
         ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}
       `),
@@ -50,16 +59,7 @@ export class PgVisitReadModel implements VisitReadModel {
 
   async notifications(userId: number, offset: number, limit: number) {
     const [rows, total] = await Promise.all([
-      this.pool.any(sql.type(
-        z.object({
-          id: z.number(),
-          kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
-          text: z.string(),
-          appointmentId: z.number().nullable(),
-          createdAt: date,
-          readAt: date.nullable(),
-        }),
-      )`
+      this.pool.any(sql.type(notificationRow)`
         SELECT id, kind, text, appointment_id AS "appointmentId", created_at AS "createdAt", read_at AS "readAt"
         FROM notifications WHERE user_id = ${userId}
         ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}

@@ -21,8 +21,15 @@ export class DoctorDocuments implements DoctorDocumentSource {
   ) {}
 
   async load(doctorId: number): Promise<DoctorDocument | null> {
-    const [row] = await this.doctors.findByIds([doctorId]);
-    return row ? doctorDocumentOf(toDoctorView(row, this.urls, this.clock.now())) : null;
+    return (await this.loadMany([doctorId]))[0] ?? null;
+  }
+
+  async loadMany(doctorIds: readonly number[]): Promise<DoctorDocument[]> {
+    if (doctorIds.length === 0) return [];
+    const now = this.clock.now();
+    return (await this.doctors.findByIds([...doctorIds])).map((row) =>
+      doctorDocumentOf(toDoctorView(row, this.urls, now)),
+    );
   }
 
   /** Every doctor in id order, a batch per query (keyset pagination, no long transaction). */

@@ -1,7 +1,7 @@
 import type { JobQueue } from "../../ports/job-queue.js";
 import type { Logger } from "../../ports/logger.js";
 import type { OutboxReader } from "../../ports/outbox-reader.js";
-import type { ProjectionEvent } from "./projection-event.js";
+import type { ProjectionBatch } from "./projection-event.js";
 
 export interface OutboxRelayOptions {
   readonly batchSize?: number;
@@ -11,12 +11,21 @@ export interface OutboxRelayOptions {
   readonly errorBackoffMs?: number;
 }
 
-/** The job id of an outbox entry: the queue collapses a second job with the same id. */
-export const jobIdOfOutboxEntry = (outboxId: string) => `outbox-${outboxId}`;
+/**
+ * The job id of the outbox entries one relay pass published (in id order): the queue collapses a second
+ * job with the same id, so the same pass published twice is projected once.
+ */
+export const jobIdOfOutboxBatch = (outboxIds: readonly string[]) =>
+  outboxIds.length === 1
+    ? `outbox-${outboxIds[0]}`
+    : `outbox-${outboxIds[0]}-${outboxIds.at(-1)}-${outboxIds.length}`;
 
 /**
- * Moves outbox entries to the job queue, one job per entry, at least once. Any number of relays may run:
- * SKIP LOCKED gives each its own rows, and the job id (the outbox id) collapses the rare duplicate.
+ * Moves outbox entries to the job queue at least once, one job per batch it takes: the projector then
+ * reads each changed doctor once per batch and writes the index in one go, instead of once per event.
+ * Any number of relays may run: SKIP LOCKED gives each its own rows. A batch published again after a
+ * crash collapses by job id, or (when the retry takes more rows) is applied again, which changes
+ * nothing: every projection recomputes its state from Postgres.
  */
 export class OutboxRelay {
   private readonly batchSize: number;
@@ -40,13 +49,16 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many entries it published. */
   relayOnce(): Promise<number> {
     return this.outbox.publishBatch(this.batchSize, (entries) =>
-      this.queue.enqueue(
-        entries.map((e) => ({
-          id: jobIdOfOutboxEntry(e.id),
-          name: e.type,
-          data: { outboxId: e.id, type: e.type, payload: e.payload } satisfies ProjectionEvent,
-        })),
-      ),
+      this.queue.enqueue([
+        {
+          id: jobIdOfOutboxBatch(entries.map((e) => e.id)),
+          // What `projections:failed` shows: the kinds of events in the batch.
+          name: [...new Set(entries.map((e) => e.type))].join(",").slice(0, 200),
+          data: {
+            events: entries.map((e) => ({ outboxId: e.id, type: e.type, payload: e.payload })),
+          } satisfies ProjectionBatch,
+        },
+      ]),
     );
   }
 

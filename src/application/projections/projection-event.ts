@@ -24,3 +24,22 @@ export const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
   data !== null &&
   typeof (data as ProjectionEvent).outboxId === "string" &&
   typeof (data as ProjectionEvent).type === "string";
+
+/** The data of a projection job: the outbox entries one relay pass published, in outbox order. */
+export interface ProjectionBatch {
+  readonly events: readonly ProjectionEvent[];
+}
+
+/**
+ * The events a projection job carries: a batch, or a single event (jobs queued one per entry before
+ * batching, which `projections:replay` may still bring back).
+ */
+export function eventsOfJob(data: unknown): readonly ProjectionEvent[] {
+  if (isProjectionEvent(data)) return [data];
+  const events = (data as Partial<ProjectionBatch> | null)?.events;
+  return Array.isArray(events) ? events.filter(isProjectionEvent) : [];
+}
+
+/** The appointment an AppointmentBooked event is about, or null. */
+export const bookedAppointmentIdOf = (event: ProjectionEvent): number | null =>
+  event.type === "AppointmentBooked" ? positiveIdField(event, "appointmentId") : null;

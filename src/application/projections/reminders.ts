@@ -7,7 +7,7 @@ import type { Clock } from "../../ports/clock.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../ports/job-queue.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 import type { VisitReadModel } from "../../ports/visit.read-model.js";
-import { isProjectionEvent } from "./projection-event.js";
+import { bookedAppointmentIdOf, eventsOfJob } from "./projection-event.js";
 
 interface ReminderJob {
   readonly appointmentId: number;
@@ -33,13 +33,17 @@ export class Reminders {
     private readonly clock: Clock,
   ) {}
 
-  /** Projection job handler: plans the reminders of a newly booked appointment. */
+  /** Projection job handler: plans the reminders of the appointments booked in the job's events. */
   readonly plan = async (job: ReceivedJob): Promise<void> => {
-    if (!isProjectionEvent(job.data) || job.data.type !== "AppointmentBooked") return;
-    const { appointmentId } = job.data.payload as { appointmentId: number };
-    const a = await this.appointments.findById(appointmentId);
-    if (!a || a.status === "cancelled") return;
-    await this.queue.enqueue(this.jobsFor(a, this.clock.now()));
+    const booked = eventsOfJob(job.data)
+      .map(bookedAppointmentIdOf)
+      .filter((id): id is number => id !== null);
+    if (booked.length === 0) return;
+    const now = this.clock.now();
+    const appointments = await this.appointments.findByIds(booked);
+    await this.queue.enqueue(
+      appointments.filter((a) => a.status !== "cancelled").flatMap((a) => this.jobsFor(a, now)),
+    );
   };
 
   /**

@@ -52,6 +52,7 @@ describe("reminders", () => {
     clock = new FixedClock(new Date("2026-12-06T12:00:00Z"));
     const appointments: AppointmentReadModel = {
       findById: async () => current,
+      findByIds: async (ids) => (current && ids.includes(current.id) ? [current] : []),
       historyOfOwner: async () => ({ rows: [], total: 0 }),
     };
     const queue: JobQueue = {
@@ -80,6 +81,46 @@ describe("reminders", () => {
     await reminders.plan(booked);
     await reminders.plan(received("AppointmentCancelled", { ...(booked.data as object), type: "X" }));
     expect(planned).toEqual([]);
+  });
+
+  it("plans the reminders of every appointment booked in a batch of events, read in one go", async () => {
+    clock.current = new Date("2026-12-01T09:20:00Z");
+    const reads: number[][] = [];
+    const batchReminders = new Reminders(
+      {
+        findById: async () => null,
+        findByIds: async (ids) => {
+          reads.push([...ids]);
+          return ids.filter((id) => id !== 9).map((id) => ({ ...row("booked"), id }));
+        },
+        historyOfOwner: async () => ({ rows: [], total: 0 }),
+      },
+      {
+        enqueue: async (jobs) => void planned.push(...jobs),
+        failed: async () => [],
+        retryFailed: async () => 0,
+      },
+      uow,
+      clock,
+    );
+    const event = (outboxId: string, type: string, payload: object) => ({ outboxId, type, payload });
+    await batchReminders.plan(
+      received("outbox", {
+        events: [
+          event("1", "AppointmentBooked", { appointmentId: 7 }),
+          event("2", "SlotAdded", { doctorId: 2, slotId: 3 }),
+          event("3", "AppointmentBooked", { appointmentId: 8 }),
+          event("4", "AppointmentBooked", { appointmentId: 9 }), // gone from Postgres meanwhile
+        ],
+      }),
+    );
+    expect(reads).toEqual([[7, 8, 9]]);
+    expect(planned.map((j) => j.id).sort()).toEqual([
+      "reminder-7-reminder_24h-2026-12-07-3",
+      "reminder-7-reminder_2h-2026-12-07-3",
+      "reminder-8-reminder_24h-2026-12-07-3",
+      "reminder-8-reminder_2h-2026-12-07-3",
+    ]);
   });
 
   it("plans every live appointment again, a page at a time, when Redis lost the delayed jobs", async () => {
