@@ -12,7 +12,6 @@ export function createRedis(url: string, name: string): Redis {
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     lazyConnect: false,
-    enableAutoPipelining: true,
   });
 }
 
