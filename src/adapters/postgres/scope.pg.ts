@@ -1,21 +1,23 @@
 import type { CommonQueryMethods } from "slonik";
 import type { TransactionScope } from "../../ports/unit-of-work.js";
+import type { AppendedRows } from "./appended-rows.pg.js";
 import { PgAppointmentRepository } from "./appointment.repository.pg.js";
 import { PgDoctorRepository } from "./doctor.repository.pg.js";
 import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgImageRepository } from "./image.repository.pg.js";
-import { PgInAppNotifier } from "./notifier.pg.js";
-import { PgOutboxWriter } from "./outbox.writer.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgRatingRepository } from "./rating.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
 import { PgUserRepository } from "./user.repository.pg.js";
 import { PgWaitlistRepository } from "./waitlist.repository.pg.js";
 
-/** Every repository of a transaction, built on that transaction's connection. */
-export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
+/**
+ * Every repository of a transaction, built on that transaction's connection. Outbox events and
+ * notifications are only appended: `appended` holds them until the unit of work flushes it before commit.
+ */
+export function pgTransactionScope(db: CommonQueryMethods, appended: AppendedRows): TransactionScope {
   return {
-    outbox: new PgOutboxWriter(db),
+    outbox: appended,
     doctors: new PgDoctorRepository(db),
     slots: new PgSlotRepository(db),
     patients: new PgPatientRepository(db),
@@ -23,7 +25,7 @@ export function pgTransactionScope(db: CommonQueryMethods): TransactionScope {
     idempotency: new PgIdempotencyStore(db),
     waitlist: new PgWaitlistRepository(db),
     ratings: new PgRatingRepository(db),
-    notifications: new PgInAppNotifier(db),
+    notifications: appended,
     users: new PgUserRepository(db),
     images: new PgImageRepository(db),
   };

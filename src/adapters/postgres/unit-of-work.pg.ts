@@ -1,6 +1,7 @@
 import type { DatabasePool } from "slonik";
 import { err, type Result } from "../../domain/shared/result.js";
 import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
+import { AppendedRows } from "./appended-rows.pg.js";
 import { domainErrorOfConstraint } from "./constraint-errors.js";
 import { pgTransactionScope } from "./scope.pg.js";
 
@@ -15,8 +16,10 @@ export class PgUnitOfWork implements UnitOfWork {
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
     try {
       return await this.pool.transaction(async (tx) => {
-        const result = await work(pgTransactionScope(tx));
+        const appended = new AppendedRows();
+        const result = await work(pgTransactionScope(tx, appended));
         if (!result.ok) throw new Rollback(result);
+        await appended.flush(tx);
         return result;
       });
     } catch (error) {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { createLogger } from "../../../src/adapters/logging/pino.js";
 import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
 import { compose, PG_POOL, type Runtime } from "../../../src/container.js";
-import { ok } from "../../../src/domain/shared/result.js";
+import { appError, err, ok } from "../../../src/domain/shared/result.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../../../src/ports/unit-of-work.js";
 import { testConfig } from "../../support/env.js";
 import { insertDoctor, insertPatient, insertSlot, insertUser, nextWeekday } from "../../support/fixtures.js";
@@ -89,5 +89,53 @@ describe("postgres is the judge of booking correctness", () => {
       SELECT count(*)::int AS n FROM outbox WHERE type = 'AppointmentBooked' AND (payload->>'slotId')::int = ${slotId}
     `);
     expect(events).toEqual([5]);
+  });
+
+  it("writes a transaction's events and notifications with it, and neither when it fails", async () => {
+    const userId = await insertUser(pool);
+    const marker = `appended-${userId}`;
+    const event = { type: "PatientRegistered" as const, patientId: userId, userId };
+    const counts = async () => ({
+      events: await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM outbox WHERE type = 'PatientRegistered' AND (payload->>'userId')::int = ${userId}
+      `),
+      notices: await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM notifications WHERE user_id = ${userId} AND text LIKE ${`${marker}%`}
+      `),
+    });
+    const notice = (n: number) => ({
+      userId,
+      kind: "booked" as const,
+      text: `${marker} ${n}`,
+      appointmentId: null,
+    });
+
+    // Appended in two calls each, written together at commit.
+    const done = await uow.run(async ({ outbox, notifications }) => {
+      await outbox.append([event]);
+      await notifications.notify(notice(1));
+      await outbox.append([event]);
+      await notifications.notify(notice(2));
+      return ok(true);
+    });
+    expect(done.ok).toBe(true);
+    expect(await counts()).toEqual({ events: 2, notices: 2 });
+
+    // A failed result rolls back what was appended.
+    const refused = await uow.run(async ({ outbox, notifications }) => {
+      await outbox.append([event]);
+      await notifications.notify(notice(3));
+      return err(appError("conflict", "test_refusal", "Refused by the test."));
+    });
+    expect(refused.ok).toBe(false);
+    // So does a row the database refuses at commit time (a notification for a user that does not exist).
+    await expect(
+      uow.run(async ({ outbox, notifications }) => {
+        await outbox.append([event]);
+        await notifications.notify({ ...notice(4), userId: 2_000_000_000 });
+        return ok(true);
+      }),
+    ).rejects.toThrow();
+    expect(await counts()).toEqual({ events: 2, notices: 2 });
   });
 });
