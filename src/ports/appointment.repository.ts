@@ -27,7 +27,7 @@ export interface AppointmentRepository {
   lockSitting(slotId: number, date: string): Promise<void>;
   /** Seats held (not cancelled) in a sitting, with their patients. */
   heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]>;
-  insert(appointment: NewAppointment): Promise<{ id: number }>;
+  insert(appointment: NewAppointment): Promise<{ id: number; createdAt: Date }>;
   /** Locks the appointment's row; null when it does not exist. */
   findForUpdate(appointmentId: number): Promise<AppointmentRecord | null>;
   setStatus(appointmentId: number, status: AppointmentStatus): Promise<void>;

@@ -114,6 +114,9 @@ describe("patients and appointments", () => {
       data: Appointment[];
     };
     expect(history.data.map((x) => x.id).sort()).toEqual([one.id, two.id].sort());
+    // The booking's answer is the appointment exactly as every later read shows it.
+    expect(history.data.find((x) => x.id === one.id)).toEqual(one);
+    expect(history.data.find((x) => x.id === two.id)).toEqual(two);
 
     const cancelled = await post(server, `/patient/appointment/${one.id}/cancel`, user.token, {});
     expect(cancelled.status).toBe(200);
@@ -205,7 +208,7 @@ describe("patients and appointments", () => {
     const again = await post(server, "/patient/new_appointment", user.token, body, key);
     expect([first.status, again.status]).toEqual([201, 201]);
     const [x, y] = [(await first.json()) as Appointment, (await again.json()) as Appointment];
-    expect(y.id).toBe(x.id);
+    expect(y).toEqual(x);
     expect(await eventsOfSlot(slot.id)).toEqual(["AppointmentBooked"]);
     const reused = await post(
       server,

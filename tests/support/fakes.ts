@@ -101,7 +101,8 @@ export class FakeUnitOfWork implements UnitOfWork {
         findWithTimeZone: async (slotId) => {
           const slot = s.slots.find((x) => x.id === slotId);
           const doctor = slot && s.doctors.find((d) => d.id === slot.doctorId);
-          return slot && doctor ? { slot, timeZone: doctor.timeZone } : null;
+          const name = doctor && s.users.find((u) => u.id === doctor.userId)?.name;
+          return slot && doctor ? { slot, timeZone: doctor.timeZone, doctorName: name ?? "" } : null;
         },
       },
       patients: {
@@ -128,7 +129,7 @@ export class FakeUnitOfWork implements UnitOfWork {
           }
           const row = { ...a, id: this.id(), status: "booked" as const };
           s.appointments.push(row);
-          return { id: row.id };
+          return { id: row.id, createdAt: new Date() };
         },
         findForUpdate: async (id): Promise<AppointmentRecord | null> => {
           const a = s.appointments.find((x) => x.id === id);

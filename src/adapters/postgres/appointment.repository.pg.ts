@@ -6,8 +6,8 @@ import type {
   AppointmentRepository,
   NewAppointment,
 } from "../../ports/appointment.repository.js";
-import { idRow } from "./rows.js";
 
+const insertedRow = z.object({ id: z.number(), createdAt: z.number().transform((ms) => new Date(ms)) });
 const heldSeatRow = z.object({ seat: z.number(), patientId: z.number() });
 
 const recordRow = z.object({
@@ -40,11 +40,11 @@ export class PgAppointmentRepository implements AppointmentRepository {
     return [...rows];
   }
 
-  insert(a: NewAppointment): Promise<{ id: number }> {
-    return this.db.one(sql.type(idRow)`
+  insert(a: NewAppointment): Promise<{ id: number; createdAt: Date }> {
+    return this.db.one(sql.type(insertedRow)`
       INSERT INTO appointments (patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
       VALUES (${a.patientId}, ${a.slotId}, ${a.doctorId}, ${a.date}, ${a.seat}, ${a.capacity})
-      RETURNING id
+      RETURNING id, created_at AS "createdAt"
     `);
   }
 

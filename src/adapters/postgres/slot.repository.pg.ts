@@ -19,7 +19,7 @@ export const SLOT_COLUMNS = sql.fragment`
   s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots", s.consultation_fee AS "consultationFee"
 `;
 
-const slotWithTimeZoneRow = slotRow.extend({ timeZone: z.string() });
+const slotWithTimeZoneRow = slotRow.extend({ timeZone: z.string(), doctorName: z.string() });
 
 export class PgSlotRepository implements SlotRepository {
   constructor(private readonly db: CommonQueryMethods) {}
@@ -41,14 +41,16 @@ export class PgSlotRepository implements SlotRepository {
     `);
   }
 
-  async findWithTimeZone(slotId: number): Promise<{ slot: Slot; timeZone: string } | null> {
+  async findWithTimeZone(
+    slotId: number,
+  ): Promise<{ slot: Slot; timeZone: string; doctorName: string } | null> {
     const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
-      SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone"
-      FROM slots s JOIN doctors d ON d.id = s.doctor_id
+      SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName"
+      FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
       WHERE s.id = ${slotId}
     `);
     if (!row) return null;
-    const { timeZone, ...slot } = row;
-    return { slot, timeZone };
+    const { timeZone, doctorName, ...slot } = row;
+    return { slot, timeZone, doctorName };
   }
 }

@@ -3,6 +3,7 @@ import type { DomainEvent } from "../../domain/events.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { bookableDates, checkBookingDate } from "../../domain/sitting/sitting.js";
 import type { Principal } from "../../domain/user/principal.js";
+import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 
@@ -18,6 +19,8 @@ export interface BookingOutcome {
   readonly appointmentId: number;
   /** True when an earlier request with the same Idempotency-Key made this booking. */
   readonly replayed: boolean;
+  /** The appointment as this booking wrote it, so that the answer needs no second read (not on a replay). */
+  readonly appointment?: AppointmentRow;
 }
 
 const notFound = (what: "patient" | "slot") => appError("not_found", `${what}_not_found`, `No such ${what}.`);
@@ -54,7 +57,7 @@ export class BookAppointment {
         if (!patient) return err(notFound("patient"));
         const found = await slots.findWithTimeZone(request.slotId);
         if (!found) return err(notFound("slot"));
-        const { slot, timeZone } = found;
+        const { slot, timeZone, doctorName } = found;
 
         const now = this.clock.now();
         let candidates: string[];
@@ -92,7 +95,7 @@ export class BookAppointment {
             continue;
           }
 
-          const { id } = await appointments.insert({
+          const { id, createdAt } = await appointments.insert({
             patientId: patient.id,
             slotId: slot.id,
             doctorId: slot.doctorId,
@@ -117,7 +120,20 @@ export class BookAppointment {
             appointmentId: id,
           });
           if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
-          return ok({ appointmentId: id, replayed: false });
+          return ok({
+            appointmentId: id,
+            replayed: false,
+            appointment: {
+              id,
+              status: "booked",
+              patient,
+              doctor: { id: slot.doctorId, name: doctorName, timeZone },
+              slot,
+              date,
+              seat,
+              createdAt,
+            },
+          });
         }
         return err(
           appError(

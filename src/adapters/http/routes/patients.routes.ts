@@ -3,7 +3,7 @@ import type { BookAppointment } from "../../../application/commands/book-appoint
 import type { CancelAppointment } from "../../../application/commands/cancel-appointment.js";
 import type { RegisterPatient } from "../../../application/commands/register-patient.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
-import { toPatientView } from "../../../application/queries/views.js";
+import { toAppointmentView, toPatientView } from "../../../application/queries/views.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
@@ -160,7 +160,12 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
         idempotencyKey: c.req.valid("header")["idempotency-key"],
       });
       if (!booked.ok) return respond(c, booked, 201);
-      return respond(c, await deps.patients.appointment(booked.value.appointmentId), 201);
+      const { appointment, appointmentId } = booked.value;
+      return respond(
+        c,
+        appointment ? ok(toAppointmentView(appointment)) : await deps.patients.appointment(appointmentId),
+        201,
+      );
     },
   );
 
