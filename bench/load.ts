@@ -21,6 +21,11 @@ export interface LoadOptions {
   readonly seconds?: number;
   /** A fixed number of requests in total (overrides seconds), split evenly across the targets. */
   readonly amount?: number;
+  /**
+   * Seconds of the same load sent first and not counted: JIT compilation and connection set-up of a
+   * process that just started would otherwise land in the first second's latencies.
+   */
+  readonly warmUpSeconds?: number;
 }
 
 export interface LoadResult {
@@ -41,6 +46,9 @@ export interface LoadResult {
  * several API processes are exact.
  */
 export async function load(targets: readonly LoadTarget[], options: LoadOptions): Promise<LoadResult> {
+  if (options.warmUpSeconds) {
+    await load(targets, { connections: options.connections, seconds: options.warmUpSeconds });
+  }
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const started = performance.now();

@@ -46,6 +46,7 @@ const schema = z
     LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
     CACHE_ENABLED: flag.default(true),
     CACHE_TTL_SECONDS: int(1, 86_400).default(300),
+    CACHE_LOCAL_TTL_MS: int(0, 60_000).default(2_000),
     SEARCH_INDEX: z
       .string()
       .regex(/^[A-Za-z0-9:_-]+$/)

@@ -41,6 +41,7 @@ import { RedisCache } from "./adapters/redis/cache.redis.js";
 import { createQueueRedis, createRedis } from "./adapters/redis/client.js";
 import { RedisFailureLimiter } from "./adapters/redis/failure-limiter.redis.js";
 import { RedisHealthCheck, SearchModuleHealthCheck } from "./adapters/redis/health.redis.js";
+import { NearCache } from "./adapters/redis/near-cache.js";
 import { RediSearchDoctorIndex } from "./adapters/search/doctor-search.redisearch.js";
 import { AddQualifications } from "./application/commands/add-qualifications.js";
 import { AddSlot } from "./application/commands/add-slot.js";
@@ -148,7 +149,13 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
       new RedisHealthCheck(redis),
       new SearchModuleHealthCheck(redis),
     ]);
-  bindReadSide(container, redis, config, logger);
+  // The near cache hears invalidations on a connection of its own (a subscribed connection takes no commands).
+  const invalidations =
+    config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0
+      ? createRedis(config.REDIS_URL, "invalidations")
+      : null;
+  invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  bindReadSide(container, redis, invalidations, config, logger);
 
   bindBooking(container, pool, config);
   bindVisits(container, pool, config);
@@ -160,6 +167,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     config,
     logger,
     async close() {
+      await invalidations?.quit().catch(() => invalidations.disconnect());
       await redis.quit().catch(() => redis.disconnect());
       await pool.end();
     },
@@ -379,11 +387,24 @@ function bindMedia(container: Container, media: MediaStore, logger: Logger) {
 }
 
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
-function bindReadSide(container: Container, redis: Redis, config: Config, logger: Logger) {
+function bindReadSide(
+  container: Container,
+  redis: Redis,
+  invalidations: Redis | null,
+  config: Config,
+  logger: Logger,
+) {
   container
     .bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX)
     .toConstantValue(new RediSearchDoctorIndex(redis, config.SEARCH_INDEX, { keyPrefix: "doctor:" }));
-  container.bind<Cache>(CACHE).toConstantValue(new RedisCache(redis, logger));
+  const shared = new RedisCache(redis, logger);
+  container
+    .bind<Cache>(CACHE)
+    .toConstantValue(
+      invalidations
+        ? new NearCache(shared, redis, invalidations, logger, { ttlMs: config.CACHE_LOCAL_TTL_MS })
+        : shared,
+    );
   container
     .bind<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE)
     .toDynamicValue(
