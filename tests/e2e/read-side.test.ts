@@ -131,6 +131,34 @@ describe("read side: search projection and caches", () => {
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).not.toContain(dr.token);
   });
+
+  it("shows a write made through one API process in another's cached reads within a moment", async () => {
+    // Two API processes on the same Postgres and Redis, each with a near cache that would otherwise keep
+    // answering what it read for a whole minute.
+    const [one, other] = [
+      await startTestServer({ CACHE_LOCAL_TTL_MS: "60000" }),
+      await startTestServer({ CACHE_LOCAL_TTL_MS: "60000" }),
+    ];
+    try {
+      const dr = await newDoctor(one);
+      const slotsSeenBy = async (s: TestServer) =>
+        ((await (await get(s, `/doctors/get/${dr.id}`)).json()) as { slots: { day: string }[] }).slots.map(
+          (x) => x.day,
+        );
+      expect(await slotsSeenBy(other)).toEqual([]);
+      expect(await slotsSeenBy(other)).toEqual([]);
+      await addSlot(one, dr.token, { day: "tuesday", start: "10:00" });
+      expect(await slotsSeenBy(one)).toEqual(["tuesday"]);
+      const started = Date.now();
+      expect(await eventually(async () => (await slotsSeenBy(other)).join() === "tuesday", 1_000, 5)).toBe(
+        true,
+      );
+      expect(Date.now() - started).toBeLessThan(1_000);
+    } finally {
+      await one.close();
+      await other.close();
+    }
+  });
 });
 
 describe("read side: Redis goes away and comes back", () => {
