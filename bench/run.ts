@@ -285,6 +285,8 @@ async function main() {
   await runMigrations(DATABASE_URL, path.join(projectRoot, "migrations"), createLogger("warn"));
 
   const db = new pg.Client({ connectionString: DATABASE_URL });
+  // A connection PostgreSQL ends (a restart mid-run) fails the next query with a message, not the process.
+  db.on("error", (error) => say(`bench database connection lost: ${error.message}`));
   await db.connect();
   const passwordHash = await new Argon2PasswordHasher().hash(BENCH_PASSWORD);
   let t = performance.now();
