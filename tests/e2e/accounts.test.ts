@@ -307,21 +307,32 @@ describe("accounts: tokens and sessions", () => {
     }
   });
 
-  it("puts security headers on every answer, errors included", async () => {
-    const answers = [
+  it("puts security headers on every answer, errors included: a locked-down CSP on the API, a document's on the docs", async () => {
+    const api = [
       await server.request("/health"),
       await server.request("/users/info"),
       await server.request("/no/such/route"),
-      await server.request("/"),
+      await server.request("/static/defaults/doctor.svg"),
     ];
-    for (const res of answers) {
+    const docs = [await server.request("/"), await server.request("/docs/init.js")];
+    for (const res of [...api, ...docs]) {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("strict-transport-security")).toContain("max-age=");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
-      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
       expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
       expect(res.headers.get("x-powered-by")).toBeNull();
+    }
+    for (const res of api) {
+      // Nothing an API answer (or a picture opened on its own) could load or run.
+      expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get("x-xss-protection")).toBeNull();
+    }
+    for (const res of docs) {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+      expect(res.headers.get("cross-origin-opener-policy")).toBe("same-origin");
     }
   });
 

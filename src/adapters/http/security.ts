@@ -6,14 +6,16 @@ import { answerHeader, incomingHeader, onNode } from "./incoming.js";
 
 /**
  * Security headers on every answer, errors included, and CORS for the configured origins only.
- * One CSP serves both the JSON API and the docs page: swagger-ui loads its script and CSS from this app
- * but sets inline styles and draws data: images, and "try it out" calls this origin.
+ * The docs page (`/`, `/docs/*`) gets the headers of an HTML document: swagger-ui loads its script and
+ * CSS from this app but sets inline styles and draws data: images, and "try it out" calls this origin.
+ * Every other answer (JSON, pictures) gets what an API answer needs (OWASP REST Security): a CSP that
+ * allows nothing and no framing, nosniff, HSTS, no referrer — not the headers only documents act on.
  */
 const ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 const ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"];
 
 export function applySecurity(app: App, options: { corsOrigins: readonly string[] }) {
-  const securityHeaders = staticHeadersOf(
+  const documentHeaders = staticHeadersOf(
     secureHeaders({
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
@@ -30,6 +32,19 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
       // Doctor and specialization pictures are shown by web apps on other origins.
       crossOriginResourcePolicy: "cross-origin",
       xFrameOptions: "DENY",
+    }),
+  );
+  const apiHeaders = staticHeadersOf(
+    secureHeaders({
+      contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      crossOriginResourcePolicy: "cross-origin",
+      xFrameOptions: "DENY",
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
     }),
   );
   const exposeHeaders = ["Retry-After", "X-Request-Id", "Location"];
@@ -51,7 +66,8 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
   // cached read. hono's CORS middleware only runs for requests that carry an Origin (or preflights).
   app.use(async (c, next) => {
     const isCrossOrigin = c.req.method === "OPTIONS" || incomingHeader(c, "origin") !== undefined;
-    const fixed = isCrossOrigin ? await securityHeaders : [...(await securityHeaders), ...sameOrigin];
+    const security = await (isDocument(c.req.path) ? documentHeaders : apiHeaders);
+    const fixed = isCrossOrigin ? security : [...security, ...sameOrigin];
     for (const [name, value] of fixed) answerHeader(c, name, value, name === "vary");
     // Preflights are answered here: hono's CORS middleware answers them with a Response of its own, which
     // @hono/node-server cannot merge with headers prepared earlier in the chain (it throws, a 500).
@@ -76,6 +92,8 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
     }
   });
 }
+
+const isDocument = (path: string) => path === "/" || path.startsWith("/docs/");
 
 /** The headers a fixed (nonce-free) secureHeaders configuration sets, read once from a probe answer. */
 async function staticHeadersOf(middleware: ReturnType<typeof secureHeaders>): Promise<[string, string][]> {
