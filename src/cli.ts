@@ -11,23 +11,45 @@ import { compose, openProjectionQueue, REDIS, type Runtime } from "./container.j
 import { DOCTOR_DOCUMENT_SOURCE, DOCTOR_SEARCH_INDEX } from "./ports/doctor-search.js";
 import type { JobQueue } from "./ports/job-queue.js";
 
+/** All of standard input, without the line break a shell or `echo` adds at its end. */
+async function passwordFromStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
+}
+
 /** Operator commands: `tsx src/cli.ts <command> [--flags]`. */
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
-  /** The only way to make an admin. Idempotent; never promotes an existing non-admin account. */
+  /**
+   * The only way to make an admin. Idempotent; never promotes an existing non-admin account. The password
+   * is best given on standard input (`--password-stdin`): an argument shows in the process list and the
+   * shell history.
+   */
   async "admin:create"(argv) {
     const { values } = parseArgs({
       args: argv,
-      options: { email: { type: "string" }, password: { type: "string" }, name: { type: "string" } },
+      options: {
+        email: { type: "string" },
+        password: { type: "string" },
+        "password-stdin": { type: "boolean", default: false },
+        name: { type: "string" },
+      },
     });
-    if (!values.email || !values.password) {
-      throw new Error("usage: npm run admin:create -- --email <email> --password <password> [--name <name>]");
+    const password = values["password-stdin"] ? await passwordFromStdin() : values.password;
+    if (!values.email || !password) {
+      throw new Error(
+        "usage: printf '%s' \"$PASSWORD\" | npm run admin:create -- --email <email> --password-stdin [--name <name>]\n" +
+          "   or: npm run admin:create -- --email <email> --password <password> [--name <name>]",
+      );
     }
     const config = loadConfig();
     const runtime = await compose(config, createLogger(config.LOG_LEVEL));
     try {
       const result = await runtime.container
         .get<CreateAdmin>(CREATE_ADMIN)
-        .execute({ email: values.email, password: values.password, name: values.name });
+        .execute({ email: values.email, password, name: values.name });
       if (!result.ok) throw new Error(result.error.detail);
       const { status, email, userId } = result.value;
       console.log(

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
 import { promisify } from "node:util";
@@ -492,16 +492,17 @@ describe("accounts: npm run admin:create", () => {
     await server?.close();
   });
 
+  const cliEnv = {
+    ...process.env,
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: TEST_REDIS_URL,
+    LOG_LEVEL: "warn",
+  };
   const adminCreate = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run("npx", ["tsx", "src/cli.ts", "admin:create", ...args], {
         cwd: projectRoot,
-        env: {
-          ...process.env,
-          DATABASE_URL: TEST_DATABASE_URL,
-          REDIS_URL: TEST_REDIS_URL,
-          LOG_LEVEL: "warn",
-        },
+        env: cliEnv,
       });
       return { code: 0, output: stdout + stderr };
     } catch (error) {
@@ -509,6 +510,39 @@ describe("accounts: npm run admin:create", () => {
       return { code: e.code, output: e.stdout + e.stderr };
     }
   };
+  /** The same command with `input` written to its standard input, as `printf … | npm run …` does. */
+  const adminCreateWithInput = (input: string, ...args: string[]) =>
+    new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn("npx", ["tsx", "src/cli.ts", "admin:create", ...args], {
+        cwd: projectRoot,
+        env: cliEnv,
+      });
+      let output = "";
+      child.stdout.on("data", (d: Buffer) => (output += d));
+      child.stderr.on("data", (d: Buffer) => (output += d));
+      child.on("error", reject);
+      child.on("close", (code) => resolve({ code, output }));
+      child.stdin.end(input);
+    });
+
+  it("takes the password on standard input, so that it shows in no process list", {
+    timeout: 60_000,
+  }, async () => {
+    const email = uniqueEmail("admin");
+    const password = `admin stdin ${randomUUID()}`;
+    const created = await adminCreateWithInput(`${password}\n`, "--email", email, "--password-stdin");
+    expect(created).toMatchObject({ code: 0 });
+    expect(created.output).toContain(`created admin ${email}`);
+    expect(created.output).not.toContain(password);
+    // The line break `echo` adds is not part of the password.
+    const token = await signIn(server, email, password);
+    const me = await server.request("/users/info", { headers: bearer(token) });
+    expect(await me.json()).toMatchObject({ email, role: "admin" });
+
+    const empty = await adminCreateWithInput("", "--email", uniqueEmail("admin"), "--password-stdin");
+    expect(empty.code).toBe(1);
+    expect(empty.output).toContain("--password-stdin");
+  });
 
   it("creates an admin once, is idempotent, and the admin can sign in", { timeout: 60_000 }, async () => {
     const email = uniqueEmail("admin");
