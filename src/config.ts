@@ -41,6 +41,7 @@ const schema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SESSION_TTL_DAYS: int(1, 365).default(30),
     BOOKING_HORIZON_DAYS: int(1, 365).default(60),
+    IDEMPOTENCY_KEY_DAYS: int(1, 3650).default(7),
     CORS_ORIGINS: z.string().default(""),
     LOGIN_MAX_FAILURES: int(1, 1000).default(10),
     LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),

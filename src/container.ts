@@ -23,6 +23,7 @@ import { PgAppointmentReadModel } from "./adapters/postgres/appointment.read-mod
 import { PgCatalogRepository } from "./adapters/postgres/catalog.repository.pg.js";
 import { PgDoctorReadModel } from "./adapters/postgres/doctor.read-model.pg.js";
 import { PgHealthCheck } from "./adapters/postgres/health.pg.js";
+import { PgIdempotencyKeyPurger } from "./adapters/postgres/idempotency.store.pg.js";
 import { PgOutboxReader } from "./adapters/postgres/outbox.reader.pg.js";
 import { PgPatientReadModel } from "./adapters/postgres/patient.read-model.pg.js";
 import { createPgPool } from "./adapters/postgres/pool.js";
@@ -87,6 +88,7 @@ import {
   type DoctorSearchIndex,
 } from "./ports/doctor-search.js";
 import { HEALTH_CHECKS, type HealthCheck } from "./ports/health.js";
+import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "./ports/idempotency.store.js";
 import { IMAGE_PROCESSOR, type ImageProcessor } from "./ports/image-processor.js";
 import { IMAGE_URLS, type ImageUrls } from "./ports/image-urls.js";
 import { LOGGER, type Logger } from "./ports/logger.js";
@@ -202,6 +204,9 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind<AppointmentReadModel>(APPOINTMENT_READ_MODEL)
     .toConstantValue(new PgAppointmentReadModel(pool));
+  container
+    .bind<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER)
+    .toConstantValue(new PgIdempotencyKeyPurger(pool));
 
   container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK)));
   container
@@ -415,6 +420,8 @@ function bindReadSide(
 export const PROJECTION_QUEUE = "doctorly-projections";
 
 const INDEX_WATCH_MS = 2_000;
+/** How often the workers forget Idempotency-Keys older than IDEMPOTENCY_KEY_DAYS (and once at start). */
+const IDEMPOTENCY_PURGE_EVERY_MS = 3_600_000;
 
 export interface WorkerOptions {
   readonly queueName?: string;
@@ -492,12 +499,30 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   let closing = false;
   let wake = () => {};
   let remindersLost = false;
+  const clock = container.get<Clock>(CLOCK);
+  const purger = container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER);
+  let nextPurgeAt = 0;
+  const purgeExpiredIdempotencyKeys = async () => {
+    const now = clock.now().getTime();
+    if (now < nextPurgeAt) return;
+    try {
+      const purged = await purger.purgeOlderThan(new Date(now - config.IDEMPOTENCY_KEY_DAYS * 86_400_000));
+      if (purged > 0) logger.info({ purged }, "expired idempotency keys forgotten");
+      nextPurgeAt = now + IDEMPOTENCY_PURGE_EVERY_MS;
+    } catch (error) {
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        "idempotency key purge failed",
+      );
+    }
+  };
   // A watchdog, not a one-off: Redis may be connecting when the worker starts, and a Redis that restarts
   // without its data loses the index and any queued jobs. Whenever the index is missing it is recreated
   // and rebuilt from Postgres, and the delayed reminders are planned again, so nothing is lost for good.
   const watchdog = (async () => {
     while (!closing) {
       let pause = INDEX_WATCH_MS;
+      await purgeExpiredIdempotencyKeys();
       try {
         const { created } = await index.ensureIndex();
         if (created) {

@@ -5,3 +5,10 @@ export interface IdempotencyStore {
   find(userId: number, key: string): Promise<{ requestHash: string; appointmentId: number } | null>;
   save(userId: number, key: string, requestHash: string, appointmentId: number): Promise<void>;
 }
+
+/** Forgets Idempotency-Keys older than the retention (outside any booking); returns how many. */
+export interface IdempotencyKeyPurger {
+  purgeOlderThan(cutoff: Date): Promise<number>;
+}
+
+export const IDEMPOTENCY_KEY_PURGER = Symbol.for("doctorly.IdempotencyKeyPurger");

@@ -1,9 +1,10 @@
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PG_POOL } from "../../src/container.js";
+import { PG_POOL, startWorkers } from "../../src/container.js";
 import { createAdmin, registerAndSignIn } from "../support/accounts.js";
 import { addSlot, get, newDoctor, newPatient, post } from "../support/booking.js";
+import { eventually } from "../support/eventually.js";
 import { nextWeekday } from "../support/fixtures.js";
 import { json, startTestServer, type TestServer } from "../support/server.js";
 
@@ -254,5 +255,61 @@ describe("patients and appointments", () => {
     expect((await get(server, `/patient/get/${p.id}`, dr.token)).status).toBe(200);
     expect((await get(server, `/patient/get/${p.id}`, other.token)).status).toBe(404);
     expect((await get(server, "/doctors/patients", user.token)).status).toBe(403);
+  });
+});
+
+describe("Idempotency-Keys are kept for IDEMPOTENCY_KEY_DAYS, then forgotten by the workers", () => {
+  let server: TestServer;
+  let workers: { close(): Promise<void> } | null = null;
+  beforeAll(async () => {
+    server = await startTestServer({ IDEMPOTENCY_KEY_DAYS: "3" });
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await server.close();
+  });
+
+  it("replays a booking within the retention and forgets keys older than it", async () => {
+    const pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+    const dr = await newDoctor(server);
+    const slot = await addSlot(server, dr.token, { day: "friday", start: "09:00" });
+    const user = await registerAndSignIn(server);
+    const p = await newPatient(server, user.token);
+    const keyed = (key: string, date: string) =>
+      post(
+        server,
+        "/patient/new_appointment",
+        user.token,
+        { slot_id: slot.id, patient_id: p.id, date },
+        {
+          "idempotency-key": key,
+        },
+      );
+    const [first, second] = [
+      nextWeekday("friday"),
+      nextWeekday("friday", new Date(Date.now() + 7 * 86_400_000)),
+    ];
+    expect((await keyed("recent-key", first)).status).toBe(201);
+    expect((await keyed("old-key", second)).status).toBe(201);
+    // One key two days old (kept), one four days old (past the 3-day retention).
+    await pool.query(sql.unsafe`
+      UPDATE idempotency_keys SET created_at = now() - (CASE key WHEN 'recent-key' THEN 2 ELSE 4 END) * interval '1 day'
+      WHERE user_id = ${user.user.id}
+    `);
+    const keys = () =>
+      pool.anyFirst(sql.type(z.object({ key: z.string() }))`
+        SELECT key FROM idempotency_keys WHERE user_id = ${user.user.id} ORDER BY key
+      `);
+    expect(await keys()).toEqual(["old-key", "recent-key"]);
+
+    workers = startWorkers(server.runtime, { queueName: `idempotency-${Date.now()}` });
+    expect(await eventually(async () => (await keys()).join() === "recent-key", 10_000, 50)).toBe(true);
+    // The kept key still replays: same answer, nothing booked.
+    const replay = await keyed("recent-key", first);
+    expect(replay.status).toBe(201);
+    const booked = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM appointments WHERE patient_id = ${p.id}
+    `);
+    expect(booked).toBe(2);
   });
 });

@@ -1,6 +1,6 @@
-import { type CommonQueryMethods, sql } from "slonik";
+import { type CommonQueryMethods, type DatabasePool, sql } from "slonik";
 import { z } from "zod";
-import type { IdempotencyStore } from "../../ports/idempotency.store.js";
+import type { IdempotencyKeyPurger, IdempotencyStore } from "../../ports/idempotency.store.js";
 
 const earlierRow = z.object({ requestHash: z.string(), appointmentId: z.number() });
 
@@ -23,5 +23,27 @@ export class PgIdempotencyStore implements IdempotencyStore {
       INSERT INTO idempotency_keys (user_id, key, request_hash, status, response)
       VALUES (${userId}, ${key}, ${requestHash}, 201, ${sql.jsonb({ appointmentId })})
     `);
+  }
+}
+
+export class PgIdempotencyKeyPurger implements IdempotencyKeyPurger {
+  constructor(
+    private readonly pool: DatabasePool,
+    private readonly batchSize = 1_000,
+  ) {}
+
+  /** In batches, so that no sweep holds many row locks or runs one long statement. */
+  async purgeOlderThan(cutoff: Date): Promise<number> {
+    let purged = 0;
+    for (;;) {
+      const { rowCount } = await this.pool.query(sql.unsafe`
+        DELETE FROM idempotency_keys
+        WHERE ctid IN (
+          SELECT ctid FROM idempotency_keys WHERE created_at < ${cutoff.toISOString()}::timestamptz LIMIT ${this.batchSize}
+        )
+      `);
+      purged += rowCount;
+      if (rowCount < this.batchSize) return purged;
+    }
   }
 }
