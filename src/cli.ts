@@ -7,7 +7,7 @@ import { runMigrations } from "./adapters/postgres/migrate.js";
 import { CREATE_ADMIN, type CreateAdmin } from "./application/commands/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
-import { compose, openProjectionQueue, REDIS, type Runtime } from "./container.js";
+import { compose, openProjectionQueues, REDIS, type Runtime } from "./container.js";
 import { DOCTOR_DOCUMENT_SOURCE, DOCTOR_SEARCH_INDEX } from "./ports/doctor-search.js";
 import type { JobQueue } from "./ports/job-queue.js";
 
@@ -82,20 +82,27 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
       console.log(`projections:rebuild: ${indexed} doctors indexed into ${index}`);
     });
   },
+  /** Jobs of the workers' queues (projections, reminders) that used up their retries. */
   async "projections:failed"() {
-    await withProjectionQueue(async (queue) => {
-      const failed = await queue.failed(1_000);
-      for (const job of failed) {
-        console.log(
-          `${job.id}\t${job.name}\t${job.failedAt ?? "-"}\tattempts=${job.attemptsMade}\t${job.failedReason}`,
-        );
+    await withProjectionQueues(async (queues) => {
+      let count = 0;
+      for (const { label, queue } of queues) {
+        const failed = await queue.failed(1_000);
+        count += failed.length;
+        for (const job of failed) {
+          console.log(
+            `${label}\t${job.id}\t${job.name}\t${job.failedAt ?? "-"}\tattempts=${job.attemptsMade}\t${job.failedReason}`,
+          );
+        }
       }
-      console.log(`projections:failed: ${failed.length} failed job(s)`);
+      console.log(`projections:failed: ${count} failed job(s)`);
     });
   },
   async "projections:replay"() {
-    await withProjectionQueue(async (queue) => {
-      console.log(`projections:replay: ${await queue.retryFailed()} job(s) queued again`);
+    await withProjectionQueues(async (queues) => {
+      const counts = [];
+      for (const { label, queue } of queues) counts.push(`${await queue.retryFailed()} ${label}`);
+      console.log(`projections:replay: ${counts.join(", ")} job(s) queued again`);
     });
   },
 };
@@ -121,11 +128,13 @@ async function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
   ]);
 }
 
-async function withProjectionQueue(work: (queue: JobQueue) => Promise<void>): Promise<void> {
+async function withProjectionQueues(
+  work: (queues: readonly { label: string; queue: JobQueue }[]) => Promise<void>,
+): Promise<void> {
   await withRuntime(async (runtime) => {
-    const { queue, close } = openProjectionQueue(runtime);
+    const { queues, close } = openProjectionQueues(runtime);
     try {
-      await work(queue);
+      await work(queues);
     } finally {
       await close();
     }

@@ -432,14 +432,23 @@ export interface WorkerOptions {
   readonly retry?: RetryPolicy;
 }
 
-/** The projection queue for operator commands (failed jobs, replay); close it after use. */
-export function openProjectionQueue(runtime: Runtime, queueName = PROJECTION_QUEUE) {
+/** The queue of visit reminders that the workers beside `queueName` run. */
+const reminderQueueOf = (queueName: string) => `${queueName}-reminders`;
+
+/**
+ * The workers' queues for operator commands (failed jobs, replay): projections, then reminders.
+ * Close them after use.
+ */
+export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
   const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
-  const queue = new BullJobQueue(queueName, connection);
+  const queues = [
+    { label: "projections", queue: new BullJobQueue(queueName, connection) },
+    { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
+  ] as const;
   return {
-    queue,
+    queues,
     async close() {
-      await queue.close();
+      for (const { queue } of queues) await queue.close();
       await connection.quit().catch(() => connection.disconnect());
     },
   };
@@ -469,7 +478,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const index = container.get<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX);
   const source = container.get<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE);
   const projector = new DoctorProjector(source, index, container.get<Cache>(CACHE));
-  const reminderQueueName = `${queueName}-reminders`;
+  const reminderQueueName = reminderQueueOf(queueName);
   const reminderQueue = new BullJobQueue(reminderQueueName, relayRedis, options.retry);
   const reminders = new Reminders(
     container.get<AppointmentReadModel>(APPOINTMENT_READ_MODEL),
