@@ -1,11 +1,11 @@
 import { lowestFreeSeat } from "../../domain/appointment/appointment.js";
-import type { DomainEvent } from "../../domain/events.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { bookableDates, checkBookingDate } from "../../domain/sitting/sitting.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { seatAppointment } from "./seat-appointment.js";
 
 export interface BookingRequest {
   readonly slotId: number;
@@ -95,24 +95,13 @@ export class BookAppointment {
             continue;
           }
 
-          const { id, createdAt } = await appointments.insert({
-            patientId: patient.id,
-            slotId: slot.id,
-            doctorId: slot.doctorId,
+          const { id, createdAt } = await seatAppointment(
+            { appointments, outbox },
+            slot,
             date,
             seat,
-            capacity: slot.numSlots,
-          });
-          const event: DomainEvent = {
-            type: "AppointmentBooked",
-            appointmentId: id,
-            doctorId: slot.doctorId,
-            slotId: slot.id,
-            date,
-            seat,
-            patientId: patient.id,
-          };
-          await outbox.append([event]);
+            patient.id,
+          );
           await notifications.notify({
             userId: principal.userId,
             kind: "booked",

@@ -2,6 +2,7 @@ import { lowestFreeSeat } from "../../domain/appointment/appointment.js";
 import { nextInLine } from "../../domain/appointment/visit.js";
 import type { Slot } from "../../domain/slot/slot.js";
 import type { TransactionScope } from "../../ports/unit-of-work.js";
+import { seatAppointment } from "./seat-appointment.js";
 
 /**
  * Gives the seats free in a sitting to the people waiting for it, first come first served, inside the
@@ -23,14 +24,7 @@ export async function handOverFreeSeats(
     const entry = nextInLine(waiting, new Set(held.map((h) => h.patientId)));
     if (seat === null || entry === null) return;
 
-    const { id } = await appointments.insert({
-      patientId: entry.patientId,
-      slotId: slot.id,
-      doctorId: slot.doctorId,
-      date,
-      seat,
-      capacity: slot.numSlots,
-    });
+    const { id } = await seatAppointment({ appointments, outbox }, slot, date, seat, entry.patientId);
     await waitlist.markBooked(entry.id, id);
     await notifications.notify({
       userId: entry.ownerUserId,
@@ -38,17 +32,6 @@ export async function handOverFreeSeats(
       text: `A seat freed up: you now hold seat ${seat} in the sitting of ${date} (appointment ${id}).`,
       appointmentId: id,
     });
-    await outbox.append([
-      {
-        type: "AppointmentBooked",
-        appointmentId: id,
-        doctorId: slot.doctorId,
-        slotId: slot.id,
-        date,
-        seat,
-        patientId: entry.patientId,
-      },
-    ]);
     waiting = waiting.filter((w) => w.id !== entry.id);
   }
 }
