@@ -39,21 +39,7 @@ export interface SpawnedApi {
 /** `src/main.ts --api` as its own process (node + tsx, so the pid is the app's), on a free port. */
 export async function spawnApi(env: Record<string, string> = {}): Promise<SpawnedApi> {
   const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "src/main.ts"), "--api"], {
-    cwd: projectRoot,
-    env: {
-      ...process.env,
-      DATABASE_URL: TEST_DATABASE_URL,
-      REDIS_URL: TEST_REDIS_URL,
-      PUBLIC_BASE_URL: "http://doctorly.test",
-      SEARCH_INDEX: "doctorly:test:idx:doctors",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "info",
-      ...env,
-      PORT: String(port),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawnMain("--api", { HOST: "127.0.0.1", ...env, PORT: String(port) });
   let out = "";
   child.stdout?.on("data", (c: Buffer) => {
     out += c.toString("utf8");
@@ -243,25 +229,26 @@ export async function bookOnce(
   };
 }
 
+/** `src/main.ts --api|--worker` as its own process, on the test database and Redis; `env` wins. */
+function spawnMain(mode: "--api" | "--worker", env: Record<string, string>) {
+  return spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "src/main.ts"), mode], {
+    cwd: projectRoot,
+    env: {
+      ...process.env,
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      PUBLIC_BASE_URL: "http://doctorly.test",
+      SEARCH_INDEX: "doctorly:test:idx:doctors",
+      LOG_LEVEL: "info",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
 /** `src/main.ts --worker` (outbox relay + projector) as its own process; resolves once it has started. */
 export async function spawnWorker(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", path.join(projectRoot, "src/main.ts"), "--worker"],
-    {
-      cwd: projectRoot,
-      env: {
-        ...process.env,
-        DATABASE_URL: TEST_DATABASE_URL,
-        REDIS_URL: TEST_REDIS_URL,
-        PUBLIC_BASE_URL: "http://doctorly.test",
-        SEARCH_INDEX: "doctorly:test:idx:doctors",
-        LOG_LEVEL: "info",
-        ...env,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  const child = spawnMain("--worker", env);
   let out = "";
   const onData = (c: Buffer) => {
     out += c.toString("utf8");
