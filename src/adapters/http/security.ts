@@ -60,14 +60,19 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
     ["access-control-expose-headers", exposeHeaders.join(",")],
     ["vary", "Origin"],
   ];
+  // Every combination the middleware picks from, put together once rather than per request.
+  const headerSets = Promise.all([documentHeaders, apiHeaders]).then(([doc, api]) => ({
+    document: { crossOrigin: doc, sameOrigin: [...doc, ...sameOrigin] },
+    api: { crossOrigin: api, sameOrigin: [...api, ...sameOrigin] },
+  }));
 
   // The fixed headers are set before the handler runs, on Node's answer (see answerHeader): headers changed
   // on a finished Response make the server copy the whole answer, and WHATWG Headers cost more than a
   // cached read. hono's CORS middleware only runs for requests that carry an Origin (or preflights).
   app.use(async (c, next) => {
     const isCrossOrigin = c.req.method === "OPTIONS" || incomingHeader(c, "origin") !== undefined;
-    const security = await (isDocument(c.req.path) ? documentHeaders : apiHeaders);
-    const fixed = isCrossOrigin ? security : [...security, ...sameOrigin];
+    const sets = (await headerSets)[isDocument(c.req.path) ? "document" : "api"];
+    const fixed = isCrossOrigin ? sets.crossOrigin : sets.sameOrigin;
     for (const [name, value] of fixed) answerHeader(c, name, value, name === "vary");
     // Preflights are answered here: hono's CORS middleware answers them with a Response of its own, which
     // @hono/node-server cannot merge with headers prepared earlier in the chain (it throws, a 500).
