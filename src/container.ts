@@ -41,9 +41,10 @@ import {
 import { RedisCache } from "./adapters/redis/cache.redis.js";
 import { createQueueRedis, createRedis } from "./adapters/redis/client.js";
 import { RedisFailureLimiter } from "./adapters/redis/failure-limiter.redis.js";
-import { RedisHealthCheck, SearchModuleHealthCheck } from "./adapters/redis/health.redis.js";
+import { RedisHealthCheck } from "./adapters/redis/health.redis.js";
 import { NearCache } from "./adapters/redis/near-cache.js";
 import { RediSearchDoctorIndex } from "./adapters/search/doctor-search.redisearch.js";
+import { createSearchRedis, SearchProbeHealthCheck } from "./adapters/search/search-redis.js";
 import { AddQualifications } from "./application/commands/add-qualifications.js";
 import { AddSlot } from "./application/commands/add-slot.js";
 import { AddSpecializations } from "./application/commands/add-specializations.js";
@@ -122,6 +123,9 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   });
   const redis = createRedis(config.REDIS_URL, "app");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const searchRedis = createSearchRedis(config.REDIS_URL);
+  searchRedis.on("error", (error) => logger.warn({ err: error.message }, "search redis connection error"));
+  const searchIndex = new RediSearchDoctorIndex(searchRedis, config.SEARCH_INDEX, { keyPrefix: "doctor:" });
 
   const container = new Container({ defaultScope: "Singleton" });
   container.bind<Config>(CONFIG).toConstantValue(config);
@@ -149,7 +153,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     .toConstantValue([
       new PgHealthCheck(pool),
       new RedisHealthCheck(redis),
-      new SearchModuleHealthCheck(redis),
+      new SearchProbeHealthCheck(searchIndex),
     ]);
   // The near cache hears invalidations on a connection of its own (a subscribed connection takes no commands).
   const invalidations =
@@ -157,7 +161,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
       ? createRedis(config.REDIS_URL, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  bindReadSide(container, redis, invalidations, config, logger);
+  bindReadSide(container, redis, searchIndex, invalidations, config, logger);
 
   bindBooking(container, pool, config);
   bindVisits(container, pool, config);
@@ -171,6 +175,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     async close() {
       await invalidations?.quit().catch(() => invalidations.disconnect());
       await redis.quit().catch(() => redis.disconnect());
+      await searchRedis.quit().catch(() => searchRedis.disconnect());
       await pool.end();
     },
   };
@@ -395,13 +400,12 @@ function bindMedia(container: Container, media: MediaStore, logger: Logger) {
 function bindReadSide(
   container: Container,
   redis: Redis,
+  searchIndex: DoctorSearchIndex,
   invalidations: Redis | null,
   config: Config,
   logger: Logger,
 ) {
-  container
-    .bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX)
-    .toConstantValue(new RediSearchDoctorIndex(redis, config.SEARCH_INDEX, { keyPrefix: "doctor:" }));
+  container.bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).toConstantValue(searchIndex);
   const shared = new RedisCache(redis, logger);
   container
     .bind<Cache>(CACHE)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
 import { DisposableRedisSearch } from "../support/redis-search-server.js";
+import { buildServingIndex } from "../support/search-index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const SPECIALIZATIONS = [
@@ -102,6 +103,7 @@ describe("foundation: readiness follows the search Redis", () => {
   beforeAll(async () => {
     await redis.start();
     server = await startTestServer({ REDIS_URL: redis.url });
+    await buildServingIndex(server.runtime);
   });
   afterAll(async () => {
     await server.close();
@@ -122,6 +124,18 @@ describe("foundation: readiness follows the search Redis", () => {
     expect((await server.request("/health")).status).toBe(200);
 
     await redis.start();
+    // Back, but empty: not ready until the doctor index is there again (the workers' watchdog rebuilds it).
+    const checksOnceRedisAnswers = async () => {
+      const res = await server.request("/ready");
+      const body = (await res.json()) as { checks: Record<string, string> };
+      return body.checks.redis === "ok" ? { status: res.status, checks: body.checks } : null;
+    };
+    expect(await eventually(async () => (await checksOnceRedisAnswers()) !== null)).toBe(true);
+    expect(await checksOnceRedisAnswers()).toEqual({
+      status: 503,
+      checks: { postgres: "ok", redis: "ok", search: "failed" },
+    });
+    await buildServingIndex(server.runtime);
     expect(await eventually(ready)).toBe(true);
   });
 });

@@ -1,11 +1,12 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 
 /**
  * A connection that fails fast while Redis is away (no offline queue, one retry), so that callers can
  * fall back or answer 503 instead of hanging; it keeps reconnecting in the background.
  */
-export function createRedis(url: string, name: string): Redis {
+export function createRedis(url: string, name: string, options: Pick<RedisOptions, "protocol"> = {}): Redis {
   return new Redis(url, {
+    ...options,
     connectionName: `doctorly-${name}`,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

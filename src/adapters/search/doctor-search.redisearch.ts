@@ -8,6 +8,7 @@ import {
   SearchUnavailableError,
 } from "../../ports/doctor-search.js";
 import { buildDoctorSearch, documentFields, SCHEMA } from "./doctor-search.query.js";
+import { asMap, isStillIndexing, parseSearchReply } from "./search-replies.js";
 
 /** The one Redis command an index needs; ioredis' `call` fits, and unit tests pass a recording fake. */
 export interface SearchRedis {
@@ -123,14 +124,38 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
         this.current = null;
         reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
       }
-      const page = parseSearchReply(reply);
-      return built.countOnly ? { total: page.total, doctorsJson: [] } : page;
+      const { total, doctorsJson } = parseSearchReply(reply);
+      return { total, doctorsJson: built.countOnly ? [] : doctorsJson };
     } catch (error) {
       throw new SearchUnavailableError(
         `doctor search failed: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },
       );
     }
+  }
+
+  /**
+   * Proves that searching works end to end: a match-all query against the index that serves searches,
+   * answered in a form the reply reader understands. Throws when the index is not built, RediSearch
+   * refuses the query, or the reply is of an unknown shape (a readiness check, not only `MODULE LIST`).
+   */
+  async probe(): Promise<{ readonly documents: number }> {
+    const reply = await this.redis.call(
+      "FT.SEARCH",
+      await this.currentName(),
+      "*",
+      "LIMIT",
+      "0",
+      "1",
+      "RETURN",
+      "1",
+      "json",
+    );
+    const { total, doctorsJson } = parseSearchReply(reply);
+    if (total > 0 && doctorsJson.length === 0) {
+      throw new Error("the doctor index answered hits without their stored documents");
+    }
+    return { documents: total };
   }
 
   async rebuild(
@@ -233,9 +258,7 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
   private async awaitBackgroundIndexing(index: string): Promise<void> {
     const deadline = Date.now() + this.backgroundIndexingTimeoutMs;
     for (;;) {
-      const info = (await this.redis.call("FT.INFO", index)) as unknown[];
-      const at = info.findIndex((v) => String(v) === "indexing");
-      if (at < 0 || String(info[at + 1]) === "0") return;
+      if (!isStillIndexing(await this.redis.call("FT.INFO", index))) return;
       if (Date.now() > deadline) throw new Error(`index ${index} still indexing after the deadline`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -256,27 +279,13 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
 
 /** `MODULE LIST` names the module `ft` (1.x, ver 10200 = 1.2.0) or `search` (2.x and later). */
 export async function detectSearchModuleMajor(redis: SearchRedis): Promise<number> {
-  const modules = (await redis.call("MODULE", "LIST")) as unknown[][];
-  for (const entry of modules) {
-    const fields = new Map<string, unknown>();
-    for (let i = 0; i + 1 < entry.length; i += 2) fields.set(String(entry[i]), entry[i + 1]);
+  const modules = await redis.call("MODULE", "LIST");
+  for (const entry of Array.isArray(modules) ? modules : []) {
+    const fields = asMap(entry) ?? new Map<string, unknown>();
     const name = String(fields.get("name") ?? "").toLowerCase();
     if (name !== "ft" && name !== "search") continue;
     const version = Number(fields.get("ver"));
     return Number.isFinite(version) && version > 0 ? Math.floor(version / 10_000) : 2;
   }
   throw new SearchUnavailableError("the RediSearch module is not loaded on this Redis");
-}
-
-/** `[total, key, [field, value, …], key, …]` → the Doctors stored in each hit's `json` field. */
-export function parseSearchReply(reply: unknown): DoctorSearchPage {
-  if (!Array.isArray(reply)) throw new Error("unexpected FT.SEARCH reply");
-  const doctorsJson: string[] = [];
-  for (let i = 1; i + 1 < reply.length; i += 2) {
-    const fields = reply[i + 1];
-    if (!Array.isArray(fields)) continue;
-    const at = fields.findIndex((v, j) => j % 2 === 0 && String(v) === "json");
-    if (at >= 0) doctorsJson.push(String(fields[at + 1]));
-  }
-  return { total: Number(reply[0]), doctorsJson };
 }

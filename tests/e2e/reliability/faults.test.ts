@@ -8,6 +8,7 @@ import { eventually } from "../../support/eventually.js";
 import { type OpenApiDocument, operationsOf, ResponseValidator } from "../../support/openapi.js";
 import { rawRequest } from "../../support/raw-http.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
+import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 import {
   apiAt,
@@ -84,6 +85,7 @@ describe("faults during traffic", () => {
     closers.push(() => redis.stop());
     const server = await startTestServer({ REDIS_URL: redis.url });
     closers.push(() => server.close());
+    await buildServingIndex(server.runtime);
     const doc = (await (await server.request("/openapi.json")).json()) as OpenApiDocument;
     const validator = new ResponseValidator(doc);
     const scene = await bookingScene(server.baseUrl, "redis-fault");
@@ -96,6 +98,7 @@ describe("faults during traffic", () => {
     const bookedWhileDown = booked.length - bookedBefore;
     const readyWhileDown = await server.request("/ready");
     await redis.start();
+    await buildServingIndex(server.runtime); // what the workers' watchdog does for a Redis back empty
     expect(await eventually(async () => (await server.request("/ready")).status === 200, 15_000)).toBe(true);
     await sleep(1_000);
     await load.drain();

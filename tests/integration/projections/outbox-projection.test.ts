@@ -33,7 +33,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
   let pool: DatabasePool;
   let redis: Redis;
   let workerRedis: Redis;
-  let search: ReturnType<typeof privateDoctorIndex>;
+  let search: Awaited<ReturnType<typeof privateDoctorIndex>>;
   let source: DoctorDocuments;
   let projector: DoctorProjector;
   const users: number[] = [];
@@ -91,7 +91,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     redis = new Redis(TEST_REDIS_URL);
     workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     await pool.query(sql.unsafe`CREATE TABLE ${sql.identifier([OUTBOX])} (LIKE outbox INCLUDING ALL)`);
-    search = privateDoctorIndex(redis);
+    search = await privateDoctorIndex();
     source = new DoctorDocuments(new PgDoctorReadModel(pool), new PublicImageUrls("http://doctorly.test"), {
       now: () => new Date(),
     });

@@ -23,7 +23,7 @@ const query = (q: Partial<DoctorSearchQuery>): DoctorSearchQuery => ({
 describe("doctor search index on RediSearch (real module)", () => {
   let pool: DatabasePool;
   let redis: Redis;
-  let search: ReturnType<typeof privateDoctorIndex>;
+  let search: Awaited<ReturnType<typeof privateDoctorIndex>>;
   let source: DoctorDocuments;
   const users: number[] = [];
   const emails: string[] = [];
@@ -42,7 +42,7 @@ describe("doctor search index on RediSearch (real module)", () => {
   beforeAll(async () => {
     pool = await createPgPool({ databaseUrl: TEST_DATABASE_URL, maximumPoolSize: 4 });
     redis = new Redis(TEST_REDIS_URL);
-    search = privateDoctorIndex(redis);
+    search = await privateDoctorIndex();
     source = new DoctorDocuments(new PgDoctorReadModel(pool), new PublicImageUrls("http://doctorly.test"), {
       now: () => new Date(),
     });
