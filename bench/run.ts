@@ -8,9 +8,12 @@ import pg from "pg";
 import { Argon2PasswordHasher } from "../src/adapters/auth/argon2.password-hasher.js";
 import { createLogger } from "../src/adapters/logging/pino.js";
 import { runMigrations } from "../src/adapters/postgres/migrate.js";
-import { projectRoot } from "../src/config.js";
+import { RediSearchDoctorIndex } from "../src/adapters/search/doctor-search.redisearch.js";
+import { createSearchRedis } from "../src/adapters/search/search-redis.js";
+import { loadConfig, projectRoot } from "../src/config.js";
 import { PROJECTION_QUEUE } from "../src/container.js";
 import { type LoadResult, type LoadTarget, load, percentile, type Shot } from "./load.js";
+import { measureSearchCost } from "./search-cost.js";
 import {
   BENCH_PASSWORD,
   contendedSittings,
@@ -423,6 +426,31 @@ async function main() {
   }
   say(`3 search p99 ${fmt(filtered.p99, 1)} / ${fmt(prefixed.p99, 1)} ms`);
   sampleMemory("3");
+
+  // 3c. Search cost: the most expensive query the API accepts against a typical one, each alone.
+  const searchRedis = createSearchRedis(REDIS_URL, "bench-search-cost");
+  await new Promise((resolve) => searchRedis.once("ready", resolve));
+  const searchIndexName = loadConfig(appEnv).SEARCH_INDEX;
+  const cost = await measureSearchCost(
+    new RediSearchDoctorIndex(searchRedis, searchIndexName, {
+      keyPrefix: "doctor:",
+      queryTimeoutMs: loadConfig(appEnv).SEARCH_TIMEOUT_MS,
+    }),
+    searchRedis,
+    searchIndexName,
+  );
+  searchRedis.disconnect();
+  rows.push({
+    id: "3c",
+    scenario: "search cost: most expensive accepted query / typical, Redis time alone",
+    measured: `${fmt(cost.ratio, 1)} × (${cost.worst.label}: ${fmt(cost.worst.ms, 2)} ms / ${fmt(cost.typicalMs, 2)} ms)`,
+    target: "≤ 10 ×",
+    ok: cost.ratio <= 10,
+  });
+  notes.push(
+    `search cost (median of 30, alone): ${cost.lines.join("; ")}; before words were capped, 'co' × 40 cost ${fmt(cost.uncappedMs, 2)} ms`,
+  );
+  say(`3c search cost ${fmt(cost.ratio, 1)} × typical`);
 
   // 4a. Uncontended booking: every request a different, empty sitting.
   const patients = accounts.flatMap((a, i) =>

@@ -33,7 +33,7 @@ export const TINY: Scale = {
 
 export const BENCH_PASSWORD = "bench-password-1";
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
   "Ayesha",
   "Bilal",
   "Carmen",
@@ -65,7 +65,7 @@ const FIRST_NAMES = [
   "Chen",
   "Dalia",
 ];
-const LAST_NAMES = [
+export const LAST_NAMES = [
   "Khan",
   "Ahmed",
   "Garcia",

@@ -52,6 +52,7 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9:_-]+$/)
       .default("doctorly:idx:doctors"),
+    SEARCH_TIMEOUT_MS: int(1, 10_000).default(5),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
     MAX_UPLOAD_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
   })

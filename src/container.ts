@@ -125,7 +125,10 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const searchRedis = createSearchRedis(config.REDIS_URL);
   searchRedis.on("error", (error) => logger.warn({ err: error.message }, "search redis connection error"));
-  const searchIndex = new RediSearchDoctorIndex(searchRedis, config.SEARCH_INDEX, { keyPrefix: "doctor:" });
+  const searchIndex = new RediSearchDoctorIndex(searchRedis, config.SEARCH_INDEX, {
+    keyPrefix: "doctor:",
+    queryTimeoutMs: config.SEARCH_TIMEOUT_MS,
+  });
 
   const container = new Container({ defaultScope: "Singleton" });
   container.bind<Config>(CONFIG).toConstantValue(config);

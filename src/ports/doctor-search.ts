@@ -112,6 +112,17 @@ export class SearchUnavailableError extends Error {
   }
 }
 
+/**
+ * Thrown when the search backend refuses a query (a query error, or one cut by the search timeout
+ * under a "fail" policy): the client's request, not the service, is at fault, so the HTTP layer says 400.
+ */
+export class SearchQueryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SearchQueryError";
+  }
+}
+
 export interface RebuildOutcome {
   readonly indexed: number;
   /** The physical index now serving searches. */

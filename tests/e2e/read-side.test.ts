@@ -106,6 +106,27 @@ describe("read side: search projection and caches", () => {
     expect(all.sort((a, b) => a - b)).toEqual(expected);
   });
 
+  it("answers a query of many repeated or surplus words like the words it uses (at most 5, ≥ 2 letters)", async () => {
+    const surname = uniqueWord();
+    const dr = await newDoctor(server, { name: `Bounded ${surname}` });
+    const prefix = surname.slice(0, 6).toLowerCase();
+    const one = `/misc/doctors/search?q=${prefix}`;
+    expect(
+      await eventually(async () => (await idsOf(await get(server, one))).includes(dr.id), 2_000, 50),
+    ).toBe(true);
+    const repeated = await get(
+      server,
+      `/misc/doctors/search?q=${encodeURIComponent(Array(28).fill(prefix).join(" "))}`,
+    );
+    expect(repeated.status).toBe(200);
+    expect(await idsOf(repeated)).toEqual(await idsOf(await get(server, one)));
+    // Words past the fifth and one-letter words are ignored, never an error.
+    const surplus = `x ${prefix} bounded y bo bou bounded boun nomatchword`;
+    const res = await get(server, `/misc/doctors/search?q=${encodeURIComponent(surplus)}`);
+    expect(res.status).toBe(200);
+    expect(await idsOf(res)).toContain(dr.id);
+  });
+
   it("shows a write in the cached reads as soon as it has answered, and caches no private field", async () => {
     const surname = uniqueWord();
     const dr = await newDoctor(server, { name: `Cache ${surname}` });

@@ -40,6 +40,24 @@ export const NO_FEE = Number.MAX_SAFE_INTEGER;
 
 const MIN_PREFIX = 2;
 const MIN_FUZZY = 4;
+/** Bounds on what one search may ask of RediSearch (API.md "Search costs are bounded"). */
+export const MAX_SEARCH_WORDS = 5;
+export const MAX_WORD_LENGTH = 40;
+
+/**
+ * The words a search uses: distinct, at least a prefix's 2 letters, at most 40 characters each (longer
+ * ones are cut), the first 5. Everything else in the text is ignored, so a query's cost no longer grows
+ * with what a client types ("ka ka … ka" is one word).
+ */
+export function searchWords(text: string): string[] {
+  const used = new Set<string>();
+  for (const word of words(text)) {
+    if (word.length < MIN_PREFIX) continue;
+    used.add([...word].slice(0, MAX_WORD_LENGTH).join(""));
+    if (used.size === MAX_SEARCH_WORDS) break;
+  }
+  return [...used];
+}
 /** The end of the widest result window RediSearch serves (its MAXSEARCHRESULTS default). */
 const MAX_SEARCH_RESULTS = 1_000_000;
 
@@ -48,10 +66,15 @@ const numberLiteral = (n: number): string => {
   return String(n);
 };
 
-function nameWordClause(word: string, field: string | null): string {
+/**
+ * One word of client text. Typo tolerance (`%word%`, the costliest branch) is for a single word only:
+ * in a query of several words each word is already narrowed by the others, and five fuzzy branches over
+ * words every doctor matches cost Redis ~2× as much as five prefixes.
+ */
+function nameWordClause(word: string, field: string | null, fuzzy: boolean): string {
   const scoped = (term: string) => (field ? `@${field}:${term}` : term);
-  const branches = [scoped(word.length >= MIN_PREFIX ? `${word}*` : word)];
-  if (field === null && word.length >= MIN_FUZZY) branches.push(`%${word}%`);
+  const branches = [scoped(`${word}*`)];
+  if (fuzzy && field === null && word.length >= MIN_FUZZY) branches.push(`%${word}%`);
   const skel = skeleton(word);
   if (skel.length >= MIN_PREFIX) branches.push(`@name_skel:${skel}*`);
   // Each branch gets its own parentheses: RediSearch 1.2 reads `(@a:x|@b:y)` as `@a:(x|@b:y)`.
@@ -80,9 +103,9 @@ export function buildDoctorSearch(q: DoctorSearchQuery): BuiltSearch {
   let impossible = false;
   const text = (value: string | undefined, field: string | null) => {
     if (value === undefined) return;
-    const ws = words(value);
+    const ws = searchWords(value);
     if (ws.length === 0 && value.trim() !== "") impossible = true;
-    for (const w of ws) clauses.push(nameWordClause(w, field));
+    for (const w of ws) clauses.push(nameWordClause(w, field, ws.length === 1));
   };
   text(q.namePrefix, "name");
   text(q.text, null);

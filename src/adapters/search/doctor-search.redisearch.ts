@@ -5,10 +5,11 @@ import {
   type DoctorSearchPage,
   type DoctorSearchQuery,
   type RebuildOutcome,
+  SearchQueryError,
   SearchUnavailableError,
 } from "../../ports/doctor-search.js";
 import { buildDoctorSearch, documentFields, SCHEMA } from "./doctor-search.query.js";
-import { asMap, isStillIndexing, parseSearchReply } from "./search-replies.js";
+import { asMap, isStillIndexing, parseSearchReply, UnexpectedSearchReplyError } from "./search-replies.js";
 
 /** The one Redis command an index needs; ioredis' `call` fits, and unit tests pass a recording fake. */
 export interface SearchRedis {
@@ -22,7 +23,19 @@ export interface RediSearchDoctorIndexOptions {
   readonly currentNameTtlMs?: number;
   /** RediSearch 2.x indexes existing hashes in the background; how long a rebuild waits for it. */
   readonly backgroundIndexingTimeoutMs?: number;
+  /** RediSearch stops a query after this long and answers what it found so far (`TIMEOUT` argument). */
+  readonly queryTimeoutMs?: number;
 }
+
+/**
+ * RediSearch's words for a query it refuses or one that ran past its timeout under a "fail" policy.
+ * Client text never reaches it as syntax, so these mean a query the service should not run: 400.
+ */
+const isQueryError = (error: unknown) =>
+  error instanceof Error &&
+  !(error instanceof UnexpectedSearchReplyError) &&
+  /syntax error|timeout limit|bad arguments|invalid|unknown field/i.test(error.message) &&
+  !isUnknownIndex(error);
 
 const isUnknownIndex = (error: unknown) =>
   error instanceof Error && /unknown index|no such index/i.test(error.message);
@@ -55,6 +68,7 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
   private readonly keyPrefix: string;
   private readonly currentNameTtlMs: number;
   private readonly backgroundIndexingTimeoutMs: number;
+  private readonly timeoutArgs: readonly string[];
   private readonly currentKey: string;
   private readonly buildingKey: string;
 
@@ -66,6 +80,8 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
     this.keyPrefix = options.keyPrefix ?? "doctor:";
     this.currentNameTtlMs = options.currentNameTtlMs ?? 1_000;
     this.backgroundIndexingTimeoutMs = options.backgroundIndexingTimeoutMs ?? 60_000;
+    this.timeoutArgs =
+      options.queryTimeoutMs === undefined ? [] : ["TIMEOUT", String(options.queryTimeoutMs)];
     this.currentKey = `${name}:current`;
     this.buildingKey = `${name}:building`;
   }
@@ -115,18 +131,24 @@ export class RediSearchDoctorIndex implements DoctorSearchIndex {
   async search(query: DoctorSearchQuery): Promise<DoctorSearchPage> {
     const built = buildDoctorSearch(query);
     if (built.query === null) return { total: 0, doctorsJson: [] };
+    const args = [built.query, ...built.options, ...this.timeoutArgs];
     try {
       let reply: unknown;
       try {
-        reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
+        reply = await this.redis.call("FT.SEARCH", await this.currentName(), ...args);
       } catch (error) {
         if (!isUnknownIndex(error)) throw error;
         this.current = null;
-        reply = await this.redis.call("FT.SEARCH", await this.currentName(), built.query, ...built.options);
+        reply = await this.redis.call("FT.SEARCH", await this.currentName(), ...args);
       }
       const { total, doctorsJson } = parseSearchReply(reply);
       return { total, doctorsJson: built.countOnly ? [] : doctorsJson };
     } catch (error) {
+      if (isQueryError(error)) {
+        throw new SearchQueryError(`RediSearch refused the query: ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
       throw new SearchUnavailableError(
         `doctor search failed: ${error instanceof Error ? error.message : String(error)}`,
         { cause: error },

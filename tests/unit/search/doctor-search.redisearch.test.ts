@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import {
   buildDoctorSearch,
   escapeTag,
+  MAX_SEARCH_WORDS,
+  MAX_WORD_LENGTH,
   NO_FEE,
+  searchWords,
   skeleton,
   words,
 } from "../../../src/adapters/search/doctor-search.query.js";
@@ -11,11 +14,15 @@ import {
   RediSearchDoctorIndex,
   type SearchRedis,
 } from "../../../src/adapters/search/doctor-search.redisearch.js";
+import { DoctorSearch } from "../../../src/application/queries/doctor-search.service.js";
 import {
   type DoctorSearchQuery,
   doctorDocumentOf,
   type PublicDoctor,
+  SearchQueryError,
 } from "../../../src/ports/doctor-search.js";
+
+import { RecordingLogger } from "../../support/account-fakes.js";
 
 const q = (over: Partial<DoctorSearchQuery>): DoctorSearchQuery => ({
   sort: "relevance",
@@ -42,12 +49,11 @@ describe("query building and escaping", () => {
 
   it("keeps every syntax character out of the query string except as an escaped tag character", () => {
     const built = buildDoctorSearch(
-      q({ text: `x@{y}|*-"'():\\`, specialization: `a@b{c}|d*e-f"g'h(i):j\\k`, day: "Monday" }),
+      q({ text: `xx@{yy}|*-"'():\\`, specialization: `a@b{c}|d*e-f"g'h(i):j\\k`, day: "Monday" }),
     );
-    const withoutTags = (built.query ?? "").replace(
-      /@specializations:\{(\\.|[^\\}])*\}|@days:\{[^}]*\}/g,
-      "",
-    );
+    const withoutTags = (built.query ?? "")
+      .replace(/@name_skel:/g, "")
+      .replace(/@specializations:\{(\\.|[^\\}])*\}|@days:\{[^}]*\}/g, "");
     expect(withoutTags).not.toMatch(/[{}"':\\]/);
     expect(built.query).toContain(`@specializations:{a\\@b\\{c\\}\\|d\\*e\\-f\\"g\\'h\\(i\\)\\:j\\\\k}`);
     expect(built.query).toContain("@days:{monday}");
@@ -56,7 +62,8 @@ describe("query building and escaping", () => {
   it("builds name prefixes with a vowel-tolerant branch, each branch in its own parentheses", () => {
     expect(buildDoctorSearch(q({ namePrefix: "ays" })).query).toBe("((@name:ays*)|(@name_skel:ays*))");
     expect(buildDoctorSearch(q({ text: "ayesha" })).query).toBe("((ayesha*)|(%ayesha%)|(@name_skel:aysh*))");
-    expect(buildDoctorSearch(q({ namePrefix: "a" })).query).toBe("@name:a");
+    // A prefix needs two letters: a one-letter name "prefix" matches nothing rather than every name.
+    expect(buildDoctorSearch(q({ namePrefix: "a" })).query).toBeNull();
   });
 
   it("answers nothing (no query at all) when client text holds no word", () => {
@@ -80,6 +87,59 @@ describe("query building and escaping", () => {
     expect(buildDoctorSearch(q({ maxFee: 1e300 })).query).toBe(`@fee:[-inf ${NO_FEE - 1}]`);
     expect(() => buildDoctorSearch(q({ minRating: Number.NaN }))).toThrow();
   });
+});
+
+describe("search cost is bounded", () => {
+  it("uses distinct words of at least 2 letters, each cut to 40 characters, at most 5 of them", () => {
+    expect(searchWords(Array(66).fill("ka").join(" "))).toEqual(["ka"]);
+    expect(searchWords("a b khan c")).toEqual(["khan"]);
+    expect(searchWords("one two three four five six seven")).toEqual(["one", "two", "three", "four", "five"]);
+    expect(searchWords("Khan KHAN khan")).toEqual(["khan"]);
+    const long = "x".repeat(MAX_WORD_LENGTH + 30);
+    expect(searchWords(long)).toEqual(["x".repeat(MAX_WORD_LENGTH)]);
+    expect(MAX_SEARCH_WORDS).toBe(5);
+  });
+
+  it("builds the same query for 66 repeated words as for one, and at most 5 clauses for any text", () => {
+    const one = buildDoctorSearch(q({ text: "ka" })).query;
+    expect(buildDoctorSearch(q({ text: Array(66).fill("ka").join(" ") })).query).toBe(one);
+    expect(buildDoctorSearch(q({ namePrefix: Array(66).fill("ka").join(" ") })).query).toBe(
+      buildDoctorSearch(q({ namePrefix: "ka" })).query,
+    );
+    const many = buildDoctorSearch(q({ text: "aa bb cc dd ee ff gg hh ii jj kk" })).query ?? "";
+    expect(many.split(" ")).toHaveLength(5);
+  });
+
+  it("keeps typo tolerance (the costliest branch) for one-word queries", () => {
+    expect(buildDoctorSearch(q({ text: "ayesha khan" })).query).toBe(
+      "((ayesha*)|(@name_skel:aysh*)) ((khan*)|(@name_skel:khn*))",
+    );
+  });
+
+  it("passes the search timeout to RediSearch with every query", async () => {
+    const { redis, calls } = fakeRedis([["name", "search", "ver", 21032]]);
+    const index = new RediSearchDoctorIndex(redis, "idx", { queryTimeoutMs: 150 });
+    await index.ensureIndex();
+    await index.search(q({ text: "khan" }));
+    const search = calls.find((c) => c[0] === "FT.SEARCH") ?? [];
+    expect(search.slice(-2)).toEqual(["TIMEOUT", "150"]);
+  });
+
+  it.each(["Syntax error at offset 12 near ka", "Timeout limit was reached", "Bad arguments for LIMIT"])(
+    "turns RediSearch's %j into a refused query (400), not 'unavailable' (503)",
+    async (message) => {
+      const { redis } = fakeRedis([["name", "search", "ver", 21032]]);
+      const refusing: SearchRedis = {
+        call: (command, ...args) =>
+          command === "FT.SEARCH" ? Promise.reject(new Error(message)) : redis.call(command, ...args),
+      };
+      const index = new RediSearchDoctorIndex(refusing, "idx");
+      await index.ensureIndex();
+      await expect(index.search(q({ text: "khan" }))).rejects.toThrow(SearchQueryError);
+      const result = await new DoctorSearch(index, new RecordingLogger()).search({ q: "khan" });
+      expect(result.ok ? null : result.error.kind).toBe("validation");
+    },
+  );
 });
 
 /** A recording Redis: a tiny key/value store for the name keys, canned replies for the module. */
