@@ -1,6 +1,13 @@
 import { type Config, loadConfig } from "../../src/config.js";
 
 /** Tests use their own database and their own search Redis, never the development ones. */
+
+/**
+ * The test index keeps every doctor the suites ever created, and the suites share 2 cores: a 5 ms
+ * search timeout (production's default) could cut a test's search short on RediSearch 2.x and drop
+ * the doctor it looks for. Tests of the timeout itself set their own.
+ */
+export const TEST_SEARCH_TIMEOUT_MS = "500";
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/doctorly_test";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6381";
@@ -12,6 +19,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     PUBLIC_BASE_URL: "http://doctorly.test",
     SEARCH_INDEX: "doctorly:test:idx:doctors",
+    SEARCH_TIMEOUT_MS: TEST_SEARCH_TIMEOUT_MS,
     ...overrides,
   });
 }
