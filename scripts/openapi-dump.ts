@@ -5,7 +5,9 @@ import { buildHttpApp, compose } from "../src/container.js";
 
 /**
  * Writes the OpenAPI document the app serves at /openapi.json to a file (default: stdout), composing the
- * app as in production but answering the request in-process: no port is opened and no query is sent.
+ * app as in production but answering the request in-process: no port is opened. Composing opens the
+ * database pool (slonik reads the type catalogue), so DATABASE_URL must name a database that exists;
+ * `npm run lint:openapi` points it at the test database that `npm run services:test` creates.
  * Usage: tsx scripts/openapi-dump.ts [out.json]
  */
 async function main() {
