@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
-# Doctorly API / worker image: TypeScript compiled to dist/ in a build stage, run with plain node
-# (less memory and a faster start than transpiling at run time). One image serves the API
-# (`node dist/main.js --api`), the workers (`--worker`) and migrations (`node dist/cli.js migrate`).
+# Doctorly API / worker image: TypeScript compiled to dist/ (tsconfig.build.json: src/ → dist/) in a
+# build stage, run with plain node; dev dependencies (tsx, typescript, the test tools) are not in the
+# image. One image serves the API (`node dist/main.js --api`), the workers (`--worker`) and the operator
+# commands (`node dist/cli.js migrate`, `node dist/cli.js admin:create --email … --password-stdin`).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
@@ -23,9 +24,9 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json package-lock.json ./
 COPY migrations ./migrations
-COPY scripts ./scripts
 COPY public ./public
-# Uploads default to <project>/.data/uploads; the app runs as `node`, so that directory must be its own.
+# Uploads default to <project>/.data/uploads; the app runs as `node`, so that directory must be its own
+# (mount a volume there: with a read-only root file system it is the only writable place besides /tmp).
 RUN mkdir -p .data/uploads && chown -R node:node .data
 USER node
 EXPOSE 5000

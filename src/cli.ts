@@ -20,7 +20,7 @@ async function passwordFromStdin(): Promise<string> {
     .replace(/\r?\n$/, "");
 }
 
-/** Operator commands: `tsx src/cli.ts <command> [--flags]`. */
+/** Operator commands: `node dist/cli.js <command> [--flags]` (or `tsx src/cli.ts` in development). */
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   /**
    * The only way to make an admin. Idempotent; never promotes an existing non-admin account. The password
@@ -64,9 +64,10 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   async migrate() {
     const config = loadConfig();
     const count = await runMigrations(
-      config.DATABASE_URL,
+      config.DATABASE_MIGRATION_URL,
       path.join(projectRoot, "migrations"),
       createLogger(config.LOG_LEVEL),
+      { appRole: config.DATABASE_APP_ROLE },
     );
     console.log(count === 0 ? "migrations: up to date" : `migrations: ${count} applied`);
   },
@@ -150,7 +151,7 @@ async function cli() {
   const [name, ...rest] = process.argv.slice(2);
   const command = name ? commands[name] : undefined;
   if (!command) {
-    console.error(`usage: tsx src/cli.ts <${Object.keys(commands).join("|")}> [options]`);
+    console.error(`usage: node dist/cli.js <${Object.keys(commands).join("|")}> [options]`);
     process.exit(2);
   }
   await command(rest);

@@ -30,6 +30,11 @@ const schema = z
     PORT: int(1, 65535).default(5000),
     HOST: z.string().min(1).default("0.0.0.0"),
     DATABASE_URL: url(["postgres:", "postgresql:"]).default("postgres://postgres@127.0.0.1:5432/doctorly"),
+    DATABASE_MIGRATION_URL: url(["postgres:", "postgresql:"]).optional(),
+    DATABASE_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a plain lower-case role name")
+      .optional(),
     DATABASE_POOL_SIZE: int(1, 90).default(10),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
     PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
@@ -55,9 +60,13 @@ const schema = z
     SEARCH_TIMEOUT_MS: int(1, 10_000).default(5),
     MAX_BODY_BYTES: int(1024, 10 * 1024 * 1024).default(64 * 1024),
     MAX_UPLOAD_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
+    IMAGE_MAX_PIXELS: int(1, 100_000_000).default(10_000_000),
+    IMAGE_DECODE_CONCURRENCY: int(1, 64).default(2),
   })
   .transform((c) => ({
     ...c,
+    // Migrations run as the schema owner; the app itself may connect as a role with data access only.
+    DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
     PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
     UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
     CORS_ORIGINS: c.CORS_ORIGINS.split(",")

@@ -169,7 +169,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   bindBooking(container, pool, config);
   bindVisits(container, pool, config);
   bindAccounts(container, pool, redis, config, logger);
-  bindMedia(container, await LocalMediaStore.open(config.UPLOAD_DIR), logger);
+  bindMedia(container, await LocalMediaStore.open(config.UPLOAD_DIR), logger, config);
 
   return {
     container,
@@ -386,9 +386,14 @@ function bindAccounts(
 }
 
 /** Uploaded pictures: stored under UPLOAD_DIR (created at start), re-encoded with sharp. */
-function bindMedia(container: Container, media: MediaStore, logger: Logger) {
+function bindMedia(container: Container, media: MediaStore, logger: Logger, config: Config) {
   container.bind<MediaStore>(MEDIA_STORE).toConstantValue(media);
-  container.bind<ImageProcessor>(IMAGE_PROCESSOR).toConstantValue(new SharpImageProcessor());
+  container.bind<ImageProcessor>(IMAGE_PROCESSOR).toConstantValue(
+    new SharpImageProcessor({
+      maxInputPixels: config.IMAGE_MAX_PIXELS,
+      concurrentDecodes: config.IMAGE_DECODE_CONCURRENCY,
+    }),
+  );
   const deps = (ctx: { get<T>(id: symbol): T }) => ({
     uow: ctx.get<UnitOfWork>(UNIT_OF_WORK),
     processor: ctx.get<ImageProcessor>(IMAGE_PROCESSOR),

@@ -12,7 +12,9 @@ import { buildHttpApp, compose, startWorkers } from "./container.js";
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  await runMigrations(config.DATABASE_URL, path.join(projectRoot, "migrations"), logger);
+  await runMigrations(config.DATABASE_MIGRATION_URL, path.join(projectRoot, "migrations"), logger, {
+    appRole: config.DATABASE_APP_ROLE,
+  });
   const runtime = await compose(config, logger);
   const flags = new Set(process.argv.slice(2));
   const runApi = flags.has("--api") || !flags.has("--worker");

@@ -12,6 +12,7 @@ import { auth, get, newDoctor } from "../support/booking.js";
 import {
   hasGpsPointer,
   imageForm,
+  interlacedPng,
   jpegWithGps,
   pngDeclaring,
   pngOf,
@@ -199,6 +200,20 @@ describe("pictures: upload, re-encode, store and serve", () => {
     const res = await upload("/doctors/image", doctor.token, imageForm(declared));
     expect(res.status).toBe(413);
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it("refuses a picture over 10 megapixels (a 4000 × 3000 interlaced PNG) with 413, and takes one of 9 MP", async () => {
+    const doctor = await newDoctor(server);
+    const twelve = await interlacedPng(4000, 3000);
+    expect(twelve.length).toBeLessThan(200_000);
+    const refused = await upload("/doctors/image", doctor.token, imageForm(twelve));
+    expect(refused.status).toBe(413);
+    expect(await refused.json()).toMatchObject({
+      type: "/problems/image_dimensions_too_large",
+      detail: "The picture has more than 10 million pixels.",
+    });
+    const nine = await upload("/doctors/image", doctor.token, imageForm(await interlacedPng(3000, 3000)));
+    expect(nine.status).toBe(200);
   });
 
   it("answers 413 for a file over MAX_UPLOAD_BYTES, from Content-Length, without reading the body", async () => {

@@ -54,3 +54,9 @@ export function imageForm(bytes: Uint8Array, name = "picture.png", type = "image
   form.append(field, new Blob([new Uint8Array(bytes)], { type }), name);
   return form;
 }
+
+/** A single-colour interlaced PNG of `width` × `height`: real pixels, a few KB on disk (the slow kind to decode). */
+export const interlacedPng = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: "#fff" }, limitInputPixels: false })
+    .png({ progressive: true, compressionLevel: 9 })
+    .toBuffer();

@@ -235,6 +235,48 @@ function valueOfType(
   }
 }
 
+/** Control characters and lone surrogates: Postgres refuses NUL (it answered 500), the rest breaks logs. */
+export const CONTROL_STRINGS: readonly string[] = [
+  "\u0000",
+  "a\u0000b",
+  "name\u0000@example.com",
+  "\u0001",
+  "\u0007bell",
+  "\u001b[31mred",
+  "\u007f",
+  "\u0085",
+  "\u009b",
+  "\ud800",
+  "x\udfff",
+  "\udbff\udfff\ud800",
+];
+
+/** Numbers in notations a client can send: exponents, far past any range, more digits than a double. */
+export const NUMBER_STRINGS: readonly string[] = [
+  "1e-7",
+  "0.0000001",
+  "-1e-7",
+  "1E+400",
+  "1e30",
+  "18446744073709551616",
+  "1000000000000000000000000000000",
+  "4.999999999999999999999",
+];
+
+/** The same as raw JSON number tokens (JSON.stringify cannot write 1E+400 or 2^64 as they are sent). */
+export const RAW_JSON_NUMBERS: readonly string[] = [
+  "1e-7",
+  "-1e-7",
+  "1E+400",
+  "-1E+400",
+  "1e30",
+  "18446744073709551616",
+  "1000000000000000000000000000000",
+  "5e-324",
+  "1.0",
+  "2E0",
+];
+
 /** Strings that have broken parsers, validators, SQL and logs before. None contains a leak marker. */
 export const HOSTILE_STRINGS: readonly string[] = [
   "",
@@ -273,6 +315,8 @@ export const HOSTILE_STRINGS: readonly string[] = [
   "09:60",
   "2026-02-30",
   "0000-00-00",
+  ...CONTROL_STRINGS,
+  ...NUMBER_STRINGS,
 ];
 
 export const HOSTILE_NUMBERS: readonly number[] = [
@@ -288,6 +332,9 @@ export const HOSTILE_NUMBERS: readonly number[] = [
   -1e308,
   5e-324,
   1e20,
+  1e-7,
+  2 ** 64,
+  1e30,
 ];
 
 /** A megabyte: more than any body the API accepts. */
@@ -303,6 +350,25 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.string({ maxLength: 30, unit: "binary" }) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
 );
+
+/** Control characters, lone surrogates (as the UTF-8 bytes they would be) and odd numbers, percent-encoded. */
+export const CONTROL_PATH_VALUES: readonly string[] = [
+  "%00",
+  "a%00b",
+  "%01",
+  "%07bell",
+  "%1B%5B31m",
+  "%7F",
+  "%C2%85",
+  "%ED%A0%80",
+  "x%ED%BF%BF",
+  "1e-7",
+  "0.0000001",
+  "1E%2B400",
+  "1e30",
+  "18446744073709551616",
+  "1000000000000000000000000000000",
+];
 
 /** Path segment values (already percent-encoded where they must be). */
 export const HOSTILE_PATH_VALUES: readonly string[] = [
@@ -327,6 +393,7 @@ export const HOSTILE_PATH_VALUES: readonly string[] = [
   "1%0A2",
   "monday",
   "cardiologist",
+  ...CONTROL_PATH_VALUES,
 ];
 
 const LEAK = /SELECT |syntax error|violates|relation "| {4}at |password_hash/;

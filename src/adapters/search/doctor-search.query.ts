@@ -61,9 +61,17 @@ export function searchWords(text: string): string[] {
 /** The end of the widest result window RediSearch serves (its MAXSEARCHRESULTS default). */
 const MAX_SEARCH_RESULTS = 1_000_000;
 
-const numberLiteral = (n: number): string => {
+/**
+ * A finite number in plain decimal notation, as RediSearch's query parser reads it: `String(1e-7)` is
+ * "1e-7" and `String(1e21)` is "1e+21", both syntax errors there. Below 1e-6 the digits are written out
+ * (20 decimals, far finer than any rating or fee), from 1e21 on the exact integer is written.
+ */
+export const numberLiteral = (n: number): string => {
   if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
-  return String(n);
+  const plain = String(n);
+  if (!/e/i.test(plain)) return plain;
+  if (Math.abs(n) >= 1e21) return BigInt(n).toString();
+  return n.toFixed(20).replace(/\.?0+$/, "");
 };
 
 /**
@@ -74,7 +82,10 @@ const numberLiteral = (n: number): string => {
 function nameWordClause(word: string, field: string | null, fuzzy: boolean): string {
   const scoped = (term: string) => (field ? `@${field}:${term}` : term);
   const branches = [scoped(`${word}*`)];
-  if (fuzzy && field === null && word.length >= MIN_FUZZY) branches.push(`%${word}%`);
+  // RediSearch 1.2 reads `%1234%` as a number (syntax error, answered 503): no fuzzy term for digits only.
+  if (fuzzy && field === null && word.length >= MIN_FUZZY && !/^[0-9]+$/.test(word)) {
+    branches.push(`%${word}%`);
+  }
   const skel = skeleton(word);
   if (skel.length >= MIN_PREFIX) branches.push(`@name_skel:${skel}*`);
   // Each branch gets its own parentheses: RediSearch 1.2 reads `(@a:x|@b:y)` as `@a:(x|@b:y)`.

@@ -5,7 +5,15 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalMediaStore } from "../../../src/adapters/media/local-media-store.js";
 import { SharpImageProcessor } from "../../../src/adapters/media/sharp-image-processor.js";
-import { jpegWithGps, pngDeclaring, pngOf, solid, webpBomb, webpOf } from "../../support/images.js";
+import {
+  interlacedPng,
+  jpegWithGps,
+  pngDeclaring,
+  pngOf,
+  solid,
+  webpBomb,
+  webpOf,
+} from "../../support/images.js";
 
 describe("LocalMediaStore", () => {
   let root: string;
@@ -92,6 +100,33 @@ describe("SharpImageProcessor", () => {
     expect(await kind(await webpBomb())).toBe("too_large");
     expect(await kind(await pngDeclaring(30_000, 30_000))).toBe("too_large");
     expect(await kind((await pngOf(100, 100)).subarray(0, 60))).toBe("validation");
+  });
+
+  it("refuses more than 10 megapixels by default, from the header: 4000 × 3000 refused, 3000 × 3000 taken", async () => {
+    const twelve = await interlacedPng(4000, 3000);
+    const started = performance.now();
+    const refused = await processor.normalize(twelve);
+    expect(refused.ok || refused.error.code).toBe("image_dimensions_too_large");
+    expect(performance.now() - started).toBeLessThan(200);
+    const taken = await processor.normalize(await interlacedPng(3000, 3000));
+    expect(taken.ok && taken.value).toMatchObject({ width: 512, height: 512 });
+  });
+
+  it("decodes at most two pictures at once; a third waits its turn", async () => {
+    const limited = new SharpImageProcessor();
+    const pictures = await Promise.all([1, 2, 3].map(() => interlacedPng(2000, 2000)));
+    let most = 0;
+    let sawWaiting = false;
+    const watch = setInterval(() => {
+      most = Math.max(most, limited.decodes.state.running);
+      sawWaiting ||= limited.decodes.state.waiting > 0;
+    }, 1);
+    const results = await Promise.all(pictures.map((p) => limited.normalize(p)));
+    clearInterval(watch);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(limited.decodes.size).toBe(2);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(sawWaiting).toBe(true);
   });
 
   it("honours a lower pixel limit", async () => {

@@ -10,6 +10,22 @@ describe("configuration", () => {
     expect(config.DEFAULT_TIMEZONE).toBe("UTC");
     expect(config.PUBLIC_BASE_URL).toBe("http://127.0.0.1:5000");
     expect(config.UPLOAD_DIR.startsWith("/")).toBe(true);
+    expect(config.DATABASE_MIGRATION_URL).toBe(config.DATABASE_URL);
+    expect(config.DATABASE_APP_ROLE).toBeUndefined();
+    expect(config.IMAGE_MAX_PIXELS).toBe(10_000_000);
+    expect(config.IMAGE_DECODE_CONCURRENCY).toBe(2);
+  });
+
+  it("migrates as DATABASE_MIGRATION_URL when it is given, the app connecting as DATABASE_URL", () => {
+    const config = loadConfig({
+      DATABASE_URL: "postgres://doctorly_app:pw@db:5432/doctorly",
+      DATABASE_MIGRATION_URL: "postgres://postgres:owner@db:5432/doctorly",
+      DATABASE_APP_ROLE: "doctorly_app",
+    });
+    expect(config.DATABASE_URL).toBe("postgres://doctorly_app:pw@db:5432/doctorly");
+    expect(config.DATABASE_MIGRATION_URL).toBe("postgres://postgres:owner@db:5432/doctorly");
+    expect(() => loadConfig({ DATABASE_MIGRATION_URL: "mysql://db/x" })).toThrow(/DATABASE_MIGRATION_URL/);
+    expect(() => loadConfig({ DATABASE_APP_ROLE: "App-Role" })).toThrow(/DATABASE_APP_ROLE/);
   });
 
   it("refuses a bad value with a message naming the variable", () => {

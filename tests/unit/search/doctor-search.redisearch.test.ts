@@ -5,6 +5,7 @@ import {
   MAX_SEARCH_WORDS,
   MAX_WORD_LENGTH,
   NO_FEE,
+  numberLiteral,
   searchWords,
   skeleton,
   words,
@@ -289,5 +290,31 @@ describe("RediSearch dialects", () => {
 
     const page = await index.search(q({ namePrefix: "ays" }));
     expect(page).toEqual({ total: 1, doctorsJson: ['{"id":7}'] });
+  });
+});
+
+describe("numbers in a search query", () => {
+  it("are written without exponent, whatever notation the client used", () => {
+    expect(numberLiteral(1e-7)).toBe("0.0000001");
+    expect(numberLiteral(-1e-7)).toBe("-0.0000001");
+    expect(numberLiteral(5e-324)).toBe("0");
+    expect(numberLiteral(4.67)).toBe("4.67");
+    expect(numberLiteral(1e30)).toBe("1000000000000000019884624838656");
+    expect(Number(numberLiteral(2 ** 64))).toBe(2 ** 64);
+    expect(() => numberLiteral(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    for (const n of [0, 1, 0.5, 1e-6, 1.5e-6, 123456.789, 1e20, 1e21, Number.MAX_SAFE_INTEGER, -3.25]) {
+      expect(numberLiteral(n)).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(Number(numberLiteral(n))).toBe(n);
+    }
+  });
+
+  it("never put an exponent into the filters", () => {
+    const built = buildDoctorSearch(q({ minRating: 1e-7, maxFee: 1e-7 }));
+    expect(built.query).toBe("@rating:[0.0000001 +inf] @fee:[-inf 0.0000001]");
+  });
+
+  it("give digit-only words no fuzzy term (RediSearch 1.2 reads %1234% as a number)", () => {
+    expect(buildDoctorSearch(q({ text: "18446744073709551616" })).query).not.toMatch(/%/);
+    expect(buildDoctorSearch(q({ text: "ayesha" })).query).toMatch(/%ayesha%/);
   });
 });

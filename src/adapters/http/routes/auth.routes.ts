@@ -3,16 +3,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { SignIn } from "../../../application/commands/sign-in.js";
 import type { SignOut } from "../../../application/commands/sign-out.js";
-import { appError } from "../../../domain/shared/result.js";
+import { type AppError, appError } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
+import { singleLineText } from "../text.js";
 
 const CredentialsSchema = z
   .object({
-    email: z.string().max(320).openapi({ example: "ayesha.khan@example.com" }),
-    password: z.string().max(1024).openapi({ example: "correct horse battery staple" }),
+    email: singleLineText({ max: 320 }).openapi({ example: "ayesha.khan@example.com" }),
+    password: singleLineText({ max: 1024 }).openapi({ example: "correct horse battery staple" }),
   })
   .openapi("Credentials");
 
@@ -59,15 +60,29 @@ type Credentials = z.infer<typeof CredentialsSchema>;
 
 const BASIC = /^Basic[ ]+([A-Za-z0-9+/]+=*)[ ]*$/i;
 
-/** `Authorization: Basic base64(email:password)`; the password may itself contain ':'. */
-function basicCredentials(header: string | undefined): Credentials | "malformed" | null {
+/**
+ * `Authorization: Basic base64(email:password)`; the password may itself contain ':'. The decoded pair
+ * obeys the same rules as a JSON body (no control characters: Postgres refuses NUL), else the field
+ * errors name `authorization.email` or `authorization.password`.
+ */
+function basicCredentials(header: string | undefined): Credentials | AppError | null {
   if (!header || !/^Basic\b/i.test(header)) return null;
   const encoded = BASIC.exec(header)?.[1];
-  if (!encoded) return "malformed";
+  if (!encoded) return malformedBasic;
   const decoded = Buffer.from(encoded, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
-  if (colon < 0) return "malformed";
-  return { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  if (colon < 0) return malformedBasic;
+  const parsed = CredentialsSchema.safeParse({
+    email: decoded.slice(0, colon),
+    password: decoded.slice(colon + 1),
+  });
+  if (parsed.success) return parsed.data;
+  return appError("validation", "validation_failed", "The request is not valid.", {
+    errors: parsed.error.issues.map((i) => ({
+      path: ["authorization", ...i.path].join("."),
+      message: i.message,
+    })),
+  });
 }
 
 /** The peer's address. Behind a proxy this is the proxy: the limit then applies to it as a whole. */
@@ -115,7 +130,7 @@ export function registerAuthRoutes(
 
   app.openapi(getToken, async (c) => {
     const basic = basicCredentials(c.req.header("authorization"));
-    if (basic === "malformed") return appErrorResponse(c, malformedBasic) as never;
+    if (basic && "kind" in basic) return appErrorResponse(c, basic) as never;
     const credentials = basic ?? (await jsonCredentials(c));
     if (!credentials) return appErrorResponse(c, missingCredentials) as never;
     const result = await deps.signIn.execute({ ...credentials, clientAddress: clientAddress(c) });

@@ -26,6 +26,7 @@ import {
   SlotSchema,
   toPageRequest,
 } from "../schemas.js";
+import { multiLineText, singleLineText } from "../text.js";
 
 export interface DoctorRouteDeps {
   readonly authenticator: Authenticator;
@@ -39,14 +40,14 @@ export interface DoctorRouteDeps {
 
 const NewDoctorBody = z
   .object({
-    name: z.string().max(200).openapi({ example: "Ayesha Khan" }),
-    email: z.string().max(320).openapi({ example: "ayesha@example.org" }),
-    password: z.string().max(1024).openapi({ example: "correct horse battery" }),
-    description: z.string().max(2000).default("").openapi({ example: "Consultant cardiologist" }),
-    timezone: z.string().max(64).optional().openapi({ example: "Asia/Karachi", description: "IANA name" }),
-    role: z
-      .string()
-      .max(20)
+    name: singleLineText({ max: 200 }).openapi({ example: "Ayesha Khan" }),
+    email: singleLineText({ max: 320 }).openapi({ example: "ayesha@example.org" }),
+    password: singleLineText({ max: 1024 }).openapi({ example: "correct horse battery" }),
+    description: multiLineText({ max: 2000 }).default("").openapi({ example: "Consultant cardiologist" }),
+    timezone: singleLineText({ max: 64 })
+      .optional()
+      .openapi({ example: "Asia/Karachi", description: "IANA name" }),
+    role: singleLineText({ max: 20 })
       .optional()
       .openapi({ description: 'Optional; anything but "doctor" is refused' }),
   })
@@ -54,8 +55,11 @@ const NewDoctorBody = z
 
 const AddSlotBody = z
   .object({
-    day: z.string().max(20).openapi({ example: "monday" }),
-    start: z.string().max(8).openapi({ example: "09:00", description: "HH:MM in the doctor's time zone" }),
+    day: singleLineText({ max: 20 }).openapi({ example: "monday" }),
+    start: singleLineText({ max: 8 }).openapi({
+      example: "09:00",
+      description: "HH:MM in the doctor's time zone",
+    }),
     appointment_duration: z.number().int().min(5).max(240).openapi({ example: 15 }),
     num_slots: z.number().int().min(1).max(200).openapi({ example: 8 }),
     consultation_fee: z.number().int().min(0).max(2_147_483_647).openapi({ example: 150000 }),
@@ -65,7 +69,7 @@ const AddSlotBody = z
 const AddSpecializationsBody = z
   .object({
     specializations: z
-      .array(z.string().min(1).max(100))
+      .array(singleLineText({ min: 1, max: 100 }))
       .min(1)
       .max(36)
       .openapi({ example: ["cardiologist"] }),
@@ -77,9 +81,11 @@ const AddQualificationsBody = z
     qualifications: z
       .array(
         z.object({
-          name: z.string().min(1).max(100).openapi({ example: "mbbs" }),
+          name: singleLineText({ min: 1, max: 100 }).openapi({ example: "mbbs" }),
           procurement_year: DateString,
-          institute_name: z.string().min(1).max(200).openapi({ example: "King Edward Medical University" }),
+          institute_name: singleLineText({ min: 1, max: 200 }).openapi({
+            example: "King Edward Medical University",
+          }),
         }),
       )
       .min(1)

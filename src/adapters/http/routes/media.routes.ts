@@ -52,7 +52,8 @@ const uploadBody = {
   required: true,
   description:
     "multipart/form-data with the file in field `image`. It is re-encoded as WebP, at most 512 px on its " +
-    "longest side (aspect ratio kept), without metadata. A picture over 40 million pixels is refused (413).",
+    "longest side (aspect ratio kept), without metadata. A picture over 10 million pixels (IMAGE_MAX_PIXELS) " +
+    "is refused (413) before it is decoded; a process decodes two pictures at a time, others wait.",
   content: { "multipart/form-data": { schema: ImageUpload } },
 };
 

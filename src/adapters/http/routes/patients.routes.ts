@@ -22,6 +22,7 @@ import {
   pageOfSchema,
   toPageRequest,
 } from "../schemas.js";
+import { multiLineText, singleLineText } from "../text.js";
 
 export interface PatientRouteDeps {
   readonly authenticator: Authenticator;
@@ -33,14 +34,13 @@ export interface PatientRouteDeps {
 
 const NewPatientBody = z
   .object({
-    name: z.string().trim().min(1).max(100).openapi({ example: "Sara Khan" }),
+    name: singleLineText().trim().min(1).max(100).openapi({ example: "Sara Khan" }),
     age: z.number().int().min(0).max(150).openapi({ example: 34 }),
-    gender: z
-      .string()
+    gender: singleLineText({ max: 20 })
       .transform((g) => g.trim().toLowerCase())
       .pipe(z.enum(["male", "female", "other"]))
       .openapi({ example: "female" }),
-    symptoms: z.string().max(2000).nullish().openapi({ example: "fever for three days" }),
+    symptoms: multiLineText({ max: 2000 }).nullish().openapi({ example: "fever for three days" }),
   })
   .openapi("NewPatient");
 

@@ -6,10 +6,14 @@ import type { App } from "../app.js";
 import { problemResponses } from "../problem.js";
 import { respondJsonText } from "../respond.js";
 import { DoctorSchema, jsonContent, PageQuery, pageOfSchema } from "../schemas.js";
+import { searchText, singleLineText } from "../text.js";
 
 const tags = ["Search"];
 const DoctorPage = pageOfSchema(DoctorSchema, "DoctorSearchPage");
-const text = (example: string) => z.string().max(200).openapi({ example });
+/** A tag to match whole (a specialization, a qualification): control characters are refused (400). */
+const tag = (example: string) => singleLineText({ max: 200 }).openapi({ example });
+/** Free text: what is not a word, control characters included, is ignored (API.md), never an error. */
+const freeText = (example: string) => searchText({ max: 200 }).openapi({ example });
 const weekday = z
   .string()
   .transform((d) => d.trim().toLowerCase())
@@ -17,9 +21,9 @@ const weekday = z
   .openapi({ example: "monday" });
 
 const SearchQuery = PageQuery.extend({
-  q: text("heart").optional().openapi({ description: "Free text over name and description" }),
-  specialization: text("cardiologist").optional(),
-  qualification: text("mbbs").optional(),
+  q: freeText("heart").optional().openapi({ description: "Free text over name and description" }),
+  specialization: tag("cardiologist").optional(),
+  qualification: tag("mbbs").optional(),
   day: weekday.optional(),
   min_rating: z.coerce.number().min(0).max(5).optional(),
   max_fee: z.coerce
@@ -32,13 +36,8 @@ const SearchQuery = PageQuery.extend({
   sort: z.enum(["relevance", "rating", "experience", "fee"]).default("relevance"),
 });
 
-const NameParam = (example: string) =>
-  z.object({
-    name: z
-      .string()
-      .max(200)
-      .openapi({ param: { name: "name", in: "path" }, example }),
-  });
+const NameParam = (example: string, schema: typeof tag | typeof freeText = tag) =>
+  z.object({ name: schema(example).openapi({ param: { name: "name", in: "path" }, example }) });
 const DayParam = z.object({
   day: weekday.openapi({ param: { name: "day", in: "path" }, example: "monday" }),
 });
@@ -118,7 +117,7 @@ export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
       path: "/misc/doctors/{name}",
       tags,
       summary: "Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha)",
-      request: { params: NameParam("ays"), query: PageQuery },
+      request: { params: NameParam("ays", freeText), query: PageQuery },
       responses: searchResponses,
     }),
     async (c) =>

@@ -7,6 +7,7 @@ import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
+import { singleLineText } from "../text.js";
 
 export const UserSchema = z
   .object({
@@ -31,21 +32,20 @@ export const UserSchema = z
 // Lengths are checked by the domain (in characters, not UTF-16 units); here they are only documented.
 const RegistrationSchema = z
   .object({
-    name: z.string().openapi({ minLength: 1, maxLength: 100, example: "Ayesha Khan" }),
-    email: z.string().openapi({
+    name: singleLineText().openapi({ minLength: 1, maxLength: 100, example: "Ayesha Khan" }),
+    email: singleLineText().openapi({
       format: "email",
       maxLength: 254,
       description: "Trimmed and lower-cased; one account per address.",
       example: "Ayesha.Khan@example.com",
     }),
-    password: z.string().openapi({
+    password: singleLineText().openapi({
       minLength: 8,
       maxLength: 128,
       description: "8 to 128 characters. Stored only as an Argon2id hash.",
       example: "correct horse battery staple",
     }),
-    role: z
-      .string()
+    role: singleLineText()
       .optional()
       .openapi({
         enum: ["user"],

@@ -22,6 +22,7 @@ import {
   SittingSchema,
   toPageRequest,
 } from "../schemas.js";
+import { multiLineText } from "../text.js";
 
 export interface VisitRouteDeps {
   readonly authenticator: Authenticator;
@@ -44,7 +45,7 @@ const StatusBody = z.object({ status: z.enum(["arrived", "fulfilled", "noshow"])
 const RatingBody = z
   .object({
     rating: z.number().int().min(1).max(5).openapi({ example: 5 }),
-    review: z.string().max(2000).nullish().openapi({ example: "Listened carefully, on time." }),
+    review: multiLineText({ max: 2000 }).nullish().openapi({ example: "Listened carefully, on time." }),
   })
   .openapi("NewRating");
 
