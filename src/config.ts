@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { parseIpRange } from "./adapters/http/ip-range.js";
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -23,6 +24,21 @@ const url = (protocols: readonly string[]) =>
   z.url().refine((u) => protocols.includes(new URL(u).protocol), {
     message: `must be a ${protocols.join(" or ")} URL`,
   });
+
+const commaList = (text: string) =>
+  text
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+
+const isProxyRange = (entry: string): boolean => {
+  try {
+    parseIpRange(entry);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 /** Every setting has a default that works on a developer machine; see the README's configuration table. */
 const schema = z
@@ -50,6 +66,17 @@ const schema = z
     CORS_ORIGINS: z.string().default(""),
     LOGIN_MAX_FAILURES: int(1, 1000).default(10),
     LOGIN_WINDOW_SECONDS: int(1, 86_400).default(900),
+    LOGIN_MAX_DAILY_FAILURES: int(1, 1_000_000).default(100),
+    TRUSTED_PROXIES: z
+      .string()
+      .default("")
+      .transform(commaList)
+      .refine((entries) => entries.every(isProxyRange), {
+        message: "must be a comma-separated list of IP addresses or CIDR ranges (10.0.0.0/8, fd00::/8)",
+      }),
+    REGISTRATIONS_PER_HOUR: int(1, 1_000_000).default(20),
+    SEARCHES_PER_MINUTE: int(1, 10_000_000).default(300),
+    UPLOADS_PER_HOUR: int(1, 1_000_000).default(20),
     CACHE_ENABLED: flag.default(true),
     CACHE_TTL_SECONDS: int(1, 86_400).default(300),
     CACHE_LOCAL_TTL_MS: int(0, 60_000).default(2_000),
@@ -69,9 +96,7 @@ const schema = z
     DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
     PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
     UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
-    CORS_ORIGINS: c.CORS_ORIGINS.split(",")
-      .map((o) => o.trim())
-      .filter((o) => o !== ""),
+    CORS_ORIGINS: commaList(c.CORS_ORIGINS),
   }));
 
 export type Config = z.output<typeof schema>;

@@ -5,6 +5,8 @@ import type { DatabasePool } from "slonik";
 import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
 import { type App, createBaseApp } from "./adapters/http/app.js";
+import { ClientAddresses } from "./adapters/http/client-address.js";
+import { limitAttempts } from "./adapters/http/limits.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
@@ -38,9 +40,9 @@ import {
   type RetryPolicy,
   startJobWorker,
 } from "./adapters/queue/bullmq.js";
+import { MemoryAttemptLimiter, RedisAttemptLimiter } from "./adapters/redis/attempt-limiter.redis.js";
 import { RedisCache } from "./adapters/redis/cache.redis.js";
 import { createQueueRedis, createRedis } from "./adapters/redis/client.js";
-import { RedisFailureLimiter } from "./adapters/redis/failure-limiter.redis.js";
 import { RedisHealthCheck } from "./adapters/redis/health.redis.js";
 import { NearCache } from "./adapters/redis/near-cache.js";
 import { RediSearchDoctorIndex } from "./adapters/search/doctor-search.redisearch.js";
@@ -97,7 +99,14 @@ import { MEDIA_STORE, type MediaStore } from "./ports/media-store.js";
 import type { PasswordHasher } from "./ports/password-hasher.js";
 import { PASSWORD_HASHER } from "./ports/password-hasher.js";
 import { PATIENT_READ_MODEL, type PatientReadModel } from "./ports/patient.read-model.js";
-import { type FailureLimiter, LOGIN_LIMITER } from "./ports/rate-limiter.js";
+import {
+  type AttemptLimiter,
+  REGISTRATION_LIMITER,
+  SEARCH_LIMITER,
+  SIGN_IN_CLIENT_LIMITER,
+  SIGN_IN_PAIR_LIMITER,
+  UPLOAD_LIMITER,
+} from "./ports/rate-limiter.js";
 import { SESSION_STORE, type SessionStore } from "./ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "./ports/token.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "./ports/unit-of-work.js";
@@ -274,15 +283,24 @@ export function buildHttpApp(runtime: Runtime): App {
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
   const authenticator = container.get<Authenticator>(AUTHENTICATOR);
+  const clients = new ClientAddresses(config.TRUSTED_PROXIES);
+  const perClient = (token: symbol, detail: string) =>
+    limitAttempts(container.get<AttemptLimiter>(token), (c) => clients.of(c), detail);
+  const registrationLimit = perClient(
+    REGISTRATION_LIMITER,
+    "Too many accounts created from here; try again later.",
+  );
   registerAuthRoutes(app, {
     authenticator,
     signIn: container.get(SIGN_IN),
     signOut: container.get(SIGN_OUT),
+    clients,
   });
   registerUserRoutes(app, {
     authenticator,
     registerUser: container.get(REGISTER_USER),
     userQueries: container.get(USER_QUERIES),
+    registrationLimit,
   });
   registerDoctorRoutes(app, {
     authenticator,
@@ -292,8 +310,12 @@ export function buildHttpApp(runtime: Runtime): App {
     addSlot: container.get(AddSlot),
     addSpecializations: container.get(AddSpecializations),
     addQualifications: container.get(AddQualifications),
+    registrationLimit,
   });
-  registerSearchRoutes(app, { search: new DoctorSearch(container.get(DOCTOR_SEARCH_INDEX), logger) });
+  registerSearchRoutes(app, {
+    search: new DoctorSearch(container.get(DOCTOR_SEARCH_INDEX), logger),
+    searchLimit: perClient(SEARCH_LIMITER, "Too many searches from here; slow down."),
+  });
   registerPatientRoutes(app, {
     authenticator,
     patients: container.get(PatientQueries),
@@ -318,9 +340,41 @@ export function buildHttpApp(runtime: Runtime): App {
     media: container.get(MEDIA_STORE),
     urls: container.get(IMAGE_URLS),
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    uploadsLimit: limitAttempts(
+      container.get<AttemptLimiter>(UPLOAD_LIMITER),
+      (c) => `user:${c.get("principal").userId}`,
+      "Too many pictures uploaded by this account; try again later.",
+    ),
   });
   registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
   return app;
+}
+
+/**
+ * The per-client and per-account limits of API.md "Trust and limits". Sign-in, registration and uploads
+ * count in Redis (shared by every API process; in memory while Redis does not answer); search counts in
+ * each process's memory, so that a search costs Redis nothing more than its query.
+ */
+function bindLimits(container: Container, redis: Redis, config: Config, logger: Logger) {
+  const shared = (name: string, attempts: number, windowSeconds: number) =>
+    new RedisAttemptLimiter(redis, { name, attempts, windowSeconds }, logger);
+  container
+    .bind<AttemptLimiter>(SIGN_IN_PAIR_LIMITER)
+    .toConstantValue(shared("sign-in-pair", config.LOGIN_MAX_FAILURES, config.LOGIN_WINDOW_SECONDS));
+  container
+    .bind<AttemptLimiter>(SIGN_IN_CLIENT_LIMITER)
+    .toConstantValue(shared("sign-in-client", config.LOGIN_MAX_DAILY_FAILURES, 86_400));
+  container
+    .bind<AttemptLimiter>(REGISTRATION_LIMITER)
+    .toConstantValue(shared("registration", config.REGISTRATIONS_PER_HOUR, 3_600));
+  container
+    .bind<AttemptLimiter>(UPLOAD_LIMITER)
+    .toConstantValue(shared("upload", config.UPLOADS_PER_HOUR, 3_600));
+  container
+    .bind<AttemptLimiter>(SEARCH_LIMITER)
+    .toConstantValue(
+      new MemoryAttemptLimiter({ name: "search", attempts: config.SEARCHES_PER_MINUTE, windowSeconds: 60 }),
+    );
 }
 
 /** Accounts, sessions and sign-in: the Authenticator every protected route uses, and the CLI's CreateAdmin. */
@@ -336,17 +390,7 @@ function bindAccounts(
   container.bind<SessionTokens>(SESSION_TOKENS).toConstantValue(new OsloSessionTokens());
   container.bind<UserRepository>(USER_REPOSITORY).toConstantValue(new PgUserRepository(pool));
   container.bind<SessionStore>(SESSION_STORE).toConstantValue(new PgSessionStore(pool));
-  container.bind<FailureLimiter>(LOGIN_LIMITER).toConstantValue(
-    new RedisFailureLimiter(
-      redis,
-      {
-        prefix: "doctorly:v1:login-failures:",
-        maxFailures: config.LOGIN_MAX_FAILURES,
-        windowSeconds: config.LOGIN_WINDOW_SECONDS,
-      },
-      logger,
-    ),
-  );
+  bindLimits(container, redis, config, logger);
   container
     .bind<Authenticator>(AUTHENTICATOR)
     .toDynamicValue(
@@ -371,7 +415,7 @@ function bindAccounts(
         hasher: ctx.get(PASSWORD_HASHER),
         sessions: ctx.get(SESSION_STORE),
         tokens: ctx.get(SESSION_TOKENS),
-        limiter: ctx.get(LOGIN_LIMITER),
+        limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
         logger,
         clock: ctx.get(CLOCK),
         settings: { sessionTtlMs },

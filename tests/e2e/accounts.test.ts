@@ -387,66 +387,131 @@ describe("accounts: CORS", () => {
   });
 });
 
-describe("accounts: brute-force limits", () => {
-  const WINDOW_SECONDS = 2;
-  const MAX_FAILURES = 3;
+describe("accounts: sign-in throttling", () => {
+  const WINDOW_SECONDS = 3;
+  const MAX_FAILURES = 10;
+  const DAILY_FAILURES = 25;
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({
       LOGIN_MAX_FAILURES: String(MAX_FAILURES),
       LOGIN_WINDOW_SECONDS: String(WINDOW_SECONDS),
+      LOGIN_MAX_DAILY_FAILURES: String(DAILY_FAILURES),
     });
   });
   afterAll(async () => {
     await server?.close();
   });
 
-  const attempt = (from: string, email: string, password: string) =>
-    requestFrom(server, from, "/auth/get_token", json({ email, password }));
+  const attempt = (from: string, email: string, password: string, headers: Record<string, string> = {}) =>
+    requestFrom(server, from, "/auth/get_token", json({ email, password }, headers));
+  const statuses = (answers: Answer[]) => answers.map((a) => a.status).sort();
 
-  it("refuses an email with 429 and Retry-After after repeated failures, and lets it in after the window", async () => {
+  it("counts parallel guesses before checking them: of 30 at once, at most 10 answer 401, the rest 429", async () => {
+    const victim = await registerAndSignIn(server);
+    const attacker = randomLoopback();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () => attempt(attacker, victim.email, "wrong-password")),
+    );
+    const unauthorized = answers.filter((a) => a.status === 401).length;
+    expect(unauthorized).toBeLessThanOrEqual(MAX_FAILURES);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(30 - unauthorized);
+    const refused = answers.find((a) => a.status === 429);
+    expect(Number(refused?.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(Number(refused?.headers["retry-after"])).toBeLessThanOrEqual(WINDOW_SECONDS);
+    expect(refused?.headers["content-type"]).toContain("application/problem+json");
+    // The attacker's client is refused for this email even with the right password ...
+    expect((await attempt(attacker, victim.email, victim.password)).status).toBe(429);
+    // ... and the owner, from anywhere else, signs in.
+    expect((await attempt(randomLoopback(), victim.email, victim.password)).status).toBe(200);
+  });
+
+  it("checks at most 10 passwords when 24 wrong and the right one are sent together", async () => {
+    const victim = await registerAndSignIn(server);
+    const attacker = randomLoopback();
+    const answers = await Promise.all([
+      ...Array.from({ length: 24 }, () => attempt(attacker, victim.email, "wrong-password")),
+      attempt(attacker, victim.email, victim.password),
+    ]);
+    const checked = answers.filter((a) => a.status === 401 || a.status === 200);
+    expect(checked.length).toBeLessThanOrEqual(MAX_FAILURES);
+    expect(statuses(answers).filter((s) => s !== 401 && s !== 200 && s !== 429)).toEqual([]);
+  });
+
+  it("lets the client in again once the window has passed, and forgets the pair after a success", async () => {
     const account = await registerAndSignIn(server);
-    for (let i = 0; i < MAX_FAILURES; i++) {
-      // Each failure from its own address, so only the per-email counter can trip.
-      expect((await attempt(randomLoopback(), account.email, "wrong-password")).status).toBe(401);
-    }
-    const blocked = await attempt(randomLoopback(), account.email, account.password);
-    expect(blocked.status).toBe(429);
-    expect(blocked.headers["content-type"]).toContain("application/problem+json");
-    const retryAfter = Number(blocked.headers["retry-after"]);
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
-    expect(JSON.parse(blocked.body)).toMatchObject({ status: 429, title: "Too Many Requests" });
-
+    const from = randomLoopback();
+    for (let i = 0; i < MAX_FAILURES - 1; i++) await attempt(from, account.email, "wrong-password");
+    expect((await attempt(from, account.email, account.password)).status).toBe(200);
+    for (let i = 0; i < MAX_FAILURES; i++) await attempt(from, account.email, "wrong-password");
+    expect((await attempt(from, account.email, account.password)).status).toBe(429);
     const released = await eventually(
-      async () => (await attempt(randomLoopback(), account.email, account.password)).status === 200,
+      async () => (await attempt(from, account.email, account.password)).status === 200,
       (WINDOW_SECONDS + 2) * 1000,
       250,
     );
     expect(released).toBe(true);
   });
 
-  it("refuses an address that fails for many emails, and only that address", async () => {
+  it("refuses a client that fails across many emails, for every email, and only that client", async () => {
     const account = await registerAndSignIn(server);
-    const attacker = randomLoopback();
-    for (let i = 0; i < MAX_FAILURES; i++) {
-      expect((await attempt(attacker, uniqueEmail("guess"), "wrong-password")).status).toBe(401);
+    const guesser = randomLoopback();
+    for (let i = 0; i < DAILY_FAILURES; i++) {
+      expect((await attempt(guesser, uniqueEmail("guess"), "wrong-password")).status).toBe(401);
     }
-    const blocked = await attempt(attacker, account.email, account.password);
+    const blocked = await attempt(guesser, account.email, account.password);
     expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(Number(blocked.headers["retry-after"])).toBeGreaterThan(WINDOW_SECONDS);
     expect((await attempt(randomLoopback(), account.email, account.password)).status).toBe(200);
   });
 
-  it("forgets an email's failures after it signs in", async () => {
-    const account = await registerAndSignIn(server);
-    const wrongThenRight = async () => {
-      for (let i = 0; i < MAX_FAILURES - 1; i++)
-        await attempt(randomLoopback(), account.email, "wrong-password");
-      return (await attempt(randomLoopback(), account.email, account.password)).status;
-    };
-    expect(await wrongThenRight()).toBe(200);
-    expect(await wrongThenRight()).toBe(200);
+  it("ignores X-Forwarded-For from a peer that is not a trusted proxy (a forged header buys no fresh count)", async () => {
+    const victim = await registerAndSignIn(server);
+    const attacker = randomLoopback();
+    for (let i = 0; i < MAX_FAILURES; i++) {
+      await attempt(attacker, victim.email, "wrong-password", { "x-forwarded-for": `198.51.100.${i + 1}` });
+    }
+    const forged = await attempt(attacker, victim.email, "wrong-password", {
+      "x-forwarded-for": "198.51.100.200",
+    });
+    expect(forged.status).toBe(429);
+  });
+});
+
+describe("accounts: sign-in behind a trusted proxy", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Every loopback address is "the load balancer": the client is the address it forwards.
+    server = await startTestServer({ TRUSTED_PROXIES: "127.0.0.0/8", LOGIN_MAX_FAILURES: "5" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const through = (client: string, email: string, password: string) =>
+    requestFrom(
+      server,
+      "127.0.0.1",
+      "/auth/get_token",
+      json({ email, password }, { "x-forwarded-for": client }),
+    );
+
+  it("counts each forwarded client apart, so one client's failures never lock out the others behind the proxy", async () => {
+    const victim = await registerAndSignIn(server);
+    const attacker = `203.0.113.${2 + Math.floor(Math.random() * 250)}`;
+    for (let i = 0; i < 5; i++)
+      expect((await through(attacker, victim.email, "wrong-password")).status).toBe(401);
+    expect((await through(attacker, victim.email, victim.password)).status).toBe(429);
+    expect((await through("198.51.100.9", victim.email, victim.password)).status).toBe(200);
+  });
+
+  it("groups IPv6 clients by /64: rotating addresses inside one /64 buys no fresh count", async () => {
+    const victim = await registerAndSignIn(server);
+    const net = `2001:db8:${Math.floor(Math.random() * 65535).toString(16)}:1`;
+    for (let i = 0; i < 5; i++)
+      await through(`${net}::${(i + 1).toString(16)}`, victim.email, "wrong-password");
+    expect((await through(`${net}::ffff`, victim.email, victim.password)).status).toBe(429);
+    expect((await through("2001:db8:ffff:2::1", victim.email, victim.password)).status).toBe(200);
   });
 });
 
@@ -455,15 +520,15 @@ describe("accounts: sign-in without Redis", () => {
   let helper: TestServer;
   beforeAll(async () => {
     helper = await startTestServer();
-    // Nothing listens on port 1: the limiter's store is gone, sign-in must go on without it.
-    server = await startTestServer({ REDIS_URL: "redis://127.0.0.1:1" });
+    // Nothing listens on port 1: the limiter's store is gone, each process must count in memory.
+    server = await startTestServer({ REDIS_URL: "redis://127.0.0.1:1", LOGIN_MAX_FAILURES: "3" });
   });
   afterAll(async () => {
     await server?.close();
     await helper?.close();
   });
 
-  it("still signs in, signs out and refuses a wrong password (fails open, no 500)", async () => {
+  it("still signs in and out, and still refuses repeated failures (never fails open, no 500)", async () => {
     const account = await registerAndSignIn(helper);
     const res = await server.request(
       "/auth/get_token",
@@ -472,14 +537,64 @@ describe("accounts: sign-in without Redis", () => {
     expect(res.status).toBe(200);
     const { token } = (await res.json()) as { token: string };
     expect((await server.request("/users/info", { headers: bearer(token) })).status).toBe(200);
-    const wrong = await server.request(
-      "/auth/get_token",
-      json({ email: account.email, password: "wrong-password" }),
-    );
-    expect(wrong.status).toBe(401);
     expect((await server.request("/auth/logout", { method: "PUT", headers: bearer(token) })).status).toBe(
       204,
     );
+    const from = randomLoopback();
+    const wrong = [];
+    for (let i = 0; i < 4; i++) wrong.push((await attempt(from, account.email, "wrong-password")).status);
+    expect(wrong).toEqual([401, 401, 401, 429]);
+    expect((await attempt(from, account.email, account.password)).status).toBe(429);
+  });
+
+  const attempt = (from: string, email: string, password: string) =>
+    requestFrom(server, from, "/auth/get_token", json({ email, password }));
+});
+
+describe("accounts: registration limit", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ REGISTRATIONS_PER_HOUR: "3" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("refuses a client's registrations past the hourly limit with 429 and Retry-After, user and doctor alike", async () => {
+    const from = randomLoopback();
+    const user = () =>
+      requestFrom(
+        server,
+        from,
+        "/users/register",
+        json({ name: "Limit", email: uniqueEmail("limit"), password: "a long enough passphrase" }),
+      );
+    expect((await user()).status).toBe(201);
+    expect((await user()).status).toBe(201);
+    const doctor = await requestFrom(
+      server,
+      from,
+      "/doctors/new",
+      json({
+        name: "Dr Limit",
+        email: uniqueEmail("limit-doc"),
+        password: "a long enough passphrase",
+        description: "x",
+      }),
+    );
+    expect(doctor.status).toBe(201);
+    const refused = await user();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(3600);
+    expect(JSON.parse(refused.body)).toMatchObject({ status: 429 });
+    const elsewhere = await requestFrom(
+      server,
+      randomLoopback(),
+      "/users/register",
+      json({ name: "Other", email: uniqueEmail("limit"), password: "a long enough passphrase" }),
+    );
+    expect(elsewhere.status).toBe(201);
   });
 });
 

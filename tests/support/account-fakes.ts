@@ -1,7 +1,7 @@
 import type { Clock } from "../../src/ports/clock.js";
 import type { Logger } from "../../src/ports/logger.js";
 import type { PasswordHasher } from "../../src/ports/password-hasher.js";
-import type { FailureLimiter } from "../../src/ports/rate-limiter.js";
+import type { AttemptLimiter, LimitDecision } from "../../src/ports/rate-limiter.js";
 import type { SessionStore, StoredSession } from "../../src/ports/session.store.js";
 import type { SessionTokens } from "../../src/ports/token.js";
 
@@ -54,11 +54,11 @@ export class FakeSessionStore implements SessionStore {
 }
 
 /** The Redis limiter's fixed windows, on a test clock. */
-export class FakeFailureLimiter implements FailureLimiter {
+export class FakeAttemptLimiter implements AttemptLimiter {
   readonly windows = new Map<string, { count: number; endsAt: number }>();
   constructor(
     private readonly clock: Clock,
-    private readonly maxFailures: number,
+    private readonly attempts: number,
     private readonly windowSeconds: number,
   ) {}
 
@@ -66,22 +66,20 @@ export class FakeFailureLimiter implements FailureLimiter {
     const w = this.windows.get(key);
     return w && w.endsAt > this.clock.now().getTime() ? w : undefined;
   }
-  async blockedFor(keys: readonly string[]): Promise<number> {
+  async take(key: string): Promise<LimitDecision> {
     const now = this.clock.now().getTime();
-    const waits = keys
-      .map((k) => this.live(k))
-      .map((w) => (w && w.count >= this.maxFailures ? w.endsAt - now : 0));
-    return Math.ceil(Math.max(0, ...waits) / 1000);
+    const w = this.live(key) ?? { count: 0, endsAt: now + this.windowSeconds * 1000 };
+    w.count++;
+    this.windows.set(key, w);
+    return w.count <= this.attempts
+      ? { allowed: true }
+      : { allowed: false, retryAfter: Math.max(1, Math.ceil((w.endsAt - now) / 1000)) };
   }
-  async recordFailure(keys: readonly string[]): Promise<void> {
-    for (const key of keys) {
-      const w = this.live(key);
-      if (w) w.count++;
-      else
-        this.windows.set(key, { count: 1, endsAt: this.clock.now().getTime() + this.windowSeconds * 1000 });
-    }
+  async giveBack(key: string): Promise<void> {
+    const w = this.live(key);
+    if (w) w.count--;
   }
-  async reset(key: string): Promise<void> {
+  async clear(key: string): Promise<void> {
     this.windows.delete(key);
   }
 }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 import { projectRoot } from "../../src/config.js";
-import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SEARCH_TIMEOUT_MS } from "./env.js";
+import { TEST_DATABASE_URL, TEST_ENV } from "./env.js";
 import { rawRequest } from "./raw-http.js";
 
 export async function freePort(): Promise<number> {
@@ -235,11 +235,7 @@ function spawnMain(mode: "--api" | "--worker", env: Record<string, string>) {
     cwd: projectRoot,
     env: {
       ...process.env,
-      DATABASE_URL: TEST_DATABASE_URL,
-      REDIS_URL: TEST_REDIS_URL,
-      PUBLIC_BASE_URL: "http://doctorly.test",
-      SEARCH_INDEX: "doctorly:test:idx:doctors",
-      SEARCH_TIMEOUT_MS: TEST_SEARCH_TIMEOUT_MS,
+      ...TEST_ENV,
       LOG_LEVEL: "info",
       ...env,
     },

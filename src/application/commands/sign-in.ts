@@ -4,7 +4,7 @@ import { normalizeEmail, PASSWORD_LENGTH } from "../../domain/user/user.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
-import type { FailureLimiter } from "../../ports/rate-limiter.js";
+import type { AttemptLimiter } from "../../ports/rate-limiter.js";
 import type { SessionStore } from "../../ports/session.store.js";
 import type { SessionTokens } from "../../ports/token.js";
 import type { UserRepository } from "../../ports/user.repository.js";
@@ -12,8 +12,11 @@ import type { UserRepository } from "../../ports/user.repository.js";
 export interface SignInInput {
   readonly email: string;
   readonly password: string;
-  /** The client's network address, for the per-address failure limit; null when unknown. */
-  readonly clientAddress: string | null;
+  /**
+   * Who is asking, for the limits: the client's address (an IPv6 address stands for its /64), as the
+   * HTTP adapter resolved it; "unknown" when it cannot tell.
+   */
+  readonly client: string;
 }
 
 export interface IssuedToken {
@@ -28,14 +31,23 @@ export interface SignInSettings {
 export const invalidCredentials = () =>
   appError("unauthenticated", "invalid_credentials", "The email or password is wrong.");
 
-export const limiterKeys = (email: string, clientAddress: string | null): string[] => [
-  `email:${email}`,
-  ...(clientAddress ? [`address:${clientAddress}`] : []),
-];
+export const tooManyAttempts = (retryAfter: number) =>
+  appError("rate_limited", "too_many_attempts", "Too many failed sign-ins; try again later.", {
+    retryAfter,
+  });
+
+/** The (client, email) pair whose consecutive failures are counted. */
+export const pairKey = (client: string, email: string) => `${client}|${email}`;
 
 /**
  * POST /auth/get_token. A wrong email and a wrong password look the same from outside, in answer and in
  * time (an unknown email still pays for one hash verification), so accounts cannot be enumerated.
+ *
+ * Throttling (API.md "Trust and limits"): before the password is checked, one attempt is reserved for the
+ * (client, email) pair and one for the client's day, atomically, so parallel guesses are all counted. A
+ * failure keeps both; a success clears the pair and gives the day's attempt back. So an attacker's
+ * failures from one client never refuse the owner signing in from another, and one client that guesses
+ * across many emails is refused for every email once it has used up its day.
  */
 export class SignIn {
   private decoy: Promise<string> | undefined;
@@ -46,7 +58,7 @@ export class SignIn {
       hasher: PasswordHasher;
       sessions: SessionStore;
       tokens: SessionTokens;
-      limiter: FailureLimiter;
+      limits: { pair: AttemptLimiter; client: AttemptLimiter };
       logger: Logger;
       clock: Clock;
       settings: SignInSettings;
@@ -54,46 +66,61 @@ export class SignIn {
   ) {}
 
   async execute(input: SignInInput): Promise<Result<IssuedToken>> {
-    const { sessions, tokens, limiter, clock, settings } = this.deps;
+    const { sessions, tokens, limits, clock, settings, logger } = this.deps;
     const email = normalizeEmail(input.email);
-    const keys = limiterKeys(email, input.clientAddress);
+    const pair = pairKey(input.client, email);
 
-    const retryAfter = await limiter.blockedFor(keys);
-    if (retryAfter > 0) {
-      this.deps.logger.warn(
-        { clientAddress: input.clientAddress, retryAfter },
+    const refused = await this.reserve(pair, input.client);
+    if (refused) {
+      logger.warn(
+        { client: input.client, retryAfter: refused.retryAfter },
         "sign-in refused: too many failures",
       );
-      return err(
-        appError("rate_limited", "too_many_attempts", "Too many failed sign-ins; try again later.", {
-          retryAfter,
-        }),
-      );
+      return err(tooManyAttempts(refused.retryAfter));
     }
 
-    const account = await this.verifiedAccount(email, input.password);
+    const { account, userId } = await this.verifiedAccount(email, input.password);
     if (!account) {
-      await limiter.recordFailure(keys);
+      // The audit trail of guessing: who was tried (when the email is an account) and from where.
+      logger.warn({ userId, client: input.client }, "sign-in failed");
       return err(invalidCredentials());
     }
 
-    await limiter.reset(`email:${email}`);
+    await limits.pair.clear(pair);
+    await limits.client.giveBack(input.client);
     const token = tokens.issue();
     const expiresAt = sessionExpiry(clock.now(), settings.sessionTtlMs);
     await sessions.create({ tokenDigest: tokens.digest(token), userId: account.id, expiresAt });
     return ok({ token, expiresAt });
   }
 
-  private async verifiedAccount(email: string, password: string): Promise<{ id: number } | null> {
+  /** Takes this attempt from the pair and from the client's day; the refusal, if either is used up. */
+  private async reserve(pair: string, client: string): Promise<{ retryAfter: number } | null> {
+    const { limits } = this.deps;
+    const byPair = await limits.pair.take(pair);
+    if (!byPair.allowed) return byPair;
+    const byClient = await limits.client.take(client);
+    if (byClient.allowed) return null;
+    // Refused for the day: this attempt is not a failure of the pair.
+    await limits.pair.giveBack(pair);
+    return byClient;
+  }
+
+  /** The account when the password is right; the id of the account tried (if any) either way. */
+  private async verifiedAccount(
+    email: string,
+    password: string,
+  ): Promise<{ account: { id: number } | null; userId: number | null }> {
     const { users, hasher } = this.deps;
     // Longer than any accepted password: cannot match, and must not buy a long hash computation.
-    if ([...password].length > PASSWORD_LENGTH.max) return null;
+    if ([...password].length > PASSWORD_LENGTH.max) return { account: null, userId: null };
     const account = await users.credentialsByEmail(email);
     if (!account) {
       await hasher.verify(await this.decoyHash(), password);
-      return null;
+      return { account: null, userId: null };
     }
-    return (await hasher.verify(account.passwordHash, password)) ? account : null;
+    const right = await hasher.verify(account.passwordHash, password);
+    return { account: right ? account : null, userId: account.id };
   }
 
   private decoyHash(): Promise<string> {

@@ -106,6 +106,11 @@ describe("logs carry no secret and no personal data beyond ids", () => {
     await api.stop("SIGTERM");
     const output = api.output();
     expect(output).toContain('"msg":"request"');
+    // The audit trail of guessing: each failed sign-in, with the account and the client, not the email.
+    const failures = output.split("\n").filter((line) => line.includes('"msg":"sign-in failed"'));
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    for (const line of failures)
+      expect(JSON.parse(line)).toMatchObject({ userId: expect.any(Number), client: expect.any(String) });
     const found = [...Object.entries(secrets), ["token", token], ["doctorToken", doctorToken]].filter(
       ([, value]) => value !== undefined && output.includes(value as string),
     );

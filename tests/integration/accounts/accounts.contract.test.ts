@@ -8,42 +8,58 @@ import { createLogger } from "../../../src/adapters/logging/pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { PgSessionStore } from "../../../src/adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../../../src/adapters/postgres/user.repository.pg.js";
+import {
+  MemoryAttemptLimiter,
+  RedisAttemptLimiter,
+} from "../../../src/adapters/redis/attempt-limiter.redis.js";
 import { createRedis } from "../../../src/adapters/redis/client.js";
-import { RedisFailureLimiter } from "../../../src/adapters/redis/failure-limiter.redis.js";
-import type { FailureLimiter } from "../../../src/ports/rate-limiter.js";
+import type { AttemptLimiter } from "../../../src/ports/rate-limiter.js";
 import type { SessionStore } from "../../../src/ports/session.store.js";
-import { FakeFailureLimiter, FakeSessionStore, RecordingLogger } from "../../support/account-fakes.js";
+import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/account-fakes.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
+import { DisposableRedisSearch } from "../../support/redis-search-server.js";
+import { freePort } from "../../support/traffic.js";
 
 const WINDOW_SECONDS = 2;
 const MAX = 2;
 const silent = createLogger("silent");
 
 /** One contract, run against the fake and the real limiter, so that the fake stays honest. */
-function limiterContract(name: string, make: () => FailureLimiter, wait: (ms: number) => Promise<void>) {
-  describe(`${name} failure limiter`, () => {
-    it("blocks a key once it has the maximum failures in a window, for the rest of the window", async () => {
+function limiterContract(name: string, make: () => AttemptLimiter, wait: (ms: number) => Promise<void>) {
+  describe(`${name} attempt limiter`, () => {
+    it("allows its attempts, then refuses until the window ends, with the seconds to wait", async () => {
       const limiter = make();
-      const key = `email:${randomUUID()}`;
-      expect(await limiter.blockedFor([key])).toBe(0);
-      await limiter.recordFailure([key]);
-      expect(await limiter.blockedFor([key])).toBe(0);
-      await limiter.recordFailure([key]);
-      const blocked = await limiter.blockedFor([key, `address:${randomUUID()}`]);
-      expect(blocked).toBeGreaterThanOrEqual(1);
-      expect(blocked).toBeLessThanOrEqual(WINDOW_SECONDS);
-      await wait(WINDOW_SECONDS * 1000 + 50);
-      expect(await limiter.blockedFor([key])).toBe(0);
+      const key = `pair:${randomUUID()}`;
+      expect(await limiter.take(key)).toEqual({ allowed: true });
+      expect(await limiter.take(key)).toEqual({ allowed: true });
+      const refused = await limiter.take(key);
+      expect(refused.allowed).toBe(false);
+      if (!refused.allowed) {
+        expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
+        expect(refused.retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
+      }
+      expect((await limiter.take(`pair:${randomUUID()}`)).allowed).toBe(true);
+      await wait(WINDOW_SECONDS * 1000 + 100);
+      expect(await limiter.take(key)).toEqual({ allowed: true });
     });
 
-    it("counts keys separately and forgets a reset key", async () => {
+    it("gives an attempt back and forgets a key on clear", async () => {
       const limiter = make();
-      const [a, b] = [`email:${randomUUID()}`, `address:${randomUUID()}`];
-      await limiter.recordFailure([a, b]);
-      await limiter.recordFailure([a, b]);
-      await limiter.reset(a);
-      expect(await limiter.blockedFor([a])).toBe(0);
-      expect(await limiter.blockedFor([b])).toBeGreaterThan(0);
+      const key = `pair:${randomUUID()}`;
+      await limiter.take(key);
+      await limiter.take(key);
+      await limiter.giveBack(key);
+      expect((await limiter.take(key)).allowed).toBe(true);
+      expect((await limiter.take(key)).allowed).toBe(false);
+      await limiter.clear(key);
+      expect((await limiter.take(key)).allowed).toBe(true);
+    });
+
+    it("counts parallel attempts exactly: of 30 at once, only its limit is allowed", async () => {
+      const limiter = make();
+      const key = `pair:${randomUUID()}`;
+      const answers = await Promise.all(Array.from({ length: 30 }, () => limiter.take(key)));
+      expect(answers.filter((a) => a.allowed)).toHaveLength(MAX);
     });
   });
 }
@@ -51,7 +67,7 @@ function limiterContract(name: string, make: () => FailureLimiter, wait: (ms: nu
 let fakeNow = Date.now();
 limiterContract(
   "in-memory",
-  () => new FakeFailureLimiter({ now: () => new Date(fakeNow) }, MAX, WINDOW_SECONDS),
+  () => new FakeAttemptLimiter({ now: () => new Date(fakeNow) }, MAX, WINDOW_SECONDS),
   async (ms) => {
     fakeNow += ms;
   },
@@ -64,34 +80,70 @@ beforeAll(() => {
 afterAll(async () => {
   await redis.quit();
 });
+const settings = { name: `test-${randomUUID()}`, attempts: MAX, windowSeconds: WINDOW_SECONDS };
 limiterContract(
   "Redis",
-  () =>
-    new RedisFailureLimiter(
-      redis,
-      { prefix: "doctorly:test:login-failures:", maxFailures: MAX, windowSeconds: WINDOW_SECONDS },
-      silent,
-    ),
+  () => new RedisAttemptLimiter(redis, settings, silent),
+  (ms) => new Promise((r) => setTimeout(r, ms)),
+);
+limiterContract(
+  "process memory",
+  () => new MemoryAttemptLimiter(settings),
   (ms) => new Promise((r) => setTimeout(r, ms)),
 );
 
-describe("Redis failure limiter without Redis", () => {
-  it("fails open quickly and says so in the log", async () => {
+describe("Redis attempt limiter when Redis cannot count", () => {
+  it("never fails open: without Redis each process counts in memory, quickly, and says so once", async () => {
     const dead = createRedis("redis://127.0.0.1:1", "test-dead");
     dead.on("error", () => undefined);
     const logger = new RecordingLogger();
-    const limiter = new RedisFailureLimiter(
-      dead,
-      { prefix: "x:", maxFailures: 1, windowSeconds: 60 },
-      logger,
-    );
+    const limiter = new RedisAttemptLimiter(dead, { name: "dead", attempts: 2, windowSeconds: 60 }, logger);
     const started = Date.now();
-    await limiter.recordFailure(["email:a"]);
-    expect(await limiter.blockedFor(["email:a"])).toBe(0);
-    await limiter.reset("email:a");
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push((await limiter.take("pair:a")).allowed);
+    expect(answers).toEqual([true, true, false, false, false]);
+    await limiter.clear("pair:a");
+    expect((await limiter.take("pair:a")).allowed).toBe(true);
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(logger.lines.length).toBe(3);
+    expect(logger.lines).toHaveLength(1);
     dead.disconnect();
+  });
+
+  it("counts in memory while Redis is too slow to answer, and in Redis again once it answers", async () => {
+    const server = new DisposableRedisSearch(await freePort());
+    await server.start();
+    const client = createRedis(server.url, "test-slow");
+    const blocker = createRedis(server.url, "test-blocker");
+    const ready = (r: Redis) =>
+      r.status === "ready" ? Promise.resolve() : new Promise((resolve) => r.once("ready", resolve));
+    await Promise.all([ready(client), ready(blocker)]);
+    try {
+      const limiter = new RedisAttemptLimiter(
+        client,
+        { name: "slow", attempts: 2, windowSeconds: 60 },
+        silent,
+      );
+      expect((await limiter.take("k")).allowed).toBe(true);
+      // A script that keeps the single Redis thread busy for 1.5 s: every command waits behind it.
+      const busy = blocker.eval(
+        "local s = redis.call('TIME') repeat local n = redis.call('TIME') until (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1500000 return 1",
+        0,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const started = Date.now();
+      const whileSlow = [];
+      for (let i = 0; i < 3; i++) whileSlow.push((await limiter.take("k")).allowed);
+      // In memory, this process has seen none of the Redis attempts: 2 allowed, then refused.
+      expect(whileSlow).toEqual([true, true, false]);
+      expect(Date.now() - started).toBeLessThan(1_200);
+      await busy;
+      // Redis answers again: its own count goes on (1 before, plus what reached it after the timeouts).
+      expect((await limiter.take("k")).allowed).toBe(false);
+    } finally {
+      client.disconnect();
+      blocker.disconnect();
+      await server.stop();
+    }
   });
 });
 

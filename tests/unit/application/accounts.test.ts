@@ -8,7 +8,7 @@ import { UserQueries } from "../../../src/application/queries/user.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import { DAY_MS } from "../../../src/domain/user/session.js";
 import {
-  FakeFailureLimiter,
+  FakeAttemptLimiter,
   FakeHasher,
   FakeSessionStore,
   FakeTokens,
@@ -19,6 +19,7 @@ import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
 const TTL_DAYS = 30;
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 60;
+const DAILY_FAILURES = 5;
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${JSON.stringify(result.error)}`);
@@ -32,7 +33,10 @@ function setup() {
   const tokens = new FakeTokens();
   const roleOf = (id: number) => uow.state.users.find((u) => u.id === id)?.role ?? "user";
   const sessions = new FakeSessionStore(roleOf);
-  const limiter = new FakeFailureLimiter(clock, MAX_FAILURES, WINDOW_SECONDS);
+  const limits = {
+    pair: new FakeAttemptLimiter(clock, MAX_FAILURES, WINDOW_SECONDS),
+    client: new FakeAttemptLimiter(clock, DAILY_FAILURES, 86_400),
+  };
   const logger = new RecordingLogger();
   const users = {
     add: async () => {
@@ -48,7 +52,7 @@ function setup() {
     hasher,
     tokens,
     sessions,
-    limiter,
+    limits,
     logger,
     register: new RegisterUser(uow, hasher),
     createAdmin: new CreateAdmin(uow, hasher),
@@ -57,7 +61,7 @@ function setup() {
       hasher,
       sessions,
       tokens,
-      limiter,
+      limits,
       logger,
       clock,
       settings: { sessionTtlMs },
@@ -115,8 +119,8 @@ describe("signing in", () => {
     w = setup();
     value(await w.register.execute(ann));
   });
-  const attempt = (password: string, email = "ann.example@example.com", clientAddress = "10.0.0.1") =>
-    w.signIn.execute({ email, password, clientAddress });
+  const attempt = (password: string, email = "ann.example@example.com", client = "10.0.0.1") =>
+    w.signIn.execute({ email, password, client });
 
   it("issues a token whose session is stored by digest, expiring after the session lifetime", async () => {
     const issued = value(await attempt(ann.password, "  ANN.example@example.com"));
@@ -134,13 +138,28 @@ describe("signing in", () => {
     expect(w.hasher.verifications).toBe(2);
   });
 
-  it("refuses after too many failures for one email (429 with Retry-After), even with the right password", async () => {
+  it("refuses a client after too many failures for one email (429 with Retry-After), even with the right password", async () => {
     for (let i = 0; i < MAX_FAILURES; i++) expect((await attempt("wrong")).ok).toBe(false);
     const blocked = await attempt(ann.password);
     expect(blocked).toMatchObject({ ok: false, error: { kind: "rate_limited", retryAfter: WINDOW_SECONDS } });
   });
 
-  it("lets the email in again once the window has passed", async () => {
+  it("counts parallel guesses before checking them: at most the limit is ever verified", async () => {
+    const answers = await Promise.all(Array.from({ length: 10 }, () => attempt("wrong")));
+    expect(answers.filter((a) => !a.ok && a.error.kind === "unauthenticated")).toHaveLength(MAX_FAILURES);
+    expect(answers.filter((a) => !a.ok && a.error.kind === "rate_limited")).toHaveLength(10 - MAX_FAILURES);
+    expect(w.hasher.verifications).toBe(MAX_FAILURES);
+  });
+
+  it("never turns an attacker's failures against the owner: the right password from another client signs in", async () => {
+    for (let i = 0; i < MAX_FAILURES + 2; i++) await attempt("wrong", undefined, "203.0.113.66");
+    expect(await attempt(ann.password, undefined, "203.0.113.66")).toMatchObject({
+      error: { kind: "rate_limited" },
+    });
+    expect((await attempt(ann.password, undefined, "10.0.0.1")).ok).toBe(true);
+  });
+
+  it("lets the client in again once the window has passed", async () => {
     for (let i = 0; i < MAX_FAILURES; i++) await attempt("wrong");
     w.clock.current = new Date(w.clock.now().getTime() + 30_000);
     expect(await attempt(ann.password)).toMatchObject({ error: { retryAfter: 30 } });
@@ -148,19 +167,34 @@ describe("signing in", () => {
     expect((await attempt(ann.password)).ok).toBe(true);
   });
 
-  it("forgets the email's failures after a success", async () => {
-    for (let i = 0; i < MAX_FAILURES - 1; i++) await attempt("wrong");
-    value(await attempt(ann.password));
-    for (let i = 0; i < MAX_FAILURES - 1; i++) await attempt("wrong", undefined, `10.0.0.${i + 2}`);
-    expect((await attempt(ann.password, undefined, "10.0.0.9")).ok).toBe(true);
+  it("forgets the pair's failures after a success, and gives the day's attempt back", async () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < MAX_FAILURES - 1; i++) expect((await attempt("wrong")).ok).toBe(false);
+      value(await attempt(ann.password));
+    }
+    // Four failures in a row would have refused the pair; the day counts the failures only.
+    expect(w.limits.client.windows.get("10.0.0.1")?.count).toBe(2 * (MAX_FAILURES - 1));
   });
 
-  it("refuses an address that failed for many emails", async () => {
-    for (let i = 0; i < MAX_FAILURES; i++) await attempt("wrong", `guess${i}@example.com`, "192.0.2.7");
+  it("refuses a client that failed for many emails, for every email, and only that client", async () => {
+    for (let i = 0; i < DAILY_FAILURES; i++) await attempt("wrong", `guess${i}@example.com`, "192.0.2.7");
     expect(await attempt(ann.password, undefined, "192.0.2.7")).toMatchObject({
-      error: { kind: "rate_limited" },
+      error: { kind: "rate_limited", retryAfter: 86_400 },
     });
+    // The refused attempt was not counted against the pair.
+    expect(w.limits.pair.windows.get("192.0.2.7|ann.example@example.com")?.count).toBe(0);
     expect((await attempt(ann.password, undefined, "192.0.2.8")).ok).toBe(true);
+  });
+
+  it("logs each failed sign-in with the account id and client, never the email", async () => {
+    await attempt("wrong");
+    await attempt("wrong", "nobody@example.com", "192.0.2.9");
+    const failed = w.logger.lines.filter((l) => JSON.stringify(l).includes("sign-in failed"));
+    expect(failed).toEqual([
+      [{ userId: 1, client: "10.0.0.1" }, "sign-in failed"],
+      [{ userId: null, client: "192.0.2.9" }, "sign-in failed"],
+    ]);
+    expect(JSON.stringify(w.logger.lines)).not.toContain("example.com");
   });
 
   it("treats a password longer than any allowed as wrong without hashing it", async () => {
@@ -182,7 +216,7 @@ describe("sessions", () => {
   beforeEach(async () => {
     w = setup();
     value(await w.register.execute(ann));
-    token = value(await w.signIn.execute({ ...ann, clientAddress: null })).token;
+    token = value(await w.signIn.execute({ ...ann, client: "unknown" })).token;
   });
   const later = (ms: number) => {
     w.clock.current = new Date(w.clock.now().getTime() + ms);
@@ -223,7 +257,7 @@ describe("sessions", () => {
   });
 
   it("logout revokes only the session used; the account's other sessions keep working", async () => {
-    const other = value(await w.signIn.execute({ ...ann, clientAddress: null })).token;
+    const other = value(await w.signIn.execute({ ...ann, client: "unknown" })).token;
     value(await w.signOut.execute(token));
     expect(await w.authenticator.authenticate(token)).toBeNull();
     expect(await w.authenticator.authenticate(other)).toEqual({ userId: 1, role: "user" });

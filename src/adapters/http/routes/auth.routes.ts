@@ -1,4 +1,3 @@
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { SignIn } from "../../../application/commands/sign-in.js";
@@ -7,6 +6,7 @@ import { type AppError, appError } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
+import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
 import { singleLineText } from "../text.js";
 
@@ -38,7 +38,10 @@ const getToken = createRoute({
   summary: "Sign in: exchange email and password for a bearer token",
   description:
     "Credentials go either in an HTTP Basic header (`email:password`) or in a JSON body; Basic wins when both are sent. " +
-    "Repeated failures for one email, or from one address, answer 429 with `Retry-After` until the window ends.",
+    "Attempts are counted before the password is checked: a client with `LOGIN_MAX_FAILURES` (10) failures for one " +
+    "email in `LOGIN_WINDOW_SECONDS` is refused for that email, a client with `LOGIN_MAX_DAILY_FAILURES` (100) failures " +
+    "in a day for every email (429 with `Retry-After`). A success clears the client's failures for that email; " +
+    "failures from other clients never refuse the owner.",
   security: [{ basicAuth: [] }, {}],
   request: { body: { required: false, content: { "application/json": { schema: CredentialsSchema } } } },
   responses: {
@@ -85,15 +88,6 @@ function basicCredentials(header: string | undefined): Credentials | AppError | 
   });
 }
 
-/** The peer's address. Behind a proxy this is the proxy: the limit then applies to it as a whole. */
-function clientAddress(c: Context): string | null {
-  try {
-    return getConnInfo(c).remote.address ?? null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The JSON body, when there is one. The route's validator has already refused a JSON body of the wrong
  * shape (400); a body is optional here, so its type does not reach the handler, hence the re-parse.
@@ -120,7 +114,7 @@ const malformedBasic = appError(
 
 export function registerAuthRoutes(
   app: App,
-  deps: { authenticator: Authenticator; signIn: SignIn; signOut: SignOut },
+  deps: { authenticator: Authenticator; signIn: SignIn; signOut: SignOut; clients: ClientAddresses },
 ) {
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
     type: "http",
@@ -133,7 +127,7 @@ export function registerAuthRoutes(
     if (basic && "kind" in basic) return appErrorResponse(c, basic) as never;
     const credentials = basic ?? (await jsonCredentials(c));
     if (!credentials) return appErrorResponse(c, missingCredentials) as never;
-    const result = await deps.signIn.execute({ ...credentials, clientAddress: clientAddress(c) });
+    const result = await deps.signIn.execute({ ...credentials, client: deps.clients.of(c) });
     if (!result.ok) return appErrorResponse(c, result.error) as never;
     return c.json({ token: result.value.token, expires_at: result.value.expiresAt.toISOString() }, 200, {
       "cache-control": "no-store",

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { AddQualifications } from "../../../application/commands/add-qualifications.js";
 import type { AddSlot } from "../../../application/commands/add-slot.js";
 import type { AddSpecializations } from "../../../application/commands/add-specializations.js";
@@ -8,7 +9,7 @@ import type { PatientQueries } from "../../../application/queries/patient.querie
 import { toSlotView } from "../../../application/queries/views.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
-import type { App } from "../app.js";
+import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
 import { respond, respondJsonText, respondWithDoctor } from "../respond.js";
@@ -36,6 +37,8 @@ export interface DoctorRouteDeps {
   readonly addSlot: AddSlot;
   readonly addSpecializations: AddSpecializations;
   readonly addQualifications: AddQualifications;
+  /** Per client, shared with POST /users/register. */
+  readonly registrationLimit: MiddlewareHandler<AppEnv>;
 }
 
 const NewDoctorBody = z
@@ -112,10 +115,12 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/new",
       tags,
       summary: "Register a doctor: a new account with role doctor and its profile",
+      description: "Limited per client like `POST /users/register` (429 with `Retry-After`).",
+      middleware: [deps.registrationLimit] as const,
       request: { body: jsonBody(NewDoctorBody) },
       responses: {
         201: { description: "The new doctor", content: jsonContent(DoctorSchema) },
-        ...problemResponses(400, 409),
+        ...problemResponses(400, 409, 429),
       },
     }),
     async (c) => {

@@ -24,6 +24,8 @@ export interface MediaRouteDeps {
   readonly urls: ImageUrls;
   /** MAX_UPLOAD_BYTES: the largest picture file accepted. */
   readonly maxUploadBytes: number;
+  /** Per account, taken before the body is read (UPLOADS_PER_HOUR). */
+  readonly uploadsLimit: MiddlewareHandler<AppEnv>;
 }
 
 /** Room for the multipart framing around the file (boundaries, part headers, a file name). */
@@ -77,7 +79,11 @@ const binary = z.string().openapi({ type: "string", format: "binary" });
 
 export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
   const signedIn = requireAuth(deps.authenticator);
-  const upload = [requireMultipart, uploadLimit(deps.maxUploadBytes + MULTIPART_OVERHEAD_BYTES)] as const;
+  const upload = [
+    deps.uploadsLimit,
+    requireMultipart,
+    uploadLimit(deps.maxUploadBytes + MULTIPART_OVERHEAD_BYTES),
+  ] as const;
   const fileBytes = async (file: Blob) => new Uint8Array(await file.arrayBuffer());
   const fileTooLarge = err(
     appError("too_large", "file_too_large", `The picture is over ${deps.maxUploadBytes} bytes.`),
@@ -97,7 +103,7 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
           description: "The updated profile, with the new image URL",
           content: jsonContent(DoctorSchema),
         },
-        ...problemResponses(400, 401, 403, 413, 415),
+        ...problemResponses(400, 401, 403, 413, 415, 429),
       },
     }),
     async (c) => {
@@ -122,7 +128,7 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
           description: "The specialization, with the new image URL",
           content: jsonContent(SpecializationSchema),
         },
-        ...problemResponses(400, 401, 403, 404, 413, 415),
+        ...problemResponses(400, 401, 403, 404, 413, 415, 429),
       },
     }),
     async (c) => {

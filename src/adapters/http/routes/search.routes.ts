@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { DoctorSearchParams } from "../../../application/queries/doctor-search.queries.js";
 import type { DoctorSearch } from "../../../application/queries/doctor-search.service.js";
 import { WEEKDAYS } from "../../../domain/slot/weekday.js";
-import type { App } from "../app.js";
+import type { App, AppEnv } from "../app.js";
 import { problemResponses } from "../problem.js";
 import { respondJsonText } from "../respond.js";
 import { DoctorSchema, jsonContent, PageQuery, pageOfSchema } from "../schemas.js";
@@ -44,12 +45,17 @@ const DayParam = z.object({
 
 const searchResponses = {
   200: { description: "A page of doctors, from the search index", content: jsonContent(DoctorPage) },
-  ...problemResponses(400, 503),
+  ...problemResponses(400, 429, 503),
 };
 
 /** Every /misc/doctors/* route is answered from the RediSearch projection, never by scanning Postgres. */
-export function registerSearchRoutes(app: App, deps: { search: DoctorSearch }) {
+export function registerSearchRoutes(
+  app: App,
+  deps: { search: DoctorSearch; searchLimit: MiddlewareHandler<AppEnv> },
+) {
   const answer = async (params: DoctorSearchParams) => deps.search.search(params);
+  // Per client, before the query reaches RediSearch (API.md: search is limited per client).
+  app.use("/misc/doctors/*", deps.searchLimit);
 
   // Registered before /misc/doctors/{name} so that these paths are never taken for a name.
   app.openapi(

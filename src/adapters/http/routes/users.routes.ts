@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { RegisterUser } from "../../../application/commands/register-user.js";
 import type { UserQueries } from "../../../application/queries/user.queries.js";
 import type { User } from "../../../domain/user/account.js";
 import { ROLES } from "../../../domain/user/user.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
-import type { App } from "../app.js";
+import type { App, AppEnv } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
 import { singleLineText } from "../text.js";
@@ -69,10 +70,11 @@ const register = createRoute({
   path: "/users/register",
   tags: ["Users"],
   summary: "Create an account (role user)",
+  description: "Limited per client (429 with `Retry-After` past `REGISTRATIONS_PER_HOUR`, default 20).",
   request: { body: { required: true, content: { "application/json": { schema: RegistrationSchema } } } },
   responses: {
     201: { description: "The new account", content: { "application/json": { schema: UserSchema } } },
-    ...problemResponses(400, 409),
+    ...problemResponses(400, 409, 429),
   },
 });
 
@@ -90,9 +92,14 @@ const info = createRoute({
 
 export function registerUserRoutes(
   app: App,
-  deps: { authenticator: Authenticator; registerUser: RegisterUser; userQueries: UserQueries },
+  deps: {
+    authenticator: Authenticator;
+    registerUser: RegisterUser;
+    userQueries: UserQueries;
+    registrationLimit: MiddlewareHandler<AppEnv>;
+  },
 ) {
-  app.openapi(register, async (c) => {
+  app.openapi({ ...register, middleware: [deps.registrationLimit] as const }, async (c) => {
     const result = await deps.registerUser.execute(c.req.valid("json"));
     if (!result.ok) return appErrorResponse(c, result.error) as never;
     return c.json(toUserJson(result.value), 201);
