@@ -1,17 +1,20 @@
 import "reflect-metadata";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
 import { Container } from "inversify";
 import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
 import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
-import { type App, createBaseApp } from "./adapters/http/app.js";
+import { type App, applyBodyLimit, createBaseApp } from "./adapters/http/app.js";
 import { ClientAddresses } from "./adapters/http/client-address.js";
 import { limitAttempts } from "./adapters/http/limits.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "./adapters/http/routes/doctors.routes.js";
-import { isUploadPath, registerMediaRoutes } from "./adapters/http/routes/media.routes.js";
+import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "./adapters/http/routes/media.routes.js";
 import { registerPatientRoutes } from "./adapters/http/routes/patients.routes.js";
 import { registerSearchRoutes } from "./adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "./adapters/http/routes/system.routes.js";
@@ -271,15 +274,33 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
     );
 }
 
+/**
+ * The API on a Node HTTP server. A request that says `Expect: 100-continue` is told to go on only when
+ * its declared body fits the route's limit; otherwise the app answers 413 at once (and closes), so
+ * the client never sends a body that is already refused.
+ */
+export function serveHttp(
+  runtime: Runtime,
+  address: { port: number; hostname: string },
+  onListening?: (info: AddressInfo) => void,
+): ServerType {
+  const { config } = runtime;
+  const app = buildHttpApp(runtime);
+  const server = serve({ fetch: app.fetch, ...address }, onListening);
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://local").pathname;
+    const limit = isUploadPath(path) ? uploadBodyBytes(config.MAX_UPLOAD_BYTES) : config.MAX_BODY_BYTES;
+    if (Number(req.headers["content-length"] ?? 0) <= limit) res.writeContinue();
+    server.emit("request", req, res);
+  });
+  return server;
+}
+
 export function buildHttpApp(runtime: Runtime): App {
   const { container, config, logger } = runtime;
-  const app = createBaseApp({
-    logger,
-    maxBodyBytes: config.MAX_BODY_BYTES,
-    ownsBodyLimit: isUploadPath,
-    isUnavailable: isPostgresUnavailable,
-  });
+  const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable });
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
+  applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
   const authenticator = container.get<Authenticator>(AUTHENTICATOR);

@@ -1,9 +1,8 @@
 import path from "node:path";
-import { serve } from "@hono/node-server";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
-import { buildHttpApp, compose, startWorkers } from "./container.js";
+import { compose, serveHttp, startWorkers } from "./container.js";
 
 /**
  * `npm start`: migrations, then the API on PORT and the projection workers; `--api` runs only the API,
@@ -21,7 +20,7 @@ async function main() {
   const runWorkers = flags.has("--worker") || !flags.has("--api");
   const workers = runWorkers ? startWorkers(runtime) : null;
   const server = runApi
-    ? serve({ fetch: buildHttpApp(runtime).fetch, port: config.PORT, hostname: config.HOST }, (info) =>
+    ? serveHttp(runtime, { port: config.PORT, hostname: config.HOST }, (info) =>
         logger.info({ port: info.port, docs: `${config.PUBLIC_BASE_URL}/` }, "api listening"),
       )
     : null;

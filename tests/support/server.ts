@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import { createLogger } from "../../src/adapters/logging/pino.js";
 import type { Config } from "../../src/config.js";
-import { buildHttpApp, compose, type Runtime } from "../../src/container.js";
+import { compose, type Runtime, serveHttp } from "../../src/container.js";
 import { testConfig } from "./env.js";
 
 export interface TestServer {
@@ -18,9 +18,8 @@ export interface TestServer {
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const config = testConfig(overrides);
   const runtime = await compose(config, createLogger(config.LOG_LEVEL));
-  const app = buildHttpApp(runtime);
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+    const s = serveHttp(runtime, { port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

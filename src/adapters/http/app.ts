@@ -1,5 +1,6 @@
 import type { Hook } from "@hono/zod-openapi";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -30,9 +31,6 @@ const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
 
 export function createBaseApp(options: {
   logger: Logger;
-  maxBodyBytes: number;
-  /** Paths that apply their own, larger body limit (uploads); the app-wide limit skips them. */
-  ownsBodyLimit?: (path: string) => boolean;
   /** Errors that mean a dependency is away (the database cut the connection): 503, retry later. */
   isUnavailable?: (error: unknown) => boolean;
 }): App {
@@ -61,17 +59,6 @@ export function createBaseApp(options: {
       "request",
     );
   });
-  const limitBody = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
-  });
-  // GET and HEAD bodies are never read; skipping them spares building a full Request per read.
-  app.use((c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" || options.ownsBodyLimit?.(c.req.path)
-      ? next()
-      : limitBody(c, next),
-  );
-
   app.notFound((c) => problem(c, 404, problemBody(404, "not_found", "No such resource.")));
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
@@ -108,6 +95,40 @@ export function createBaseApp(options: {
     description: "A token from POST /auth/get_token.",
   });
   return app;
+}
+
+/**
+ * 413 for a body over `maxSize`, from Content-Length before reading when it is declared. A body refused
+ * unread stays on the socket, so the answer says `Connection: close`: a pooling client then opens a new
+ * connection instead of sending its next request on one the server is about to drop.
+ */
+export const refuseBodiesOver = (maxSize: number): MiddlewareHandler<AppEnv> =>
+  bodyLimit({
+    maxSize,
+    onError: (c) =>
+      problem(c, 413, problemBody(413, "body_too_large", "The request body is too large."), {
+        connection: "close",
+      }),
+  });
+
+/**
+ * The app-wide JSON body limit, after the security headers (so an early 413 carries them too).
+ */
+export function applyBodyLimit(
+  app: App,
+  options: {
+    maxBodyBytes: number;
+    /** Paths that apply their own, larger body limit (uploads); the app-wide limit skips them. */
+    ownsBodyLimit?: (path: string) => boolean;
+  },
+) {
+  const limitBody = refuseBodiesOver(options.maxBodyBytes);
+  // GET and HEAD bodies are never read; skipping them spares building a full Request per read.
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" || options.ownsBodyLimit?.(c.req.path)
+      ? next()
+      : limitBody(c, next),
+  );
 }
 
 const errorMessage = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -1,6 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ChangeDoctorImage } from "../../../application/commands/change-doctor-image.js";
 import type { ChangeSpecializationImage } from "../../../application/commands/change-specialization-image.js";
 import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
@@ -8,7 +7,7 @@ import { appError, err, ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { ImageUrls } from "../../../ports/image-urls.js";
 import type { MediaStore } from "../../../ports/media-store.js";
-import type { App, AppEnv } from "../app.js";
+import { type App, type AppEnv, refuseBodiesOver } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problem, problemBody, problemResponses } from "../problem.js";
 import { respond, respondWithDoctor } from "../respond.js";
@@ -32,6 +31,9 @@ export interface MediaRouteDeps {
 const MULTIPART_OVERHEAD_BYTES = 16 * 1024;
 
 const UPLOAD_PATH = /^\/(?:doctors\/image|misc\/image\/[^/]+)$/;
+
+/** The largest request body of an upload: the picture and its multipart framing. */
+export const uploadBodyBytes = (maxUploadBytes: number) => maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
 
 /** The upload routes carry their own (larger) body limit; the app-wide limit leaves them alone. */
 export const isUploadPath = (path: string): boolean => UPLOAD_PATH.test(path);
@@ -82,7 +84,7 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
   const upload = [
     deps.uploadsLimit,
     requireMultipart,
-    uploadLimit(deps.maxUploadBytes + MULTIPART_OVERHEAD_BYTES),
+    refuseBodiesOver(uploadBodyBytes(deps.maxUploadBytes)),
   ] as const;
   const fileBytes = async (file: Blob) => new Uint8Array(await file.arrayBuffer());
   const fileTooLarge = err(
@@ -199,8 +201,3 @@ const requireMultipart: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /** Answers 413 from Content-Length alone, or as soon as a streamed body passes the limit. */
-const uploadLimit = (maxSize: number): MiddlewareHandler<AppEnv> =>
-  bodyLimit({
-    maxSize,
-    onError: (c) => problem(c, 413, problemBody(413, "body_too_large", "The request body is too large.")),
-  });

@@ -1,0 +1,113 @@
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newDoctor } from "../support/booking.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+interface Answer {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** One request on `agent` (so that a kept-alive socket is reused), body written as given. */
+function send(
+  server: TestServer,
+  agent: http.Agent,
+  method: string,
+  path: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, server.baseUrl), { method, agent, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+    });
+    req.on("error", reject);
+    if (body !== undefined) req.end(body);
+    else req.end();
+  });
+}
+
+describe("HTTP: answers refused before the body is read", () => {
+  let server: TestServer;
+  let agent: http.Agent;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    agent?.destroy();
+    await server?.close();
+  });
+
+  it("closes the connection after an early 413, so the client's next request on its pool succeeds", async () => {
+    agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const big = Buffer.alloc(3 * 1024 * 1024, "a");
+    const refused = await send(server, agent, "POST", "/users/register", big, {
+      "content-type": "application/json",
+      "content-length": String(big.length),
+    });
+    expect(refused.status).toBe(413);
+    expect(refused.headers.connection).toBe("close");
+    expect(refused.headers["content-type"]).toContain("application/problem+json");
+    // The security headers of every API answer are on this early one too.
+    expect(refused.headers["x-content-type-options"]).toBe("nosniff");
+    expect(refused.headers["content-security-policy"]).toContain("default-src 'none'");
+    const next = await send(server, agent, "GET", "/health");
+    expect(next.status).toBe(200);
+  });
+
+  it("answers an upload over the limit the same way: 413, Connection: close, the pool goes on", async () => {
+    const pool = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const big = Buffer.alloc(server.config.MAX_UPLOAD_BYTES + 64 * 1024, "a");
+      const doctor = await newDoctor(server);
+      const refused = await send(server, pool, "POST", "/doctors/image", big, {
+        "content-type": "multipart/form-data; boundary=x",
+        "content-length": String(big.length),
+        authorization: `Bearer ${doctor.token}`,
+      });
+      expect(refused.status).toBe(413);
+      expect(refused.headers.connection).toBe("close");
+      expect((await send(server, pool, "GET", "/health")).status).toBe(200);
+    } finally {
+      pool.destroy();
+    }
+  });
+
+  it("never says 100 Continue to a body it already refuses, and does to one that fits", async () => {
+    const expectContinue = (length: number) =>
+      new Promise<{ continued: boolean; status: number; connection?: string }>((resolve, reject) => {
+        let continued = false;
+        const req = http.request(new URL("/users/register", server.baseUrl), {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            "content-length": String(length),
+            expect: "100-continue",
+          },
+        });
+        req.on("continue", () => {
+          continued = true;
+          req.end(Buffer.alloc(length, " "));
+        });
+        req.on("response", (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({ continued, status: res.statusCode ?? 0, connection: res.headers.connection }),
+          );
+          if (!continued) req.destroy();
+        });
+        req.on("error", (error) => (continued ? reject(error) : undefined));
+      });
+    const tooLarge = await expectContinue(3 * 1024 * 1024);
+    expect(tooLarge).toMatchObject({ continued: false, status: 413, connection: "close" });
+    const fits = await expectContinue(16);
+    expect(fits.continued).toBe(true);
+    expect(fits.status).toBe(400);
+  });
+});
