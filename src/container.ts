@@ -9,6 +9,7 @@ import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js"
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
 import { type App, applyBodyLimit, createBaseApp } from "./adapters/http/app.js";
 import { ClientAddresses } from "./adapters/http/client-address.js";
+import { KnownRoutes } from "./adapters/http/known-routes.js";
 import { limitAttempts } from "./adapters/http/limits.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
@@ -298,8 +299,9 @@ export function serveHttp(
 
 export function buildHttpApp(runtime: Runtime): App {
   const { container, config, logger } = runtime;
-  const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable });
-  applySecurity(app, { corsOrigins: config.CORS_ORIGINS });
+  const knownRoutes = new KnownRoutes();
+  const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable, knownRoutes });
+  applySecurity(app, { corsOrigins: config.CORS_ORIGINS, knownRoutes });
   applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
@@ -368,6 +370,7 @@ export function buildHttpApp(runtime: Runtime): App {
     ),
   });
   registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
+  knownRoutes.learn(app);
   return app;
 }
 

@@ -111,3 +111,35 @@ describe("HTTP: answers refused before the body is read", () => {
     expect(fits.status).toBe(400);
   });
 });
+
+describe("HTTP: methods", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers a wrong method on a known path with 405 and Allow, and an unknown path with 404", async () => {
+    const wrong = await server.request("/doctors/all", { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(wrong.headers.get("content-type")).toContain("application/problem+json");
+    expect(await wrong.json()).toMatchObject({ status: 405, title: "Method Not Allowed" });
+    const withParam = await server.request("/patient/waitlist/12", { method: "GET" });
+    expect(withParam.status).toBe(405);
+    expect(withParam.headers.get("allow")).toBe("DELETE, OPTIONS");
+    const getOnPost = await server.request("/users/register");
+    expect(getOnPost.headers.get("allow")).toBe("POST, OPTIONS");
+    expect((await server.request("/no/such/path", { method: "DELETE" })).status).toBe(404);
+  });
+
+  it("answers OPTIONS with Allow for known paths only", async () => {
+    const known = await server.request("/doctors/get/7", { method: "OPTIONS" });
+    expect(known.status).toBe(204);
+    expect(known.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    const unknown = await server.request("/no/such/path", { method: "OPTIONS" });
+    expect(unknown.status).toBe(404);
+  });
+});

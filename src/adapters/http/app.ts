@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Logger } from "../../ports/logger.js";
 import { answerHeader, incomingHeader } from "./incoming.js";
+import type { KnownRoutes } from "./known-routes.js";
 import { problem, problemBody } from "./problem.js";
 
 export interface AppEnv {
@@ -31,6 +32,8 @@ const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
 
 export function createBaseApp(options: {
   logger: Logger;
+  /** The paths and methods the app answers, once learnt: a wrong method on a known path is a 405. */
+  knownRoutes?: KnownRoutes;
   /** Errors that mean a dependency is away (the database cut the connection): 503, retry later. */
   isUnavailable?: (error: unknown) => boolean;
 }): App {
@@ -59,7 +62,16 @@ export function createBaseApp(options: {
       "request",
     );
   });
-  app.notFound((c) => problem(c, 404, problemBody(404, "not_found", "No such resource.")));
+  app.notFound((c) => {
+    const allow = options.knownRoutes?.allowed(c.req.path);
+    if (!allow) return problem(c, 404, problemBody(404, "not_found", "No such resource."));
+    return problem(
+      c,
+      405,
+      problemBody(405, "method_not_allowed", `${c.req.method} is not allowed here; use ${allow.join(", ")}.`),
+      { allow: allow.join(", ") },
+    );
+  });
   app.onError((error, c) => {
     if (error instanceof HTTPException) {
       const status = error.status as ContentfulStatusCode;

@@ -3,6 +3,8 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { App } from "./app.js";
 import { answerHeader, incomingHeader, onNode } from "./incoming.js";
+import type { KnownRoutes } from "./known-routes.js";
+import { problem, problemBody } from "./problem.js";
 
 /**
  * Security headers on every answer, errors included, and CORS for the configured origins only.
@@ -14,7 +16,10 @@ import { answerHeader, incomingHeader, onNode } from "./incoming.js";
 const ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"];
 const ALLOW_HEADERS = ["Authorization", "Content-Type", "Idempotency-Key"];
 
-export function applySecurity(app: App, options: { corsOrigins: readonly string[] }) {
+export function applySecurity(
+  app: App,
+  options: { corsOrigins: readonly string[]; knownRoutes?: KnownRoutes },
+) {
   const documentHeaders = staticHeadersOf(
     secureHeaders({
       contentSecurityPolicy: {
@@ -77,6 +82,9 @@ export function applySecurity(app: App, options: { corsOrigins: readonly string[
     // Preflights are answered here: hono's CORS middleware answers them with a Response of its own, which
     // @hono/node-server cannot merge with headers prepared earlier in the chain (it throws, a 500).
     if (c.req.method === "OPTIONS") {
+      const allow = options.knownRoutes ? options.knownRoutes.allowed(c.req.path) : [];
+      if (!allow) return problem(c, 404, problemBody(404, "not_found", "No such resource."));
+      if (allow.length > 0) c.header("allow", allow.join(", "));
       const origin = incomingHeader(c, "origin");
       if (origin !== undefined && options.corsOrigins.includes(origin)) {
         c.header("access-control-allow-origin", origin);
