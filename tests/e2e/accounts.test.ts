@@ -6,7 +6,7 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { projectRoot } from "../../src/config.js";
-import { PG_POOL } from "../../src/container.js";
+import { PG_POOL, startWorkers } from "../../src/container.js";
 import { bearer, registerAndSignIn, signIn, type UserJson, uniqueEmail } from "../support/accounts.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../support/env.js";
 import { eventually } from "../support/eventually.js";
@@ -252,6 +252,30 @@ describe("accounts: tokens and sessions", () => {
     await expectUnauthenticated(await info(account.token));
   });
 
+  it("refuses a token used without pause past its absolute end, SESSION_MAX_DAYS after sign-in", async () => {
+    const account = await registerAndSignIn(server);
+    // As if signed in SESSION_MAX_DAYS ago, less two seconds, and used ever since: the sliding end has
+    // caught up with the absolute one.
+    await pool.query(sql.unsafe`
+      UPDATE sessions
+      SET created_at = now() - ${server.config.SESSION_MAX_DAYS} * interval '1 day' + interval '2 seconds',
+          absolute_expires_at = now() + interval '2 seconds',
+          expires_at = now() + interval '2 seconds'
+      WHERE token_hash = ${sha256(account.token)}
+    `);
+    expect((await info(account.token)).status).toBe(200);
+    const ends = await pool.one(sql.type(z.object({ sliding: z.number(), absolute: z.number() }))`
+      SELECT extract(epoch FROM expires_at - now())::float8 AS sliding,
+        extract(epoch FROM absolute_expires_at - now())::float8 AS absolute
+      FROM sessions WHERE token_hash = ${sha256(account.token)}
+    `);
+    // The use did not move the end a further SESSION_TTL_DAYS.
+    expect(ends.sliding).toBeLessThanOrEqual(ends.absolute);
+    expect(ends.absolute).toBeLessThan(3);
+    expect(await eventually(async () => (await info(account.token)).status === 401, 10_000, 200)).toBe(true);
+    await expectUnauthenticated(await info(account.token));
+  });
+
   it("slides the expiry forward when a token is used", async () => {
     const account = await registerAndSignIn(server);
     await pool.query(sql.unsafe`
@@ -276,10 +300,11 @@ describe("accounts: tokens and sessions", () => {
       await server.request("/auth/logout", { method: "PUT", headers: bearer(account.token) }),
     );
     expect((await info(phone)).status).toBe(200);
-    const revokedAt = await pool.oneFirst(sql.type(z.object({ revoked: z.boolean() }))`
-      SELECT revoked_at IS NOT NULL AS revoked FROM sessions WHERE token_hash = ${sha256(account.token)}
+    // Revoked, or already deleted by a session purge of a suite running beside this one.
+    const live = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${sha256(account.token)} AND revoked_at IS NULL
     `);
-    expect(revokedAt).toBe(true);
+    expect(live).toBe(0);
   });
 
   it("logout without a valid token is 401", async () => {
@@ -351,6 +376,70 @@ describe("accounts: tokens and sessions", () => {
     );
     expect(doc.components.schemas).toHaveProperty("User");
     expect(doc.components.securitySchemes).toHaveProperty("basicAuth");
+  });
+});
+
+describe("accounts: SESSION_MAX_DAYS shorter than SESSION_TTL_DAYS", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SESSION_TTL_DAYS: "30", SESSION_MAX_DAYS: "1" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers at sign-in an expires_at no later than the absolute end", async () => {
+    const account = await registerAndSignIn(server);
+    const res = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: account.password }),
+    );
+    const { expires_at } = (await res.json()) as { expires_at: string };
+    const days = (Date.parse(expires_at) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(0.99);
+    expect(days).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("accounts: the workers delete ended sessions", () => {
+  let server: TestServer;
+  let pool: DatabasePool;
+  let workers: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await server?.close();
+  });
+
+  it("deletes expired and revoked sessions once started, and keeps the live ones", async () => {
+    const account = await registerAndSignIn(server);
+    const [idle, pastAbsolute, signedOut] = [
+      await signIn(server, account.email, account.password),
+      await signIn(server, account.email, account.password),
+      await signIn(server, account.email, account.password),
+    ];
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = ${sha256(idle)}
+    `);
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() - interval '1 minute', absolute_expires_at = now() - interval '1 minute'
+      WHERE token_hash = ${sha256(pastAbsolute)}
+    `);
+    expect((await server.request("/auth/logout", { method: "PUT", headers: bearer(signedOut) })).status).toBe(
+      204,
+    );
+    const stored = () =>
+      pool.anyFirst(sql.type(z.object({ tokenHash: z.string() }))`
+        SELECT token_hash AS "tokenHash" FROM sessions WHERE user_id = ${account.user.id}
+      `);
+
+    workers = startWorkers(server.runtime, { queueName: `session-purge-${Date.now()}` });
+    expect(await eventually(async () => (await stored()).length === 1, 10_000, 50)).toBe(true);
+    expect(await stored()).toEqual([sha256(account.token)]);
+    expect((await server.request("/users/info", { headers: bearer(account.token) })).status).toBe(200);
   });
 });
 

@@ -17,6 +17,7 @@ import {
 import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
 
 const TTL_DAYS = 30;
+const MAX_DAYS = 90;
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 60;
 
@@ -25,7 +26,7 @@ function value<T>(result: Result<T>): T {
   return result.value;
 }
 
-function setup() {
+function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max: MAX_DAYS }) {
   const clock = new FixedClock(new Date("2026-12-01T09:00:00Z"));
   const uow = new FakeUnitOfWork();
   const hasher = new FakeHasher();
@@ -41,7 +42,7 @@ function setup() {
     byId: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
     credentialsByEmail: async (email: string) => uow.state.users.find((u) => u.email === email) ?? null,
   };
-  const sessionTtlMs = TTL_DAYS * DAY_MS;
+  const sessionLifetime = { idleMs: lifetimeDays.ttl * DAY_MS, maxMs: lifetimeDays.max * DAY_MS };
   return {
     clock,
     uow,
@@ -60,10 +61,10 @@ function setup() {
       limiter,
       logger,
       clock,
-      settings: { sessionTtlMs },
+      settings: { sessionLifetime },
     }),
     signOut: new SignOut(sessions, tokens, clock),
-    authenticator: new SessionAuthenticator(sessions, tokens, clock, sessionTtlMs),
+    authenticator: new SessionAuthenticator(sessions, tokens, clock, sessionLifetime.idleMs),
     queries: new UserQueries(users),
   };
 }
@@ -121,8 +122,23 @@ describe("signing in", () => {
   it("issues a token whose session is stored by digest, expiring after the session lifetime", async () => {
     const issued = value(await attempt(ann.password, "  ANN.example@example.com"));
     expect(issued.expiresAt).toEqual(new Date(w.clock.now().getTime() + TTL_DAYS * DAY_MS));
+    expect(w.sessions.rows.get(w.tokens.digest(issued.token))?.absoluteExpiresAt).toEqual(
+      new Date(w.clock.now().getTime() + MAX_DAYS * DAY_MS),
+    );
     expect(w.sessions.rows.has(issued.token)).toBe(false);
     expect(w.sessions.rows.get(w.tokens.digest(issued.token))).toMatchObject({ userId: 1, revokedAt: null });
+  });
+
+  it("answers an expiry no later than the absolute end when SESSION_MAX_DAYS is the shorter", async () => {
+    const short = setup({ ttl: 30, max: 7 });
+    value(await short.register.execute(ann));
+    const issued = value(await short.signIn.execute({ ...ann, clientAddress: null }));
+    const end = short.clock.now().getTime() + 7 * DAY_MS;
+    expect(issued.expiresAt.getTime()).toBe(end);
+    expect(short.sessions.rows.get(short.tokens.digest(issued.token))).toMatchObject({
+      expiresAt: new Date(end),
+      absoluteExpiresAt: new Date(end),
+    });
   });
 
   it("answers a wrong password and an unknown email alike, both paying for a hash check", async () => {
@@ -220,6 +236,32 @@ describe("sessions", () => {
     later(DAY_MS / 2);
     await w.authenticator.authenticate(token);
     expect(stored()).toBe(w.clock.now().getTime() + TTL_DAYS * DAY_MS);
+  });
+
+  it("ends a session SESSION_MAX_DAYS after sign-in, however often it is used", async () => {
+    const signedInAt = w.clock.now().getTime();
+    for (let day = 1; day < MAX_DAYS; day++) {
+      later(DAY_MS);
+      expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    }
+    later(DAY_MS - 1); // a millisecond before the absolute end
+    expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    expect(w.sessions.rows.get(w.tokens.digest(token))?.expiresAt.getTime()).toBe(
+      signedInAt + MAX_DAYS * DAY_MS,
+    );
+    later(1);
+    expect(await w.authenticator.authenticate(token)).toBeNull();
+  });
+
+  it("never slides the end past the absolute one", async () => {
+    const absoluteEnd = w.clock.now().getTime() + MAX_DAYS * DAY_MS;
+    for (const days of [29, 29, 17]) {
+      later(days * DAY_MS); // day 29, 58, then 75: now + 30 days would be past the absolute end
+      expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    }
+    const session = w.sessions.rows.get(w.tokens.digest(token));
+    expect(session?.expiresAt.getTime()).toBe(absoluteEnd);
+    expect(session?.absoluteExpiresAt.getTime()).toBe(absoluteEnd);
   });
 
   it("logout revokes only the session used; the account's other sessions keep working", async () => {
