@@ -3,6 +3,7 @@ import { Container } from "inversify";
 import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
 import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js";
+import { ZxcvbnCommonPasswords } from "./adapters/auth/common-passwords.zxcvbn.js";
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
 import { type App, createBaseApp } from "./adapters/http/app.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
@@ -81,6 +82,7 @@ import { AUTHENTICATOR, type Authenticator } from "./ports/authenticator.js";
 import { CACHE, type Cache } from "./ports/cache.js";
 import { CATALOG_REPOSITORY, type CatalogRepository } from "./ports/catalog.repository.js";
 import { CLOCK, type Clock } from "./ports/clock.js";
+import { COMMON_PASSWORDS, type CommonPasswords } from "./ports/common-passwords.js";
 import { DOCTOR_READ_MODEL, type DoctorReadModel } from "./ports/doctor.read-model.js";
 import {
   DOCTOR_DOCUMENT_SOURCE,
@@ -233,7 +235,13 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind(RegisterDoctor)
     .toDynamicValue(
-      (ctx) => new RegisterDoctor(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), config.DEFAULT_TIMEZONE),
+      (ctx) =>
+        new RegisterDoctor(
+          ctx.get(UNIT_OF_WORK),
+          ctx.get(PASSWORD_HASHER),
+          ctx.get(COMMON_PASSWORDS),
+          config.DEFAULT_TIMEZONE,
+        ),
     );
   container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK)));
   container
@@ -341,6 +349,7 @@ function bindAccounts(
     maxMs: config.SESSION_MAX_DAYS * DAY_MS,
   };
   container.bind<PasswordHasher>(PASSWORD_HASHER).toConstantValue(new Argon2PasswordHasher());
+  container.bind<CommonPasswords>(COMMON_PASSWORDS).toConstantValue(new ZxcvbnCommonPasswords());
   container.bind<SessionTokens>(SESSION_TOKENS).toConstantValue(new OsloSessionTokens());
   container.bind<UserRepository>(USER_REPOSITORY).toConstantValue(new PgUserRepository(pool));
   container.bind<SessionStore>(SESSION_STORE).toConstantValue(new PgSessionStore(pool));
@@ -369,10 +378,14 @@ function bindAccounts(
     );
   container
     .bind<RegisterUser>(REGISTER_USER)
-    .toDynamicValue((ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER)));
+    .toDynamicValue(
+      (ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
   container
     .bind<CreateAdmin>(CREATE_ADMIN)
-    .toDynamicValue((ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER)));
+    .toDynamicValue(
+      (ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
   container.bind<SignIn>(SIGN_IN).toDynamicValue(
     (ctx) =>
       new SignIn({

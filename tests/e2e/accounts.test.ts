@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { projectRoot } from "../../src/config.js";
 import { PG_POOL, startWorkers } from "../../src/container.js";
+import { PASSWORD_HASHER, type PasswordHasher } from "../../src/ports/password-hasher.js";
 import { bearer, registerAndSignIn, signIn, type UserJson, uniqueEmail } from "../support/accounts.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../support/env.js";
 import { eventually } from "../support/eventually.js";
@@ -96,9 +97,9 @@ describe("accounts: registration", () => {
 
   it("refuses an email that is taken, in any case (409 problem+json)", async () => {
     const email = uniqueEmail();
-    expect((await register({ name: "A", email, password: "password1" })).status).toBe(201);
+    expect((await register({ name: "A", email, password: "not-so-common-1" })).status).toBe(201);
     for (const again of [email, email.toUpperCase(), ` ${email} `]) {
-      const res = await register({ name: "B", email: again, password: "password2" });
+      const res = await register({ name: "B", email: again, password: "not-so-common-2" });
       expect(res.status).toBe(409);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       expect(await res.json()).toMatchObject({ status: 409, type: "/problems/email_taken" });
@@ -114,6 +115,32 @@ describe("accounts: registration", () => {
     expect(await res.json()).toMatchObject({ errors: [{ path: "password" }] });
   });
 
+  it.each(["12345678", "password1", "Password1", "QWERTYUIOP"])(
+    "refuses the common password %j (400, field password says it is too common)",
+    async (password) => {
+      const email = uniqueEmail();
+      const res = await register({ name: "A", email, password });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      const body = (await res.json()) as { errors: { path: string; message: string }[] };
+      expect(body.errors).toEqual([{ path: "password", message: expect.stringContaining("too common") }]);
+      // Nothing was created: the address is still free.
+      expect((await register({ name: "A", email, password: `${password}-but-mine` })).status).toBe(201);
+    },
+  );
+
+  it("still signs in an account whose password is a common one (only setting one is refused)", async () => {
+    const email = uniqueEmail("old-account");
+    const passwordHash = await server.runtime.container.get<PasswordHasher>(PASSWORD_HASHER).hash("12345678");
+    await server.runtime.container
+      .get<DatabasePool>(PG_POOL)
+      .query(
+        sql.unsafe`INSERT INTO users (name, email, password_hash) VALUES ('Old', ${email}, ${passwordHash})`,
+      );
+    const res = await server.request("/auth/get_token", json({ email, password: "12345678" }));
+    expect(res.status).toBe(200);
+  });
+
   it("accepts passwords of 8 and 128 characters", async () => {
     for (const password of ["a".repeat(8), "b".repeat(128)]) {
       expect((await register({ name: "A", email: uniqueEmail(), password })).status).toBe(201);
@@ -124,23 +151,30 @@ describe("accounts: registration", () => {
     "refuses role %j (400): no request creates an admin or doctor here",
     async (role) => {
       const email = uniqueEmail();
-      const res = await register({ name: "Mallory", email, password: "password1", role });
+      const res = await register({ name: "Mallory", email, password: "not-so-common-1", role });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ errors: [{ path: "role" }] });
       // Nothing was created: the address is still free.
-      expect((await register({ name: "Mallory", email, password: "password1" })).status).toBe(201);
+      expect((await register({ name: "Mallory", email, password: "not-so-common-1" })).status).toBe(201);
     },
   );
 
   it('accepts role "user"', async () => {
-    const res = await register({ name: "A", email: uniqueEmail(), password: "password1", role: "user" });
+    const res = await register({
+      name: "A",
+      email: uniqueEmail(),
+      password: "not-so-common-1",
+      role: "user",
+    });
     expect(res.status).toBe(201);
     expect(((await res.json()) as UserJson).role).toBe("user");
   });
 
   it("refuses a malformed email, a missing field and a body that is not JSON (400)", async () => {
-    expect((await register({ name: "A", email: "not-an-email", password: "password1" })).status).toBe(400);
-    expect((await register({ name: "A", password: "password1" })).status).toBe(400);
+    expect((await register({ name: "A", email: "not-an-email", password: "not-so-common-1" })).status).toBe(
+      400,
+    );
+    expect((await register({ name: "A", password: "not-so-common-1" })).status).toBe(400);
     const garbage = await server.request("/users/register", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -202,7 +236,7 @@ describe("accounts: tokens and sessions", () => {
       server,
       from,
       "/auth/get_token",
-      json({ email: uniqueEmail(), password: "whatever1" }),
+      json({ email: uniqueEmail(), password: "whatever-it-is" }),
     );
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401);

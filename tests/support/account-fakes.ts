@@ -1,4 +1,5 @@
 import type { Clock } from "../../src/ports/clock.js";
+import type { CommonPasswords } from "../../src/ports/common-passwords.js";
 import type { Logger } from "../../src/ports/logger.js";
 import type { PasswordHasher } from "../../src/ports/password-hasher.js";
 import type { FailureLimiter } from "../../src/ports/rate-limiter.js";
@@ -19,6 +20,17 @@ export class FakeHasher implements PasswordHasher {
   async verify(hash: string, password: string): Promise<boolean> {
     this.verifications++;
     return hash === `hashed:${password}`;
+  }
+}
+
+/** A short stand-in for the common-password list, compared case-insensitively as the real one. */
+export class FakeCommonPasswords implements CommonPasswords {
+  private readonly words: ReadonlySet<string>;
+  constructor(words: readonly string[] = ["12345678", "password1", "qwertyuiop"]) {
+    this.words = new Set(words.map((w) => w.toLowerCase()));
+  }
+  includes(password: string): boolean {
+    return this.words.has(password.toLowerCase());
   }
 }
 

@@ -8,6 +8,7 @@ import { UserQueries } from "../../../src/application/queries/user.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import { DAY_MS } from "../../../src/domain/user/session.js";
 import {
+  FakeCommonPasswords,
   FakeFailureLimiter,
   FakeHasher,
   FakeSessionStore,
@@ -30,6 +31,7 @@ function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max
   const clock = new FixedClock(new Date("2026-12-01T09:00:00Z"));
   const uow = new FakeUnitOfWork();
   const hasher = new FakeHasher();
+  const commonPasswords = new FakeCommonPasswords();
   const tokens = new FakeTokens();
   const roleOf = (id: number) => uow.state.users.find((u) => u.id === id)?.role ?? "user";
   const sessions = new FakeSessionStore(roleOf);
@@ -51,8 +53,8 @@ function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max
     sessions,
     limiter,
     logger,
-    register: new RegisterUser(uow, hasher),
-    createAdmin: new CreateAdmin(uow, hasher),
+    register: new RegisterUser(uow, hasher, commonPasswords),
+    createAdmin: new CreateAdmin(uow, hasher, commonPasswords),
     signIn: new SignIn({
       users,
       hasher,
@@ -101,6 +103,21 @@ describe("registering a user", () => {
   it('accepts role "user"', async () => {
     expect(value(await w.register.execute({ ...ann, role: "user" })).role).toBe("user");
   });
+
+  it.each(["12345678", "password1", "PASSWORD1"])(
+    "refuses the common password %j with a field error saying so, and stores nothing",
+    async (password) => {
+      const result = await w.register.execute({ ...ann, password });
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          kind: "validation",
+          errors: [{ path: "password", message: expect.stringContaining("too common") }],
+        },
+      });
+      expect(w.uow.state.users).toHaveLength(0);
+    },
+  );
 
   it("lists every invalid field at once", async () => {
     const result = await w.register.execute({ name: " ", email: "not-an-email", password: "short" });
@@ -177,6 +194,16 @@ describe("signing in", () => {
       error: { kind: "rate_limited" },
     });
     expect((await attempt(ann.password, undefined, "192.0.2.8")).ok).toBe(true);
+  });
+
+  it("still signs in an account whose password has since become a common one", async () => {
+    w.uow.state.users.push({
+      ...(w.uow.state.users[0] as (typeof w.uow.state.users)[number]),
+      id: 2,
+      email: "old@example.com",
+      passwordHash: "hashed:password1",
+    });
+    expect((await attempt("password1", "old@example.com")).ok).toBe(true);
   });
 
   it("treats a password longer than any allowed as wrong without hashing it", async () => {
@@ -303,9 +330,13 @@ describe("admin:create", () => {
     expect(w.uow.state.users[0]?.role).toBe("user");
   });
 
-  it("refuses a short password", async () => {
+  it("refuses a short password and a common one", async () => {
     expect(await w.createAdmin.execute({ ...admin, password: "short" })).toMatchObject({
       error: { kind: "validation" },
     });
+    expect(await w.createAdmin.execute({ ...admin, password: "12345678" })).toMatchObject({
+      error: { kind: "validation", errors: [{ path: "password" }] },
+    });
+    expect(w.uow.state.users).toHaveLength(0);
   });
 });

@@ -15,15 +15,19 @@ describe("normalizeEmail", () => {
   });
 });
 
+const common = new Set(["12345678", "password1"]);
+const isCommon = (pw: string) => common.has(pw.toLowerCase());
+const check = (pw: string) => checkPassword(pw, isCommon);
+
 describe("checkPassword", () => {
   it("accepts 8 to 128 characters", () => {
-    expect(checkPassword("a".repeat(8))).toEqual({ ok: true, value: "a".repeat(8) });
-    expect(checkPassword("a".repeat(128)).ok).toBe(true);
+    expect(check("a".repeat(8))).toEqual({ ok: true, value: "a".repeat(8) });
+    expect(check("a".repeat(128)).ok).toBe(true);
   });
 
   it("refuses 7 and 129 characters", () => {
     for (const pw of ["a".repeat(7), "a".repeat(129), ""]) {
-      const result = checkPassword(pw);
+      const result = check(pw);
       expect(result.ok).toBe(false);
       if (result.ok) return;
       expect(result.error).toMatchObject({ kind: "validation", errors: [{ path: "password" }] });
@@ -31,9 +35,23 @@ describe("checkPassword", () => {
   });
 
   it("counts characters, not UTF-16 units", () => {
-    expect(checkPassword("🔒".repeat(8)).ok).toBe(true); // 16 UTF-16 units, 8 characters
-    expect(checkPassword("🔒".repeat(7)).ok).toBe(false);
-    expect(checkPassword("🔒".repeat(128)).ok).toBe(true);
+    expect(check("🔒".repeat(8)).ok).toBe(true); // 16 UTF-16 units, 8 characters
+    expect(check("🔒".repeat(7)).ok).toBe(false);
+    expect(check("🔒".repeat(128)).ok).toBe(true);
+  });
+
+  it("refuses a password on the common list, whatever its case, saying it is too common", () => {
+    for (const pw of ["12345678", "password1", "PassWord1"]) {
+      expect(check(pw)).toMatchObject({
+        ok: false,
+        error: {
+          kind: "validation",
+          code: "common_password",
+          errors: [{ path: "password", message: expect.stringContaining("too common") }],
+        },
+      });
+    }
+    expect(check("password1 but longer").ok).toBe(true);
   });
 });
 
