@@ -395,6 +395,45 @@ describe("accounts: tokens and sessions", () => {
     }
   });
 
+  it("answers every request with credentials Cache-Control: no-store, errors included; anonymous public reads keep theirs", async () => {
+    const account = await registerAndSignIn(server);
+    const token = bearer(account.token);
+    const authenticated = [
+      await info(account.token),
+      await server.request("/auth/get_token", {
+        method: "POST",
+        headers: basic(account.email, account.password),
+      }),
+      await server.request("/auth/get_token", {
+        method: "POST",
+        headers: basic(account.email, "wrong-password"),
+      }),
+      await info("a".repeat(40)),
+      await server.request("/doctors/add_slot", json({ day: "monday" }, token)),
+      await server.request("/no/such/route", { headers: token }),
+      await server.request("/misc/specializations", { headers: token }),
+      // A public picture is cacheable for a day, but not in answer to a request with credentials.
+      await server.request("/static/defaults/doctor.svg", { headers: token }),
+    ];
+    expect(authenticated.map((r) => r.status)).toEqual([200, 200, 401, 401, 403, 404, 200, 200]);
+    for (const res of authenticated) expect(res.headers.get("cache-control"), res.url).toBe("no-store");
+
+    const byJson = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: account.password }),
+    );
+    expect(byJson.headers.get("cache-control")).toBe("no-store");
+
+    expect((await server.request("/static/defaults/doctor.svg")).headers.get("cache-control")).toBe(
+      "public, max-age=86400",
+    );
+    for (const path of ["/misc/specializations", "/health", "/"]) {
+      const res = await server.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBeNull();
+    }
+  });
+
   it("documents the account routes, with bearer security where a token is needed", async () => {
     const doc = (await (await server.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
