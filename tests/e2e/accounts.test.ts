@@ -122,7 +122,8 @@ describe("accounts: registration", () => {
       const res = await register({ name: "A", email, password });
       expect(res.status).toBe(400);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
-      const body = (await res.json()) as { errors: { path: string; message: string }[] };
+      const body = (await res.json()) as { type: string; errors: { path: string; message: string }[] };
+      expect(body.type).toBe("/problems/validation_failed");
       expect(body.errors).toEqual([{ path: "password", message: expect.stringContaining("too common") }]);
       // Nothing was created: the address is still free.
       expect((await register({ name: "A", email, password: `${password}-but-mine` })).status).toBe(201);

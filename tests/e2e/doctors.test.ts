@@ -87,7 +87,8 @@ describe("doctors", () => {
       const email = `${Date.now()}-common@example.test`;
       const res = await server.request("/doctors/new", json({ name: "X", email, password, description: "" }));
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { errors: { path: string; message: string }[] };
+      const body = (await res.json()) as { type: string; errors: { path: string; message: string }[] };
+      expect(body.type).toBe("/problems/validation_failed");
       expect(body.errors).toEqual([{ path: "password", message: expect.stringContaining("too common") }]);
       const users = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
         SELECT count(*)::int AS n FROM users WHERE email = ${email}

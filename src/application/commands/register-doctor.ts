@@ -37,9 +37,7 @@ export class RegisterDoctor {
       errors.push({ path: "role", message: 'this endpoint creates "doctor" accounts only' });
     }
     if (!name.ok || !email.ok || !password.ok || timeZone === null || errors.length > 0) {
-      return err(
-        appError("validation", "invalid_registration", "The registration is not valid.", { errors }),
-      );
+      return err(appError("validation", "validation_failed", "The registration is not valid.", { errors }));
     }
 
     // Hashed before the transaction opens: slow CPU work must not hold a connection.

@@ -75,7 +75,7 @@ export function checkRegistration(
     errors.push({ path: "role", message: 'only "user" accounts can be registered' });
   }
   if (!name.ok || !email.ok || !password.ok || errors.length > 0) {
-    return err(appError("validation", "invalid_registration", "The registration is not valid.", { errors }));
+    return err(appError("validation", "validation_failed", "The registration is not valid.", { errors }));
   }
   return ok({ name: name.value, email: email.value, password: password.value, role: "user" });
 }
