@@ -61,6 +61,7 @@ const schema = z
       .default(path.join(projectRoot, ".data", "uploads")),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     SESSION_TTL_DAYS: int(1, 365).default(30),
+    SESSION_MAX_DAYS: int(1, 3650).default(90),
     BOOKING_HORIZON_DAYS: int(1, 365).default(60),
     IDEMPOTENCY_KEY_DAYS: int(1, 3650).default(7),
     CORS_ORIGINS: z.string().default(""),

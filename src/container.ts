@@ -6,6 +6,7 @@ import { Container } from "inversify";
 import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
 import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js";
+import { ZxcvbnCommonPasswords } from "./adapters/auth/common-passwords.zxcvbn.js";
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
 import { type App, applyBodyLimit, createBaseApp } from "./adapters/http/app.js";
 import { ClientAddresses } from "./adapters/http/client-address.js";
@@ -33,7 +34,7 @@ import { PgIdempotencyKeyPurger } from "./adapters/postgres/idempotency.store.pg
 import { PgOutboxReader } from "./adapters/postgres/outbox.reader.pg.js";
 import { PgPatientReadModel } from "./adapters/postgres/patient.read-model.pg.js";
 import { createPgPool } from "./adapters/postgres/pool.js";
-import { PgSessionStore } from "./adapters/postgres/session.store.pg.js";
+import { PgSessionPurger, PgSessionStore } from "./adapters/postgres/session.store.pg.js";
 import { isPostgresUnavailable } from "./adapters/postgres/unavailable.js";
 import { PgUnitOfWork } from "./adapters/postgres/unit-of-work.pg.js";
 import { PgUserRepository } from "./adapters/postgres/user.repository.pg.js";
@@ -87,6 +88,7 @@ import { AUTHENTICATOR, type Authenticator } from "./ports/authenticator.js";
 import { CACHE, type Cache } from "./ports/cache.js";
 import { CATALOG_REPOSITORY, type CatalogRepository } from "./ports/catalog.repository.js";
 import { CLOCK, type Clock } from "./ports/clock.js";
+import { COMMON_PASSWORDS, type CommonPasswords } from "./ports/common-passwords.js";
 import { DOCTOR_READ_MODEL, type DoctorReadModel } from "./ports/doctor.read-model.js";
 import {
   DOCTOR_DOCUMENT_SOURCE,
@@ -111,7 +113,12 @@ import {
   SIGN_IN_PAIR_LIMITER,
   UPLOAD_LIMITER,
 } from "./ports/rate-limiter.js";
-import { SESSION_STORE, type SessionStore } from "./ports/session.store.js";
+import {
+  SESSION_PURGER,
+  SESSION_STORE,
+  type SessionPurger,
+  type SessionStore,
+} from "./ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "./ports/token.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "./ports/unit-of-work.js";
 import { USER_REPOSITORY, type UserRepository } from "./ports/user.repository.js";
@@ -241,7 +248,13 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind(RegisterDoctor)
     .toDynamicValue(
-      (ctx) => new RegisterDoctor(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), config.DEFAULT_TIMEZONE),
+      (ctx) =>
+        new RegisterDoctor(
+          ctx.get(UNIT_OF_WORK),
+          ctx.get(PASSWORD_HASHER),
+          ctx.get(COMMON_PASSWORDS),
+          config.DEFAULT_TIMEZONE,
+        ),
     );
   container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK)));
   container
@@ -409,11 +422,16 @@ function bindAccounts(
   config: Config,
   logger: Logger,
 ) {
-  const sessionTtlMs = config.SESSION_TTL_DAYS * DAY_MS;
+  const sessionLifetime = {
+    idleMs: config.SESSION_TTL_DAYS * DAY_MS,
+    maxMs: config.SESSION_MAX_DAYS * DAY_MS,
+  };
   container.bind<PasswordHasher>(PASSWORD_HASHER).toConstantValue(new Argon2PasswordHasher());
+  container.bind<CommonPasswords>(COMMON_PASSWORDS).toConstantValue(new ZxcvbnCommonPasswords());
   container.bind<SessionTokens>(SESSION_TOKENS).toConstantValue(new OsloSessionTokens());
   container.bind<UserRepository>(USER_REPOSITORY).toConstantValue(new PgUserRepository(pool));
   container.bind<SessionStore>(SESSION_STORE).toConstantValue(new PgSessionStore(pool));
+  container.bind<SessionPurger>(SESSION_PURGER).toConstantValue(new PgSessionPurger(pool));
   bindLimits(container, redis, config, logger);
   container
     .bind<Authenticator>(AUTHENTICATOR)
@@ -423,15 +441,19 @@ function bindAccounts(
           ctx.get(SESSION_STORE),
           ctx.get(SESSION_TOKENS),
           ctx.get(CLOCK),
-          sessionTtlMs,
+          sessionLifetime.idleMs,
         ),
     );
   container
     .bind<RegisterUser>(REGISTER_USER)
-    .toDynamicValue((ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER)));
+    .toDynamicValue(
+      (ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
   container
     .bind<CreateAdmin>(CREATE_ADMIN)
-    .toDynamicValue((ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER)));
+    .toDynamicValue(
+      (ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
   container.bind<SignIn>(SIGN_IN).toDynamicValue(
     (ctx) =>
       new SignIn({
@@ -442,7 +464,7 @@ function bindAccounts(
         limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
         logger,
         clock: ctx.get(CLOCK),
-        settings: { sessionTtlMs },
+        settings: { sessionLifetime },
       }),
   );
   container
@@ -500,8 +522,11 @@ function bindReadSide(
 export const PROJECTION_QUEUE = "doctorly-projections";
 
 const INDEX_WATCH_MS = 2_000;
-/** How often the workers forget Idempotency-Keys older than IDEMPOTENCY_KEY_DAYS (and once at start). */
-const IDEMPOTENCY_PURGE_EVERY_MS = 3_600_000;
+/**
+ * How often the workers forget Idempotency-Keys older than IDEMPOTENCY_KEY_DAYS and delete sessions
+ * that have ended (expired or revoked); each also runs once at start.
+ */
+const PURGE_EVERY_MS = 3_600_000;
 
 export interface WorkerOptions {
   readonly queueName?: string;
@@ -589,20 +614,33 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   let wake = () => {};
   let remindersLost = false;
   const clock = container.get<Clock>(CLOCK);
-  const purger = container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER);
-  let nextPurgeAt = 0;
-  const purgeExpiredIdempotencyKeys = async () => {
-    const now = clock.now().getTime();
-    if (now < nextPurgeAt) return;
-    try {
-      const purged = await purger.purgeOlderThan(new Date(now - config.IDEMPOTENCY_KEY_DAYS * 86_400_000));
-      if (purged > 0) logger.info({ purged }, "expired idempotency keys forgotten");
-      nextPurgeAt = now + IDEMPOTENCY_PURGE_EVERY_MS;
-    } catch (error) {
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "idempotency key purge failed",
-      );
+  const idempotencyKeys = container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER);
+  const sessions = container.get<SessionPurger>(SESSION_PURGER);
+  const purges = [
+    {
+      done: "expired idempotency keys forgotten",
+      failed: "idempotency key purge failed",
+      run: (now: number) =>
+        idempotencyKeys.purgeOlderThan(new Date(now - config.IDEMPOTENCY_KEY_DAYS * 86_400_000)),
+    },
+    {
+      done: "ended sessions deleted",
+      failed: "session purge failed",
+      run: (now: number) => sessions.purgeEnded(new Date(now)),
+    },
+  ].map((purge) => ({ ...purge, nextAt: 0 }));
+  // A purge that fails is tried again on the next round of the watchdog, not an hour later.
+  const runDuePurges = async () => {
+    for (const purge of purges) {
+      const now = clock.now().getTime();
+      if (now < purge.nextAt) continue;
+      try {
+        const purged = await purge.run(now);
+        if (purged > 0) logger.info({ purged }, purge.done);
+        purge.nextAt = now + PURGE_EVERY_MS;
+      } catch (error) {
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, purge.failed);
+      }
     }
   };
   // A watchdog, not a one-off: Redis may be connecting when the worker starts, and a Redis that restarts
@@ -611,7 +649,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const watchdog = (async () => {
     while (!closing) {
       let pause = INDEX_WATCH_MS;
-      await purgeExpiredIdempotencyKeys();
+      await runDuePurges();
       try {
         const { created } = await index.ensureIndex();
         if (created) {

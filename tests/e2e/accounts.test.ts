@@ -6,7 +6,8 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { projectRoot } from "../../src/config.js";
-import { PG_POOL } from "../../src/container.js";
+import { PG_POOL, startWorkers } from "../../src/container.js";
+import { PASSWORD_HASHER, type PasswordHasher } from "../../src/ports/password-hasher.js";
 import { bearer, registerAndSignIn, signIn, type UserJson, uniqueEmail } from "../support/accounts.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../support/env.js";
 import { eventually } from "../support/eventually.js";
@@ -96,9 +97,9 @@ describe("accounts: registration", () => {
 
   it("refuses an email that is taken, in any case (409 problem+json)", async () => {
     const email = uniqueEmail();
-    expect((await register({ name: "A", email, password: "password1" })).status).toBe(201);
+    expect((await register({ name: "A", email, password: "not-so-common-1" })).status).toBe(201);
     for (const again of [email, email.toUpperCase(), ` ${email} `]) {
-      const res = await register({ name: "B", email: again, password: "password2" });
+      const res = await register({ name: "B", email: again, password: "not-so-common-2" });
       expect(res.status).toBe(409);
       expect(res.headers.get("content-type")).toContain("application/problem+json");
       expect(await res.json()).toMatchObject({ status: 409, type: "/problems/email_taken" });
@@ -114,6 +115,33 @@ describe("accounts: registration", () => {
     expect(await res.json()).toMatchObject({ errors: [{ path: "password" }] });
   });
 
+  it.each(["12345678", "password1", "Password1", "QWERTYUIOP"])(
+    "refuses the common password %j (400, field password says it is too common)",
+    async (password) => {
+      const email = uniqueEmail();
+      const res = await register({ name: "A", email, password });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+      const body = (await res.json()) as { type: string; errors: { path: string; message: string }[] };
+      expect(body.type).toBe("/problems/validation_failed");
+      expect(body.errors).toEqual([{ path: "password", message: expect.stringContaining("too common") }]);
+      // Nothing was created: the address is still free.
+      expect((await register({ name: "A", email, password: `${password}-but-mine` })).status).toBe(201);
+    },
+  );
+
+  it("still signs in an account whose password is a common one (only setting one is refused)", async () => {
+    const email = uniqueEmail("old-account");
+    const passwordHash = await server.runtime.container.get<PasswordHasher>(PASSWORD_HASHER).hash("12345678");
+    await server.runtime.container
+      .get<DatabasePool>(PG_POOL)
+      .query(
+        sql.unsafe`INSERT INTO users (name, email, password_hash) VALUES ('Old', ${email}, ${passwordHash})`,
+      );
+    const res = await server.request("/auth/get_token", json({ email, password: "12345678" }));
+    expect(res.status).toBe(200);
+  });
+
   it("accepts passwords of 8 and 128 characters", async () => {
     for (const password of ["a".repeat(8), "b".repeat(128)]) {
       expect((await register({ name: "A", email: uniqueEmail(), password })).status).toBe(201);
@@ -124,23 +152,30 @@ describe("accounts: registration", () => {
     "refuses role %j (400): no request creates an admin or doctor here",
     async (role) => {
       const email = uniqueEmail();
-      const res = await register({ name: "Mallory", email, password: "password1", role });
+      const res = await register({ name: "Mallory", email, password: "not-so-common-1", role });
       expect(res.status).toBe(400);
       expect(await res.json()).toMatchObject({ errors: [{ path: "role" }] });
       // Nothing was created: the address is still free.
-      expect((await register({ name: "Mallory", email, password: "password1" })).status).toBe(201);
+      expect((await register({ name: "Mallory", email, password: "not-so-common-1" })).status).toBe(201);
     },
   );
 
   it('accepts role "user"', async () => {
-    const res = await register({ name: "A", email: uniqueEmail(), password: "password1", role: "user" });
+    const res = await register({
+      name: "A",
+      email: uniqueEmail(),
+      password: "not-so-common-1",
+      role: "user",
+    });
     expect(res.status).toBe(201);
     expect(((await res.json()) as UserJson).role).toBe("user");
   });
 
   it("refuses a malformed email, a missing field and a body that is not JSON (400)", async () => {
-    expect((await register({ name: "A", email: "not-an-email", password: "password1" })).status).toBe(400);
-    expect((await register({ name: "A", password: "password1" })).status).toBe(400);
+    expect((await register({ name: "A", email: "not-an-email", password: "not-so-common-1" })).status).toBe(
+      400,
+    );
+    expect((await register({ name: "A", password: "not-so-common-1" })).status).toBe(400);
     const garbage = await server.request("/users/register", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -202,7 +237,7 @@ describe("accounts: tokens and sessions", () => {
       server,
       from,
       "/auth/get_token",
-      json({ email: uniqueEmail(), password: "whatever1" }),
+      json({ email: uniqueEmail(), password: "whatever-it-is" }),
     );
     for (const res of [wrong, unknown]) {
       expect(res.status).toBe(401);
@@ -252,6 +287,30 @@ describe("accounts: tokens and sessions", () => {
     await expectUnauthenticated(await info(account.token));
   });
 
+  it("refuses a token used without pause past its absolute end, SESSION_MAX_DAYS after sign-in", async () => {
+    const account = await registerAndSignIn(server);
+    // As if signed in SESSION_MAX_DAYS ago, less two seconds, and used ever since: the sliding end has
+    // caught up with the absolute one.
+    await pool.query(sql.unsafe`
+      UPDATE sessions
+      SET created_at = now() - ${server.config.SESSION_MAX_DAYS} * interval '1 day' + interval '2 seconds',
+          absolute_expires_at = now() + interval '2 seconds',
+          expires_at = now() + interval '2 seconds'
+      WHERE token_hash = ${sha256(account.token)}
+    `);
+    expect((await info(account.token)).status).toBe(200);
+    const ends = await pool.one(sql.type(z.object({ sliding: z.number(), absolute: z.number() }))`
+      SELECT extract(epoch FROM expires_at - now())::float8 AS sliding,
+        extract(epoch FROM absolute_expires_at - now())::float8 AS absolute
+      FROM sessions WHERE token_hash = ${sha256(account.token)}
+    `);
+    // The use did not move the end a further SESSION_TTL_DAYS.
+    expect(ends.sliding).toBeLessThanOrEqual(ends.absolute);
+    expect(ends.absolute).toBeLessThan(3);
+    expect(await eventually(async () => (await info(account.token)).status === 401, 10_000, 200)).toBe(true);
+    await expectUnauthenticated(await info(account.token));
+  });
+
   it("slides the expiry forward when a token is used", async () => {
     const account = await registerAndSignIn(server);
     await pool.query(sql.unsafe`
@@ -276,10 +335,11 @@ describe("accounts: tokens and sessions", () => {
       await server.request("/auth/logout", { method: "PUT", headers: bearer(account.token) }),
     );
     expect((await info(phone)).status).toBe(200);
-    const revokedAt = await pool.oneFirst(sql.type(z.object({ revoked: z.boolean() }))`
-      SELECT revoked_at IS NOT NULL AS revoked FROM sessions WHERE token_hash = ${sha256(account.token)}
+    // Revoked, or already deleted by a session purge of a suite running beside this one.
+    const live = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM sessions WHERE token_hash = ${sha256(account.token)} AND revoked_at IS NULL
     `);
-    expect(revokedAt).toBe(true);
+    expect(live).toBe(0);
   });
 
   it("logout without a valid token is 401", async () => {
@@ -336,6 +396,45 @@ describe("accounts: tokens and sessions", () => {
     }
   });
 
+  it("answers every request with credentials Cache-Control: no-store, errors included; anonymous public reads keep theirs", async () => {
+    const account = await registerAndSignIn(server);
+    const token = bearer(account.token);
+    const authenticated = [
+      await info(account.token),
+      await server.request("/auth/get_token", {
+        method: "POST",
+        headers: basic(account.email, account.password),
+      }),
+      await server.request("/auth/get_token", {
+        method: "POST",
+        headers: basic(account.email, "wrong-password"),
+      }),
+      await info("a".repeat(40)),
+      await server.request("/doctors/add_slot", json({ day: "monday" }, token)),
+      await server.request("/no/such/route", { headers: token }),
+      await server.request("/misc/specializations", { headers: token }),
+      // A public picture is cacheable for a day, but not in answer to a request with credentials.
+      await server.request("/static/defaults/doctor.svg", { headers: token }),
+    ];
+    expect(authenticated.map((r) => r.status)).toEqual([200, 200, 401, 401, 403, 404, 200, 200]);
+    for (const res of authenticated) expect(res.headers.get("cache-control"), res.url).toBe("no-store");
+
+    const byJson = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: account.password }),
+    );
+    expect(byJson.headers.get("cache-control")).toBe("no-store");
+
+    expect((await server.request("/static/defaults/doctor.svg")).headers.get("cache-control")).toBe(
+      "public, max-age=86400",
+    );
+    for (const path of ["/misc/specializations", "/health", "/"]) {
+      const res = await server.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBeNull();
+    }
+  });
+
   it("documents the account routes, with bearer security where a token is needed", async () => {
     const doc = (await (await server.request("/openapi.json")).json()) as {
       paths: Record<string, Record<string, { security?: unknown; responses: Record<string, unknown> }>>;
@@ -351,6 +450,70 @@ describe("accounts: tokens and sessions", () => {
     );
     expect(doc.components.schemas).toHaveProperty("User");
     expect(doc.components.securitySchemes).toHaveProperty("basicAuth");
+  });
+});
+
+describe("accounts: SESSION_MAX_DAYS shorter than SESSION_TTL_DAYS", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ SESSION_TTL_DAYS: "30", SESSION_MAX_DAYS: "1" });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers at sign-in an expires_at no later than the absolute end", async () => {
+    const account = await registerAndSignIn(server);
+    const res = await server.request(
+      "/auth/get_token",
+      json({ email: account.email, password: account.password }),
+    );
+    const { expires_at } = (await res.json()) as { expires_at: string };
+    const days = (Date.parse(expires_at) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(0.99);
+    expect(days).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("accounts: the workers delete ended sessions", () => {
+  let server: TestServer;
+  let pool: DatabasePool;
+  let workers: { close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await server?.close();
+  });
+
+  it("deletes expired and revoked sessions once started, and keeps the live ones", async () => {
+    const account = await registerAndSignIn(server);
+    const [idle, pastAbsolute, signedOut] = [
+      await signIn(server, account.email, account.password),
+      await signIn(server, account.email, account.password),
+      await signIn(server, account.email, account.password),
+    ];
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() - interval '1 minute' WHERE token_hash = ${sha256(idle)}
+    `);
+    await pool.query(sql.unsafe`
+      UPDATE sessions SET expires_at = now() - interval '1 minute', absolute_expires_at = now() - interval '1 minute'
+      WHERE token_hash = ${sha256(pastAbsolute)}
+    `);
+    expect((await server.request("/auth/logout", { method: "PUT", headers: bearer(signedOut) })).status).toBe(
+      204,
+    );
+    const stored = () =>
+      pool.anyFirst(sql.type(z.object({ tokenHash: z.string() }))`
+        SELECT token_hash AS "tokenHash" FROM sessions WHERE user_id = ${account.user.id}
+      `);
+
+    workers = startWorkers(server.runtime, { queueName: `session-purge-${Date.now()}` });
+    expect(await eventually(async () => (await stored()).length === 1, 10_000, 50)).toBe(true);
+    expect(await stored()).toEqual([sha256(account.token)]);
+    expect((await server.request("/users/info", { headers: bearer(account.token) })).status).toBe(200);
   });
 });
 

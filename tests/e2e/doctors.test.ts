@@ -82,6 +82,21 @@ describe("doctors", () => {
     );
   });
 
+  it("refuses a common password, whatever its case (400, field password says it is too common)", async () => {
+    for (const password of ["12345678", "PASSWORD1"]) {
+      const email = `${Date.now()}-common@example.test`;
+      const res = await server.request("/doctors/new", json({ name: "X", email, password, description: "" }));
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { type: string; errors: { path: string; message: string }[] };
+      expect(body.type).toBe("/problems/validation_failed");
+      expect(body.errors).toEqual([{ path: "password", message: expect.stringContaining("too common") }]);
+      const users = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM users WHERE email = ${email}
+      `);
+      expect(users).toBe(0);
+    }
+  });
+
   it("adds slots; refuses overlap (409), past midnight (400), non-doctors (403) and anonymous callers (401)", async () => {
     const dr = await newDoctor(server);
     const slot = await post(server, "/doctors/add_slot", dr.token, {

@@ -1,8 +1,14 @@
 import type { Clock } from "../../src/ports/clock.js";
+import type { CommonPasswords } from "../../src/ports/common-passwords.js";
 import type { Logger } from "../../src/ports/logger.js";
 import type { PasswordHasher } from "../../src/ports/password-hasher.js";
 import type { AttemptLimiter, LimitDecision } from "../../src/ports/rate-limiter.js";
-import type { SessionStore, StoredSession } from "../../src/ports/session.store.js";
+import type {
+  NewSession,
+  SessionPurger,
+  SessionStore,
+  StoredSession,
+} from "../../src/ports/session.store.js";
 import type { SessionTokens } from "../../src/ports/token.js";
 
 /** Reversible on purpose, so tests can see what was hashed; counts verifications. */
@@ -17,6 +23,17 @@ export class FakeHasher implements PasswordHasher {
   }
 }
 
+/** A short stand-in for the common-password list, compared case-insensitively as the real one. */
+export class FakeCommonPasswords implements CommonPasswords {
+  private readonly words: ReadonlySet<string>;
+  constructor(words: readonly string[] = ["12345678", "password1", "qwertyuiop"]) {
+    this.words = new Set(words.map((w) => w.toLowerCase()));
+  }
+  includes(password: string): boolean {
+    return this.words.has(password.toLowerCase());
+  }
+}
+
 export class FakeTokens implements SessionTokens {
   private next = 1;
   issue(): string {
@@ -27,15 +44,16 @@ export class FakeTokens implements SessionTokens {
   }
 }
 
-export class FakeSessionStore implements SessionStore {
+export class FakeSessionStore implements SessionStore, SessionPurger {
   readonly rows = new Map<string, StoredSession>();
   constructor(private readonly roleOf: (userId: number) => StoredSession["role"] = () => "user") {}
 
-  async create(s: { tokenDigest: string; userId: number; expiresAt: Date }): Promise<void> {
+  async create(s: NewSession): Promise<void> {
     this.rows.set(s.tokenDigest, {
       userId: s.userId,
       role: this.roleOf(s.userId),
       expiresAt: s.expiresAt,
+      absoluteExpiresAt: s.absoluteExpiresAt,
       revokedAt: null,
     });
   }
@@ -44,12 +62,21 @@ export class FakeSessionStore implements SessionStore {
   }
   async extend(tokenDigest: string, expiresAt: Date): Promise<void> {
     const row = this.rows.get(tokenDigest);
-    if (row && row.revokedAt === null && row.expiresAt < expiresAt)
-      this.rows.set(tokenDigest, { ...row, expiresAt });
+    if (row && row.revokedAt === null && row.expiresAt < expiresAt && row.expiresAt < row.absoluteExpiresAt) {
+      const capped = expiresAt < row.absoluteExpiresAt ? expiresAt : row.absoluteExpiresAt;
+      this.rows.set(tokenDigest, { ...row, expiresAt: capped });
+    }
   }
   async revoke(tokenDigest: string, at: Date): Promise<void> {
     const row = this.rows.get(tokenDigest);
     if (row && row.revokedAt === null) this.rows.set(tokenDigest, { ...row, revokedAt: at });
+  }
+  async purgeEnded(now: Date): Promise<number> {
+    let purged = 0;
+    for (const [digest, row] of this.rows) {
+      if (row.revokedAt !== null || row.expiresAt <= now) purged += Number(this.rows.delete(digest));
+    }
+    return purged;
   }
 }
 

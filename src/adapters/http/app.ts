@@ -20,6 +20,8 @@ export interface AppEnv {
 
 export type App = OpenAPIHono<AppEnv>;
 
+const NO_STORE = "no-store";
+
 /** Every request that fails schema validation answers 400 problem+json listing each field error. */
 const validationHook: Hook<unknown, AppEnv, string, unknown> = (result, c) => {
   if (result.success) return;
@@ -47,6 +49,17 @@ export function createBaseApp(options: {
     c.set("requestId", id);
     answerHeader(c, "x-request-id", id);
     await next();
+  });
+  // An answer to a request that carries credentials (Bearer or Basic) is the caller's own, errors included:
+  // no browser, proxy or CDN may keep it. Prepared on Node's answer like the other fixed headers; a
+  // handler's own Cache-Control (a picture's `immutable`) would win there, so it is overruled after.
+  app.use(async (c, next) => {
+    const withCredentials = incomingHeader(c, "authorization") !== undefined;
+    if (!withCredentials) return next();
+    answerHeader(c, "cache-control", NO_STORE);
+    await next();
+    const own = c.res.headers.get("cache-control");
+    if (own !== null && own !== NO_STORE) c.res.headers.set("cache-control", NO_STORE);
   });
   app.use(async (c, next) => {
     const started = performance.now();

@@ -1,6 +1,7 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { checkEmail, checkName } from "../../domain/user/account.js";
 import { checkPassword } from "../../domain/user/user.js";
+import type { CommonPasswords } from "../../ports/common-passwords.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 
@@ -22,6 +23,7 @@ export class CreateAdmin {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly hasher: PasswordHasher,
+    private readonly commonPasswords: CommonPasswords,
   ) {}
 
   async execute(input: CreateAdminInput): Promise<Result<CreateAdminOutcome>> {
@@ -29,7 +31,7 @@ export class CreateAdmin {
     if (!email.ok) return email;
     const name = checkName(input.name ?? "Administrator");
     if (!name.ok) return name;
-    const password = checkPassword(input.password);
+    const password = checkPassword(input.password, (pw) => this.commonPasswords.includes(pw));
     if (!password.ok) return password;
     const passwordHash = await this.hasher.hash(password.value);
     return this.uow.run<CreateAdminOutcome>(async ({ users }) => {

@@ -2,6 +2,7 @@ import { appError, err, type FieldError, ok, type Result } from "../../domain/sh
 import { canonicalTimeZone } from "../../domain/sitting/zoned-time.js";
 import { checkEmail, checkName } from "../../domain/user/account.js";
 import { checkPassword } from "../../domain/user/user.js";
+import type { CommonPasswords } from "../../ports/common-passwords.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 import { emailTaken } from "./register-user.js";
@@ -20,13 +21,14 @@ export class RegisterDoctor {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly hasher: PasswordHasher,
+    private readonly commonPasswords: CommonPasswords,
     private readonly defaultTimeZone: string,
   ) {}
 
   async execute(input: DoctorRegistration): Promise<Result<{ doctorId: number }>> {
     const name = checkName(input.name);
     const email = checkEmail(input.email);
-    const password = checkPassword(input.password);
+    const password = checkPassword(input.password, (pw) => this.commonPasswords.includes(pw));
     const timeZone = canonicalTimeZone(input.timezone ?? this.defaultTimeZone);
     const errors: FieldError[] = [];
     for (const r of [name, email, password]) if (!r.ok) errors.push(...(r.error.errors ?? []));
@@ -35,9 +37,7 @@ export class RegisterDoctor {
       errors.push({ path: "role", message: 'this endpoint creates "doctor" accounts only' });
     }
     if (!name.ok || !email.ok || !password.ok || timeZone === null || errors.length > 0) {
-      return err(
-        appError("validation", "invalid_registration", "The registration is not valid.", { errors }),
-      );
+      return err(appError("validation", "validation_failed", "The registration is not valid.", { errors }));
     }
 
     // Hashed before the transaction opens: slow CPU work must not hold a connection.

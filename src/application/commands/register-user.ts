@@ -1,5 +1,6 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { checkRegistration, type RegistrationInput, type User } from "../../domain/user/account.js";
+import type { CommonPasswords } from "../../ports/common-passwords.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 
@@ -11,10 +12,11 @@ export class RegisterUser {
   constructor(
     private readonly uow: UnitOfWork,
     private readonly hasher: PasswordHasher,
+    private readonly commonPasswords: CommonPasswords,
   ) {}
 
   async execute(input: RegistrationInput): Promise<Result<User>> {
-    const checked = checkRegistration(input);
+    const checked = checkRegistration(input, (pw) => this.commonPasswords.includes(pw));
     if (!checked.ok) return checked;
     const { name, email, role, password } = checked.value;
     // Hashed before the transaction opens: it is slow CPU work that must not hold a connection.

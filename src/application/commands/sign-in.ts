@@ -1,5 +1,5 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { sessionExpiry } from "../../domain/user/session.js";
+import { newSessionExpiry, type SessionLifetime } from "../../domain/user/session.js";
 import { normalizeEmail, PASSWORD_LENGTH } from "../../domain/user/user.js";
 import type { Clock } from "../../ports/clock.js";
 import type { Logger } from "../../ports/logger.js";
@@ -21,11 +21,12 @@ export interface SignInInput {
 
 export interface IssuedToken {
   readonly token: string;
+  /** The sliding end, which is never after the session's absolute end. */
   readonly expiresAt: Date;
 }
 
 export interface SignInSettings {
-  readonly sessionTtlMs: number;
+  readonly sessionLifetime: SessionLifetime;
 }
 
 export const invalidCredentials = () =>
@@ -89,9 +90,9 @@ export class SignIn {
     await limits.pair.clear(pair);
     await limits.client.giveBack(input.client);
     const token = tokens.issue();
-    const expiresAt = sessionExpiry(clock.now(), settings.sessionTtlMs);
-    await sessions.create({ tokenDigest: tokens.digest(token), userId: account.id, expiresAt });
-    return ok({ token, expiresAt });
+    const ends = newSessionExpiry(clock.now(), settings.sessionLifetime);
+    await sessions.create({ tokenDigest: tokens.digest(token), userId: account.id, ...ends });
+    return ok({ token, expiresAt: ends.expiresAt });
   }
 
   /** Takes this attempt from the pair and from the client's day; the refusal, if either is used up. */

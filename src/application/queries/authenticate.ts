@@ -18,7 +18,8 @@ export class SessionAuthenticator implements Authenticator {
     private readonly sessions: SessionStore,
     private readonly tokens: SessionTokens,
     private readonly clock: Clock,
-    private readonly sessionTtlMs: number,
+    /** The sliding (idle) lifetime; the absolute end is the session's own. */
+    private readonly sessionIdleMs: number,
   ) {}
 
   async authenticate(rawToken: string): Promise<Principal | null> {
@@ -27,7 +28,7 @@ export class SessionAuthenticator implements Authenticator {
     const session = await this.sessions.find(digest);
     const now = this.clock.now();
     if (!session || !isSessionActive(session, now)) return null;
-    const extended = slideExpiry(session, now, this.sessionTtlMs);
+    const extended = slideExpiry(session, now, this.sessionIdleMs);
     if (extended) await this.sessions.extend(digest, extended);
     return { userId: session.userId, role: session.role };
   }

@@ -1,6 +1,6 @@
 import type { FieldError, Result } from "../shared/result.js";
 import { appError, err, ok } from "../shared/result.js";
-import { checkPassword, normalizeEmail, type Role } from "./user.js";
+import { checkPassword, type IsCommonPassword, normalizeEmail, type Role } from "./user.js";
 
 /** An account as its owner sees it. Credentials never leave the write side. */
 export interface User {
@@ -62,17 +62,20 @@ export const checkName = (raw: string): Result<string> => {
  * Self-service registration creates plain `user` accounts only: doctors come from POST /doctors/new and
  * admins from the command line, so a request naming any other role is refused rather than ignored.
  */
-export function checkRegistration(input: RegistrationInput): Result<Registration> {
+export function checkRegistration(
+  input: RegistrationInput,
+  isCommonPassword: IsCommonPassword,
+): Result<Registration> {
   const name = checkName(input.name);
   const email = checkEmail(input.email);
-  const password = checkPassword(input.password);
+  const password = checkPassword(input.password, isCommonPassword);
   const errors: FieldError[] = [];
   for (const r of [name, email, password]) if (!r.ok) errors.push(...(r.error.errors ?? []));
   if (input.role !== undefined && input.role !== "user") {
     errors.push({ path: "role", message: 'only "user" accounts can be registered' });
   }
   if (!name.ok || !email.ok || !password.ok || errors.length > 0) {
-    return err(appError("validation", "invalid_registration", "The registration is not valid.", { errors }));
+    return err(appError("validation", "validation_failed", "The registration is not valid.", { errors }));
   }
   return ok({ name: name.value, email: email.value, password: password.value, role: "user" });
 }

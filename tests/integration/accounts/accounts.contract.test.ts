@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import type { DatabasePool } from "slonik";
+import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { Argon2PasswordHasher } from "../../../src/adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "../../../src/adapters/auth/session-tokens.oslo.js";
 import { createLogger } from "../../../src/adapters/logging/pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
-import { PgSessionStore } from "../../../src/adapters/postgres/session.store.pg.js";
+import { PgSessionPurger, PgSessionStore } from "../../../src/adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../../../src/adapters/postgres/user.repository.pg.js";
 import {
   MemoryAttemptLimiter,
@@ -14,7 +15,7 @@ import {
 } from "../../../src/adapters/redis/attempt-limiter.redis.js";
 import { createRedis } from "../../../src/adapters/redis/client.js";
 import type { AttemptLimiter } from "../../../src/ports/rate-limiter.js";
-import type { SessionStore } from "../../../src/ports/session.store.js";
+import type { SessionPurger, SessionStore } from "../../../src/ports/session.store.js";
 import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/account-fakes.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
@@ -147,23 +148,33 @@ describe("Redis attempt limiter when Redis cannot count", () => {
   });
 });
 
-function sessionStoreContract(name: string, make: () => Promise<{ store: SessionStore; userId: number }>) {
+interface SessionStoreUnderTest {
+  readonly store: SessionStore;
+  readonly purger: SessionPurger;
+  readonly userId: number;
+}
+
+function sessionStoreContract(name: string, make: () => Promise<SessionStoreUnderTest>) {
   describe(`${name} session store`, () => {
     const digest = () => new OsloSessionTokens().digest(randomUUID());
     const inDays = (d: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + d * 86_400_000);
+    const ends = (expires: number, absolute = 90) => ({
+      expiresAt: inDays(expires),
+      absoluteExpiresAt: inDays(absolute),
+    });
 
-    it("finds a session by digest with its account's role", async () => {
+    it("finds a session by digest with its account's role and both ends", async () => {
       const { store, userId } = await make();
       const d = digest();
-      await store.create({ tokenDigest: d, userId, expiresAt: inDays(30) });
-      expect(await store.find(d)).toEqual({ userId, role: "user", expiresAt: inDays(30), revokedAt: null });
+      await store.create({ tokenDigest: d, userId, ...ends(30) });
+      expect(await store.find(d)).toEqual({ userId, role: "user", ...ends(30), revokedAt: null });
       expect(await store.find(digest())).toBeNull();
     });
 
     it("extends forward only, and never a revoked session; revoking twice keeps the first time", async () => {
       const { store, userId } = await make();
       const d = digest();
-      await store.create({ tokenDigest: d, userId, expiresAt: inDays(30) });
+      await store.create({ tokenDigest: d, userId, ...ends(30) });
       await store.extend(d, inDays(10));
       expect((await store.find(d))?.expiresAt).toEqual(inDays(30));
       await store.extend(d, inDays(31));
@@ -172,6 +183,35 @@ function sessionStoreContract(name: string, make: () => Promise<{ store: Session
       await store.revoke(d, inDays(1));
       await store.extend(d, inDays(40));
       expect(await store.find(d)).toMatchObject({ expiresAt: inDays(31), revokedAt: inDays(0) });
+    });
+
+    it("never extends a session past its absolute end", async () => {
+      const { store, userId } = await make();
+      const d = digest();
+      await store.create({ tokenDigest: d, userId, ...ends(30, 35) });
+      await store.extend(d, inDays(60));
+      expect(await store.find(d)).toMatchObject(ends(35, 35));
+    });
+
+    it("purges expired and revoked sessions, in batches, and keeps the live ones", async () => {
+      const { store, purger, userId } = await make();
+      const live = [digest(), digest(), digest()];
+      for (const d of live) await store.create({ tokenDigest: d, userId, ...ends(30) });
+      const idle = [digest(), digest()];
+      for (const d of idle) await store.create({ tokenDigest: d, userId, ...ends(-1, 60) });
+      // Used to the end: the sliding end reached the absolute one, an hour ago.
+      const pastAbsolute = digest();
+      await store.create({ tokenDigest: pastAbsolute, userId, ...ends(-1 / 24, -1 / 24) });
+      const revoked = [digest(), digest()];
+      for (const d of revoked) {
+        await store.create({ tokenDigest: d, userId, ...ends(30) });
+        await store.revoke(d, inDays(0));
+      }
+
+      // Other suites may leave ended sessions of their own in a shared database.
+      expect(await purger.purgeEnded(inDays(0))).toBeGreaterThanOrEqual(5);
+      for (const d of [...idle, pastAbsolute, ...revoked]) expect(await store.find(d)).toBeNull();
+      for (const d of live) expect(await store.find(d)).toMatchObject({ userId, revokedAt: null });
     });
   });
 }
@@ -184,7 +224,10 @@ afterAll(async () => {
   await pool.end();
 });
 
-sessionStoreContract("in-memory", async () => ({ store: new FakeSessionStore(), userId: 1 }));
+sessionStoreContract("in-memory", async () => {
+  const store = new FakeSessionStore();
+  return { store, purger: store, userId: 1 };
+});
 sessionStoreContract("Postgres", async () => {
   const user = await new PgUserRepository(pool).add({
     name: "Contract",
@@ -192,7 +235,22 @@ sessionStoreContract("Postgres", async () => {
     role: "user",
     passwordHash: "not-a-real-hash",
   });
-  return { store: new PgSessionStore(pool), userId: user.id };
+  // A batch of 2 makes the purge of 5 ended sessions take several rounds.
+  return { store: new PgSessionStore(pool), purger: new PgSessionPurger(pool, 2), userId: user.id };
+});
+
+describe("Postgres session purge", () => {
+  it("filters on indexed columns: no sequential scan of the sessions table", async () => {
+    const plan = await pool.transaction(async (tx) => {
+      await tx.query(sql.unsafe`SET LOCAL enable_seqscan = off`);
+      return tx.anyFirst(sql.type(z.object({ "QUERY PLAN": z.string() }))`
+        EXPLAIN SELECT ctid FROM sessions WHERE expires_at <= now() OR revoked_at IS NOT NULL LIMIT 1000
+      `);
+    });
+    expect(plan.join("\n")).not.toMatch(/Seq Scan/);
+    expect(plan.join("\n")).toMatch(/sessions_expires_at_idx/);
+    expect(plan.join("\n")).toMatch(/sessions_revoked_idx/);
+  });
 });
 
 describe("Argon2id password hasher", () => {

@@ -9,6 +9,7 @@ import type { Result } from "../../../src/domain/shared/result.js";
 import { DAY_MS } from "../../../src/domain/user/session.js";
 import {
   FakeAttemptLimiter,
+  FakeCommonPasswords,
   FakeHasher,
   FakeSessionStore,
   FakeTokens,
@@ -17,6 +18,7 @@ import {
 import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
 
 const TTL_DAYS = 30;
+const MAX_DAYS = 90;
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 60;
 const DAILY_FAILURES = 5;
@@ -26,10 +28,11 @@ function value<T>(result: Result<T>): T {
   return result.value;
 }
 
-function setup() {
+function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max: MAX_DAYS }) {
   const clock = new FixedClock(new Date("2026-12-01T09:00:00Z"));
   const uow = new FakeUnitOfWork();
   const hasher = new FakeHasher();
+  const commonPasswords = new FakeCommonPasswords();
   const tokens = new FakeTokens();
   const roleOf = (id: number) => uow.state.users.find((u) => u.id === id)?.role ?? "user";
   const sessions = new FakeSessionStore(roleOf);
@@ -45,7 +48,7 @@ function setup() {
     byId: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
     credentialsByEmail: async (email: string) => uow.state.users.find((u) => u.email === email) ?? null,
   };
-  const sessionTtlMs = TTL_DAYS * DAY_MS;
+  const sessionLifetime = { idleMs: lifetimeDays.ttl * DAY_MS, maxMs: lifetimeDays.max * DAY_MS };
   return {
     clock,
     uow,
@@ -54,8 +57,8 @@ function setup() {
     sessions,
     limits,
     logger,
-    register: new RegisterUser(uow, hasher),
-    createAdmin: new CreateAdmin(uow, hasher),
+    register: new RegisterUser(uow, hasher, commonPasswords),
+    createAdmin: new CreateAdmin(uow, hasher, commonPasswords),
     signIn: new SignIn({
       users,
       hasher,
@@ -64,10 +67,10 @@ function setup() {
       limits,
       logger,
       clock,
-      settings: { sessionTtlMs },
+      settings: { sessionLifetime },
     }),
     signOut: new SignOut(sessions, tokens, clock),
-    authenticator: new SessionAuthenticator(sessions, tokens, clock, sessionTtlMs),
+    authenticator: new SessionAuthenticator(sessions, tokens, clock, sessionLifetime.idleMs),
     queries: new UserQueries(users),
   };
 }
@@ -105,6 +108,21 @@ describe("registering a user", () => {
     expect(value(await w.register.execute({ ...ann, role: "user" })).role).toBe("user");
   });
 
+  it.each(["12345678", "password1", "PASSWORD1"])(
+    "refuses the common password %j with a field error saying so, and stores nothing",
+    async (password) => {
+      const result = await w.register.execute({ ...ann, password });
+      expect(result).toMatchObject({
+        ok: false,
+        error: {
+          kind: "validation",
+          errors: [{ path: "password", message: expect.stringContaining("too common") }],
+        },
+      });
+      expect(w.uow.state.users).toHaveLength(0);
+    },
+  );
+
   it("lists every invalid field at once", async () => {
     const result = await w.register.execute({ name: " ", email: "not-an-email", password: "short" });
     expect(result.ok).toBe(false);
@@ -125,8 +143,23 @@ describe("signing in", () => {
   it("issues a token whose session is stored by digest, expiring after the session lifetime", async () => {
     const issued = value(await attempt(ann.password, "  ANN.example@example.com"));
     expect(issued.expiresAt).toEqual(new Date(w.clock.now().getTime() + TTL_DAYS * DAY_MS));
+    expect(w.sessions.rows.get(w.tokens.digest(issued.token))?.absoluteExpiresAt).toEqual(
+      new Date(w.clock.now().getTime() + MAX_DAYS * DAY_MS),
+    );
     expect(w.sessions.rows.has(issued.token)).toBe(false);
     expect(w.sessions.rows.get(w.tokens.digest(issued.token))).toMatchObject({ userId: 1, revokedAt: null });
+  });
+
+  it("answers an expiry no later than the absolute end when SESSION_MAX_DAYS is the shorter", async () => {
+    const short = setup({ ttl: 30, max: 7 });
+    value(await short.register.execute(ann));
+    const issued = value(await short.signIn.execute({ ...ann, client: "unknown" }));
+    const end = short.clock.now().getTime() + 7 * DAY_MS;
+    expect(issued.expiresAt.getTime()).toBe(end);
+    expect(short.sessions.rows.get(short.tokens.digest(issued.token))).toMatchObject({
+      expiresAt: new Date(end),
+      absoluteExpiresAt: new Date(end),
+    });
   });
 
   it("answers a wrong password and an unknown email alike, both paying for a hash check", async () => {
@@ -197,6 +230,16 @@ describe("signing in", () => {
     expect(JSON.stringify(w.logger.lines)).not.toContain("example.com");
   });
 
+  it("still signs in an account whose password has since become a common one", async () => {
+    w.uow.state.users.push({
+      ...(w.uow.state.users[0] as (typeof w.uow.state.users)[number]),
+      id: 2,
+      email: "old@example.com",
+      passwordHash: "hashed:password1",
+    });
+    expect((await attempt("password1", "old@example.com")).ok).toBe(true);
+  });
+
   it("treats a password longer than any allowed as wrong without hashing it", async () => {
     expect(await attempt("x".repeat(10_000))).toMatchObject({ error: { kind: "unauthenticated" } });
     expect(w.hasher.verifications).toBe(0);
@@ -256,6 +299,32 @@ describe("sessions", () => {
     expect(stored()).toBe(w.clock.now().getTime() + TTL_DAYS * DAY_MS);
   });
 
+  it("ends a session SESSION_MAX_DAYS after sign-in, however often it is used", async () => {
+    const signedInAt = w.clock.now().getTime();
+    for (let day = 1; day < MAX_DAYS; day++) {
+      later(DAY_MS);
+      expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    }
+    later(DAY_MS - 1); // a millisecond before the absolute end
+    expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    expect(w.sessions.rows.get(w.tokens.digest(token))?.expiresAt.getTime()).toBe(
+      signedInAt + MAX_DAYS * DAY_MS,
+    );
+    later(1);
+    expect(await w.authenticator.authenticate(token)).toBeNull();
+  });
+
+  it("never slides the end past the absolute one", async () => {
+    const absoluteEnd = w.clock.now().getTime() + MAX_DAYS * DAY_MS;
+    for (const days of [29, 29, 17]) {
+      later(days * DAY_MS); // day 29, 58, then 75: now + 30 days would be past the absolute end
+      expect(await w.authenticator.authenticate(token)).not.toBeNull();
+    }
+    const session = w.sessions.rows.get(w.tokens.digest(token));
+    expect(session?.expiresAt.getTime()).toBe(absoluteEnd);
+    expect(session?.absoluteExpiresAt.getTime()).toBe(absoluteEnd);
+  });
+
   it("logout revokes only the session used; the account's other sessions keep working", async () => {
     const other = value(await w.signIn.execute({ ...ann, client: "unknown" })).token;
     value(await w.signOut.execute(token));
@@ -295,9 +364,13 @@ describe("admin:create", () => {
     expect(w.uow.state.users[0]?.role).toBe("user");
   });
 
-  it("refuses a short password", async () => {
+  it("refuses a short password and a common one", async () => {
     expect(await w.createAdmin.execute({ ...admin, password: "short" })).toMatchObject({
       error: { kind: "validation" },
     });
+    expect(await w.createAdmin.execute({ ...admin, password: "12345678" })).toMatchObject({
+      error: { kind: "validation", errors: [{ path: "password" }] },
+    });
+    expect(w.uow.state.users).toHaveLength(0);
   });
 });

@@ -14,6 +14,16 @@ describe("configuration", () => {
     expect(config.DATABASE_APP_ROLE).toBeUndefined();
     expect(config.IMAGE_MAX_PIXELS).toBe(10_000_000);
     expect(config.IMAGE_DECODE_CONCURRENCY).toBe(2);
+    expect(config.SESSION_TTL_DAYS).toBe(30);
+    expect(config.SESSION_MAX_DAYS).toBe(90);
+  });
+
+  it("takes SESSION_MAX_DAYS as a whole number of days, at least 1", () => {
+    expect(loadConfig({ SESSION_MAX_DAYS: "1" }).SESSION_MAX_DAYS).toBe(1);
+    expect(loadConfig({ SESSION_MAX_DAYS: "365" }).SESSION_MAX_DAYS).toBe(365);
+    for (const bad of ["0", "-5", "1.5", "ninety"]) {
+      expect(() => loadConfig({ SESSION_MAX_DAYS: bad })).toThrow(/SESSION_MAX_DAYS/);
+    }
   });
 
   it("migrates as DATABASE_MIGRATION_URL when it is given, the app connecting as DATABASE_URL", () => {

@@ -25,7 +25,9 @@ const TokenSchema = z
     }),
     expires_at: z.string().openapi({
       format: "date-time",
-      description: "When the token lapses unless used; each use moves this forward (sliding expiry).",
+      description:
+        "When the token lapses unless used; each use moves this forward (sliding expiry), but never past " +
+        "SESSION_MAX_DAYS (default 90) after sign-in, when the session ends however often it is used.",
       example: "2027-01-06T09:30:00.000Z",
     }),
   })

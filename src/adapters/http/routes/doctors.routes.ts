@@ -45,7 +45,10 @@ const NewDoctorBody = z
   .object({
     name: singleLineText({ max: 200 }).openapi({ example: "Ayesha Khan" }),
     email: singleLineText({ max: 320 }).openapi({ example: "ayesha@example.org" }),
-    password: singleLineText({ max: 1024 }).openapi({ example: "correct horse battery" }),
+    password: singleLineText({ max: 1024 }).openapi({
+      example: "correct horse battery",
+      description: "8 to 128 characters, and not on a list of common passwords (400 naming `password`).",
+    }),
     description: multiLineText({ max: 2000 }).default("").openapi({ example: "Consultant cardiologist" }),
     timezone: singleLineText({ max: 64 })
       .optional()

@@ -43,7 +43,9 @@ const RegistrationSchema = z
     password: singleLineText().openapi({
       minLength: 8,
       maxLength: 128,
-      description: "8 to 128 characters. Stored only as an Argon2id hash.",
+      description:
+        "8 to 128 characters, and not on a list of common passwords (compared whatever the case; refused " +
+        "with 400 naming `password`). Stored only as an Argon2id hash.",
       example: "correct horse battery staple",
     }),
     role: singleLineText()
