@@ -5,6 +5,7 @@ import type { DatabasePool } from "slonik";
 import { Argon2PasswordHasher } from "./adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "./adapters/auth/session-tokens.oslo.js";
 import { type App, createBaseApp } from "./adapters/http/app.js";
+import { registerAdminRoutes } from "./adapters/http/routes/admin.routes.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
@@ -52,6 +53,7 @@ import { BookAppointment } from "./application/commands/book-appointment.js";
 import { CacheInvalidatingUnitOfWork } from "./application/commands/cache-invalidating-unit-of-work.js";
 import { CancelAppointment } from "./application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "./application/commands/change-doctor-image.js";
+import { ChangeDoctorVerification } from "./application/commands/change-doctor-verification.js";
 import { ChangeSpecializationImage } from "./application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "./application/commands/change-visit-status.js";
 import { CREATE_ADMIN, CreateAdmin } from "./application/commands/create-admin.js";
@@ -75,6 +77,7 @@ import { ReadCache } from "./application/queries/read-cache.js";
 import { USER_QUERIES, UserQueries } from "./application/queries/user.queries.js";
 import { VisitQueries } from "./application/queries/visit.queries.js";
 import { type Config, projectRoot } from "./config.js";
+import type { Limits } from "./domain/user/limits.js";
 import { DAY_MS } from "./domain/user/session.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "./ports/appointment.read-model.js";
 import { AUTHENTICATOR, type Authenticator } from "./ports/authenticator.js";
@@ -184,6 +187,15 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   };
 }
 
+/** The caps of API.md "Trust and limits", from their settings. */
+export const limitsOf = (config: Config): Limits => ({
+  patientsPerAccount: config.MAX_PATIENTS_PER_ACCOUNT,
+  liveAppointmentsPerAccount: config.MAX_LIVE_APPOINTMENTS_PER_ACCOUNT,
+  seatsPerSittingPerAccount: config.MAX_SEATS_PER_SITTING_PER_ACCOUNT,
+  waitingEntriesPerAccount: config.MAX_WAITING_ENTRIES_PER_ACCOUNT,
+  slotsPerDoctor: config.MAX_SLOTS_PER_DOCTOR,
+});
+
 /** The doctor's day, ratings, waitlists and notifications. */
 function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container.bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(pool));
@@ -199,7 +211,13 @@ function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind(JoinWaitlist)
     .toDynamicValue(
-      (ctx) => new JoinWaitlist(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+      (ctx) =>
+        new JoinWaitlist(
+          ctx.get(UNIT_OF_WORK),
+          ctx.get(CLOCK),
+          config.BOOKING_HORIZON_DAYS,
+          limitsOf(config),
+        ),
     );
   container.bind(LeaveWaitlist).toDynamicValue((ctx) => new LeaveWaitlist(ctx.get(UNIT_OF_WORK)));
 }
@@ -216,7 +234,8 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
     .bind<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER)
     .toConstantValue(new PgIdempotencyKeyPurger(pool));
 
-  container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK)));
+  const limits = limitsOf(config);
+  container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK), limits));
   container
     .bind(AddSpecializations)
     .toDynamicValue((ctx) => new AddSpecializations(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY)));
@@ -230,12 +249,16 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
     .toDynamicValue(
       (ctx) => new RegisterDoctor(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), config.DEFAULT_TIMEZONE),
     );
-  container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK)));
+  container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK), limits));
   container
     .bind(BookAppointment)
     .toDynamicValue(
-      (ctx) => new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+      (ctx) =>
+        new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS, limits),
     );
+  container
+    .bind(ChangeDoctorVerification)
+    .toDynamicValue((ctx) => new ChangeDoctorVerification(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
   container
     .bind(CancelAppointment)
     .toDynamicValue((ctx) => new CancelAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
@@ -292,6 +315,11 @@ export function buildHttpApp(runtime: Runtime): App {
     addSlot: container.get(AddSlot),
     addSpecializations: container.get(AddSpecializations),
     addQualifications: container.get(AddQualifications),
+  });
+  registerAdminRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorVerification: container.get(ChangeDoctorVerification),
   });
   registerSearchRoutes(app, { search: new DoctorSearch(container.get(DOCTOR_SEARCH_INDEX), logger) });
   registerPatientRoutes(app, {

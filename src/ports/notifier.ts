@@ -3,7 +3,8 @@ export type NotificationKind =
   | "cancelled"
   | "moved_from_waitlist"
   | "reminder_24h"
-  | "reminder_2h";
+  | "reminder_2h"
+  | "doctor_suspended";
 
 export interface Notification {
   readonly userId: number;

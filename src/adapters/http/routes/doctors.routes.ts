@@ -15,6 +15,7 @@ import { respond, respondJsonText, respondWithDoctor } from "../respond.js";
 import {
   bearer,
   DateString,
+  DoctorProfileSchema,
   DoctorSchema,
   IdParam,
   jsonBody,
@@ -27,6 +28,7 @@ import {
   toPageRequest,
 } from "../schemas.js";
 import { multiLineText, singleLineText } from "../text.js";
+import { conflictAnswer } from "../trust-answers.js";
 
 export interface DoctorRouteDeps {
   readonly authenticator: Authenticator;
@@ -112,9 +114,15 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/new",
       tags,
       summary: "Register a doctor: a new account with role doctor and its profile",
+      description:
+        "The doctor starts unverified: it can edit its profile and publish slots, but patients see it (lists, " +
+        "search, its profile, slots, timings and reviews) and book it only once an admin has verified it.",
       request: { body: jsonBody(NewDoctorBody) },
       responses: {
-        201: { description: "The new doctor", content: jsonContent(DoctorSchema) },
+        201: {
+          description: "The new doctor, `verified: false`: patients see it once an admin has verified it",
+          content: jsonContent(DoctorProfileSchema),
+        },
         ...problemResponses(400, 409),
       },
     }),
@@ -129,7 +137,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       method: "get",
       path: "/doctors/all",
       tags,
-      summary: "All doctors, a page at a time",
+      summary: "All verified doctors, a page at a time",
       request: { query: PageQuery },
       responses: {
         200: { description: "A page of doctors", content: jsonContent(DoctorList) },
@@ -148,7 +156,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       security: bearer,
       middleware: [...doctorOnly],
       responses: {
-        200: { description: "Own profile", content: jsonContent(DoctorSchema) },
+        200: { description: "Own profile, with `verified`", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(401, 403, 404),
       },
     }),
@@ -168,7 +176,10 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       request: { body: jsonBody(AddSlotBody) },
       responses: {
         201: { description: "The new slot", content: jsonContent(SlotSchema) },
-        ...problemResponses(400, 401, 403, 409),
+        ...problemResponses(400, 401, 403),
+        ...conflictAnswer("`slot_overlap`: another of the doctor's slots that day overlaps", [
+          "slotsPerDoctor",
+        ]),
       },
     }),
     async (c) => {
@@ -194,7 +205,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddSpecializationsBody) },
       responses: {
-        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        200: { description: "The updated profile", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(400, 401, 403, 409),
       },
     }),
@@ -217,7 +228,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddQualificationsBody) },
       responses: {
-        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        200: { description: "The updated profile", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(400, 401, 403, 409),
       },
     }),

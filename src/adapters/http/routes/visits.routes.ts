@@ -23,6 +23,7 @@ import {
   toPageRequest,
 } from "../schemas.js";
 import { multiLineText } from "../text.js";
+import { conflictAnswer, ownSlotAnswer } from "../trust-answers.js";
 
 export interface VisitRouteDeps {
   readonly authenticator: Authenticator;
@@ -77,7 +78,14 @@ const WaitlistEntry = z
 const NotificationSchema = z
   .object({
     id: z.number().int(),
-    kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+    kind: z.enum([
+      "booked",
+      "cancelled",
+      "moved_from_waitlist",
+      "reminder_24h",
+      "reminder_2h",
+      "doctor_suspended",
+    ]),
     text: z.string(),
     appointment_id: z.number().int().nullable(),
     created_at: z.string(),
@@ -143,6 +151,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       responses: {
         201: { description: "The rating", content: jsonContent(RatingSchema) },
         ...problemResponses(400, 401, 404, 409),
+        ...ownSlotAnswer,
       },
     }),
     async (c) => {
@@ -194,7 +203,12 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       request: { body: jsonBody(WaitlistBody) },
       responses: {
         201: { description: "The entry and its place in line", content: jsonContent(WaitlistEntry) },
-        ...problemResponses(400, 401, 404, 409),
+        ...problemResponses(400, 401, 404),
+        ...ownSlotAnswer,
+        ...conflictAnswer("`sitting_not_full` (book instead), `already_booked`, `already_waiting`", [
+          "waitingEntriesPerAccount",
+          "seatsPerSittingPerAccount",
+        ]),
       },
     }),
     async (c) => {
