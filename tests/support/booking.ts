@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect } from "vitest";
-import { createAdmin, signIn, verifyDoctorAt } from "./accounts.js";
+import { createAdmin, registerAndSignIn, signIn, verifyDoctorAt } from "./accounts.js";
 import { json, type TestServer } from "./server.js";
 
 export const auth = (token: string, extra: Record<string, string> = {}) => ({
@@ -91,4 +91,24 @@ export async function newPatient(server: TestServer, token: string, name = "Pati
   const res = await post(server, "/patient/new", token, { name, age: 30, gender: "female" });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: number };
+}
+
+/**
+ * `count` patients spread over new accounts, `perAccount` each, with their owners' tokens: one account
+ * may hold only a few places in a sitting (MAX_SEATS_PER_SITTING_PER_ACCOUNT) and a few patients.
+ */
+export async function patientsOfAccounts(
+  server: TestServer,
+  count: number,
+  perAccount = 2,
+): Promise<{ id: number; token: string }[]> {
+  const owners = await Promise.all(
+    Array.from({ length: Math.ceil(count / perAccount) }, () => registerAndSignIn(server)),
+  );
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const token = (owners[Math.floor(i / perAccount)] as { token: string }).token;
+      return { id: (await newPatient(server, token)).id, token };
+    }),
+  );
 }
