@@ -12,6 +12,18 @@ export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/doctorly_test";
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6381";
 
+/**
+ * Caps high enough for the load and fault tests (soak, faults during traffic): they book hundreds of
+ * seats as one account into the same sittings, to measure answers and integrity under load and faults,
+ * not the caps (tests/e2e/trust-and-limits.test.ts proves those, at their defaults). Nothing else may
+ * raise them.
+ */
+export const VOLUME_LIMITS: Readonly<Record<string, string>> = {
+  MAX_PATIENTS_PER_ACCOUNT: "1000000",
+  MAX_LIVE_APPOINTMENTS_PER_ACCOUNT: "1000000",
+  MAX_SEATS_PER_SITTING_PER_ACCOUNT: "200",
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     DATABASE_URL: TEST_DATABASE_URL,
