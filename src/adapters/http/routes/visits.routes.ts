@@ -6,6 +6,7 @@ import type { PatientQueries } from "../../../application/queries/patient.querie
 import type { VisitQueries } from "../../../application/queries/visit.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
+import { NOTIFICATION_KINDS } from "../../../ports/notifier.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
@@ -78,14 +79,7 @@ const WaitlistEntry = z
 const NotificationSchema = z
   .object({
     id: z.number().int(),
-    kind: z.enum([
-      "booked",
-      "cancelled",
-      "moved_from_waitlist",
-      "reminder_24h",
-      "reminder_2h",
-      "doctor_suspended",
-    ]),
+    kind: z.enum(NOTIFICATION_KINDS),
     text: z.string(),
     appointment_id: z.number().int().nullable(),
     created_at: z.string(),
