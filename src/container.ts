@@ -316,11 +316,6 @@ export function buildHttpApp(runtime: Runtime): App {
     addSpecializations: container.get(AddSpecializations),
     addQualifications: container.get(AddQualifications),
   });
-  registerAdminRoutes(app, {
-    authenticator,
-    doctors: container.get(DoctorQueries),
-    changeDoctorVerification: container.get(ChangeDoctorVerification),
-  });
   registerSearchRoutes(app, { search: new DoctorSearch(container.get(DOCTOR_SEARCH_INDEX), logger) });
   registerPatientRoutes(app, {
     authenticator,
@@ -346,6 +341,13 @@ export function buildHttpApp(runtime: Runtime): App {
     media: container.get(MEDIA_STORE),
     urls: container.get(IMAGE_URLS),
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
+  });
+  // Listed last: suites that walk the document in order (hostile input) may suspend a doctor there,
+  // which then comes after every route that books.
+  registerAdminRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorVerification: container.get(ChangeDoctorVerification),
   });
   registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
   return app;
