@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { projectRoot } from "../../../src/config.js";
+import { deleteUsers } from "../../support/doctor-fixtures.js";
 import { TEST_DATABASE_URL } from "../../support/env.js";
 import { insertDoctor, insertPatient, insertSlot, insertUser, nextWeekday } from "../../support/fixtures.js";
 
@@ -29,47 +30,57 @@ describe("verified doctors in Postgres", () => {
   });
 
   it("reads verified doctors only, unless asked for every one (own profile, admins)", async () => {
-    const since = new Date(Date.now() - 1_000);
+    // Bookings dated far ahead, so that no other test's bookings (the suites run side by side) compete
+    // in the popularity window; the fixtures are deleted at the end.
+    const booked = "2100-01-04T00:00:00Z";
+    const since = new Date("2100-01-01T00:00:00Z");
     const shown = await insertDoctor(pool, "UTC", "Visible Twin");
     const hidden = await insertDoctor(pool, "UTC", "Hidden Twin", false);
     const owner = await insertUser(pool);
-    const date = nextWeekday("friday");
-    const specialization = 3;
-    for (const { doctorId } of [shown, hidden]) {
-      await pool.query(sql.unsafe`
-        INSERT INTO doctor_specializations (doctor_id, specialization_id) VALUES (${doctorId}, ${specialization})`);
-      const slotId = await insertSlot(pool, doctorId, { day: "friday", startMinute: 600 });
-      // The unverified twin has more bookings: popularity alone would rank it first.
-      for (let seat = 1; seat <= (doctorId === hidden.doctorId ? 3 : 2); seat++) {
+    try {
+      const date = nextWeekday("friday");
+      const specialization = 3;
+      for (const { doctorId } of [shown, hidden]) {
         await pool.query(sql.unsafe`
-          INSERT INTO appointments (patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
-          VALUES (${await insertPatient(pool, owner)}, ${slotId}, ${doctorId}, ${date}, ${seat}, 5)`);
+          INSERT INTO doctor_specializations (doctor_id, specialization_id) VALUES (${doctorId}, ${specialization})`);
+        const slotId = await insertSlot(pool, doctorId, { day: "friday", startMinute: 600 });
+        // The unverified twin has more bookings: popularity alone would rank it first.
+        for (let seat = 1; seat <= (doctorId === hidden.doctorId ? 3 : 2); seat++) {
+          await pool.query(sql.unsafe`
+            INSERT INTO appointments (patient_id, slot_id, doctor_id, sitting_date, seat, capacity, created_at)
+            VALUES (${await insertPatient(pool, owner)}, ${slotId}, ${doctorId}, ${date}, ${seat}, 5, ${booked})`);
+        }
       }
+      const ids = [shown.doctorId, hidden.doctorId];
+
+      expect((await doctors.findByIds(ids)).map((d) => d.id)).toEqual([shown.doctorId]);
+      const all = await doctors.findByIds(ids, { includeUnverified: true });
+      expect(all.map((d) => [d.id, d.verified])).toEqual([
+        [shown.doctorId, true],
+        [hidden.doctorId, false],
+      ]);
+      const popular = await doctors.popularIds(since, 10);
+      expect(popular[0]).toBe(shown.doctorId);
+      expect(popular).not.toContain(hidden.doctorId);
+      const after = await doctors.idsAfter(shown.doctorId - 1, 10);
+      expect(after[0]).toBe(shown.doctorId);
+      expect(after).not.toContain(hidden.doctorId);
+      expect(await doctors.idsWithSpecialization(specialization)).toContain(shown.doctorId);
+      expect(await doctors.idsWithSpecialization(specialization)).not.toContain(hidden.doctorId);
+      const listed = (await doctors.listIds(0, 1_000_000)).ids;
+      expect(listed).toContain(shown.doctorId);
+      expect(listed).not.toContain(hidden.doctorId);
+
+      const byVerification = async (verified: boolean | undefined) =>
+        (await doctors.listIdsByVerification(verified, 0, 1_000_000)).ids;
+      expect(await byVerification(false)).toContain(hidden.doctorId);
+      expect(await byVerification(false)).not.toContain(shown.doctorId);
+      expect(await byVerification(true)).toContain(shown.doctorId);
+      expect(await byVerification(true)).not.toContain(hidden.doctorId);
+      expect(await byVerification(undefined)).toEqual(expect.arrayContaining(ids));
+    } finally {
+      await deleteUsers(pool, [shown.userId, hidden.userId, owner]);
     }
-    const ids = [shown.doctorId, hidden.doctorId];
-
-    expect((await doctors.findByIds(ids)).map((d) => d.id)).toEqual([shown.doctorId]);
-    const all = await doctors.findByIds(ids, { includeUnverified: true });
-    expect(all.map((d) => [d.id, d.verified])).toEqual([
-      [shown.doctorId, true],
-      [hidden.doctorId, false],
-    ]);
-    expect((await doctors.popularIds(since, 10)).slice(0, 1)).toEqual([shown.doctorId]);
-    expect(await doctors.popularIds(since, 10)).not.toContain(hidden.doctorId);
-    expect(await doctors.idsAfter(shown.doctorId - 1, 10)).toEqual([shown.doctorId]);
-    expect(await doctors.idsWithSpecialization(specialization)).toContain(shown.doctorId);
-    expect(await doctors.idsWithSpecialization(specialization)).not.toContain(hidden.doctorId);
-    const { total } = await doctors.listIds(0, 1);
-    expect(total).toBe(await doctors.count());
-    expect((await doctors.listIds(total - 1, 10)).ids).toEqual([shown.doctorId]);
-
-    const unverified = await doctors.listIdsByVerification(false, 0, 100_000);
-    expect(unverified.ids).toContain(hidden.doctorId);
-    expect(unverified.ids).not.toContain(shown.doctorId);
-    const verified = await doctors.listIdsByVerification(true, 0, 100_000);
-    expect(verified.total).toBe(total);
-    const everyone = await doctors.listIdsByVerification(undefined, 0, 1);
-    expect(everyone.total).toBe(verified.total + unverified.total);
   });
 
   it("migrates doctors that were public already as verified; doctors made afterwards start unverified", async () => {

@@ -285,6 +285,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/get/{id}",
       tags,
       summary: "One doctor",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
         200: { description: "The doctor", content: jsonContent(DoctorSchema) },
@@ -303,6 +304,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/slot/{id}",
       tags,
       summary: "A doctor's weekly slots",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
         200: { description: "The slots", content: jsonContent(z.object({ data: z.array(SlotSchema) })) },
@@ -317,7 +319,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       method: "get",
       path: "/doctors/popular/doctors",
       tags,
-      summary: "At most 10 doctors ranked by bookings in the last 30 days, then rating, then id",
+      summary: "At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id",
       responses: {
         200: {
           description: "Ranked doctors",
@@ -334,6 +336,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/timings/{id}",
       tags,
       summary: "Upcoming sittings with capacity, booked and available seats",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: TimingsQuery },
       responses: {
         200: {

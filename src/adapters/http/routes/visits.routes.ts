@@ -172,6 +172,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/doctors/{id}/reviews",
       tags: ["Visits"],
       summary: "A doctor's reviews, newest first",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: PageQuery },
       responses: {
         200: { description: "A page of reviews", content: jsonContent(pageOfSchema(Review, "ReviewPage")) },
