@@ -140,10 +140,11 @@ export async function seed(db: pg.Client, scale: Scale, passwordHash: string): P
      FROM generate_series(1, $3::int) g, (SELECT $4::text[] AS f, $5::text[] AS l) w`,
     [passwordHash, regular, scale.doctors, FIRST_NAMES, LAST_NAMES],
   );
+  // Verified, as an admin's POST /admin/doctors/{id}/verify leaves them: patients see only those.
   await db.query(
-    `INSERT INTO doctors (user_id, description, timezone)
+    `INSERT INTO doctors (user_id, description, timezone, verified)
      SELECT id, 'Consultant with ' || (3 + id % 30) || ' years of practice in a city clinic',
-            (ARRAY['UTC','Asia/Karachi','Europe/London','America/New_York'])[1 + id % 4]
+            (ARRAY['UTC','Asia/Karachi','Europe/London','America/New_York'])[1 + id % 4], true
      FROM users WHERE role = 'doctor' ORDER BY id`,
   );
   const lagFrom = `(SELECT d.id FROM doctors d ORDER BY d.id OFFSET ${regular} LIMIT 1)`;

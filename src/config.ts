@@ -90,6 +90,12 @@ const schema = z
     MAX_UPLOAD_BYTES: int(1024, 100 * 1024 * 1024).default(5 * 1024 * 1024),
     IMAGE_MAX_PIXELS: int(1, 100_000_000).default(10_000_000),
     IMAGE_DECODE_CONCURRENCY: int(1, 64).default(2),
+    // Caps that keep one account from hoarding seats or flooding the tables (409 limit_reached).
+    MAX_PATIENTS_PER_ACCOUNT: int(1, 1_000_000).default(10),
+    MAX_LIVE_APPOINTMENTS_PER_ACCOUNT: int(1, 1_000_000).default(10),
+    MAX_SEATS_PER_SITTING_PER_ACCOUNT: int(1, 200).default(3),
+    MAX_WAITING_ENTRIES_PER_ACCOUNT: int(1, 1_000_000).default(10),
+    MAX_SLOTS_PER_DOCTOR: int(1, 10_000).default(50),
   })
   .transform((c) => ({
     ...c,

@@ -12,6 +12,7 @@ import { type App, applyBodyLimit, createBaseApp } from "./adapters/http/app.js"
 import { ClientAddresses } from "./adapters/http/client-address.js";
 import { KnownRoutes } from "./adapters/http/known-routes.js";
 import { limitAttempts } from "./adapters/http/limits.js";
+import { registerAdminRoutes } from "./adapters/http/routes/admin.routes.js";
 import { registerAuthRoutes } from "./adapters/http/routes/auth.routes.js";
 import { registerCatalogRoutes } from "./adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "./adapters/http/routes/docs.routes.js";
@@ -59,6 +60,7 @@ import { BookAppointment } from "./application/commands/book-appointment.js";
 import { CacheInvalidatingUnitOfWork } from "./application/commands/cache-invalidating-unit-of-work.js";
 import { CancelAppointment } from "./application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "./application/commands/change-doctor-image.js";
+import { ChangeDoctorVerification } from "./application/commands/change-doctor-verification.js";
 import { ChangeSpecializationImage } from "./application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "./application/commands/change-visit-status.js";
 import { CREATE_ADMIN, CreateAdmin } from "./application/commands/create-admin.js";
@@ -82,6 +84,7 @@ import { ReadCache } from "./application/queries/read-cache.js";
 import { USER_QUERIES, UserQueries } from "./application/queries/user.queries.js";
 import { VisitQueries } from "./application/queries/visit.queries.js";
 import { type Config, projectRoot } from "./config.js";
+import type { Limits } from "./domain/user/limits.js";
 import { DAY_MS } from "./domain/user/session.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "./ports/appointment.read-model.js";
 import { AUTHENTICATOR, type Authenticator } from "./ports/authenticator.js";
@@ -204,6 +207,15 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   };
 }
 
+/** The caps of API.md "Trust and limits", from their settings. */
+export const limitsOf = (config: Config): Limits => ({
+  patientsPerAccount: config.MAX_PATIENTS_PER_ACCOUNT,
+  liveAppointmentsPerAccount: config.MAX_LIVE_APPOINTMENTS_PER_ACCOUNT,
+  seatsPerSittingPerAccount: config.MAX_SEATS_PER_SITTING_PER_ACCOUNT,
+  waitingEntriesPerAccount: config.MAX_WAITING_ENTRIES_PER_ACCOUNT,
+  slotsPerDoctor: config.MAX_SLOTS_PER_DOCTOR,
+});
+
 /** The doctor's day, ratings, waitlists and notifications. */
 function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container.bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(pool));
@@ -219,7 +231,13 @@ function bindVisits(container: Container, pool: DatabasePool, config: Config) {
   container
     .bind(JoinWaitlist)
     .toDynamicValue(
-      (ctx) => new JoinWaitlist(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+      (ctx) =>
+        new JoinWaitlist(
+          ctx.get(UNIT_OF_WORK),
+          ctx.get(CLOCK),
+          config.BOOKING_HORIZON_DAYS,
+          limitsOf(config),
+        ),
     );
   container.bind(LeaveWaitlist).toDynamicValue((ctx) => new LeaveWaitlist(ctx.get(UNIT_OF_WORK)));
 }
@@ -236,7 +254,8 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
     .bind<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER)
     .toConstantValue(new PgIdempotencyKeyPurger(pool));
 
-  container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK)));
+  const limits = limitsOf(config);
+  container.bind(AddSlot).toDynamicValue((ctx) => new AddSlot(ctx.get(UNIT_OF_WORK), limits));
   container
     .bind(AddSpecializations)
     .toDynamicValue((ctx) => new AddSpecializations(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY)));
@@ -256,12 +275,16 @@ function bindBooking(container: Container, pool: DatabasePool, config: Config) {
           config.DEFAULT_TIMEZONE,
         ),
     );
-  container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK)));
+  container.bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK), limits));
   container
     .bind(BookAppointment)
     .toDynamicValue(
-      (ctx) => new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+      (ctx) =>
+        new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS, limits),
     );
+  container
+    .bind(ChangeDoctorVerification)
+    .toDynamicValue((ctx) => new ChangeDoctorVerification(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
   container
     .bind(CancelAppointment)
     .toDynamicValue((ctx) => new CancelAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
@@ -381,6 +404,13 @@ export function buildHttpApp(runtime: Runtime): App {
       (c) => `user:${c.get("principal").userId}`,
       "Too many pictures uploaded by this account; try again later.",
     ),
+  });
+  // Listed last: suites that walk the document in order (hostile input) may suspend a doctor there,
+  // which then comes after every route that books.
+  registerAdminRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorVerification: container.get(ChangeDoctorVerification),
   });
   registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
   knownRoutes.learn(app);

@@ -16,6 +16,8 @@ interface AppointmentFacts {
 export type DomainEvent =
   | { readonly type: "DoctorRegistered"; readonly doctorId: number; readonly userId: number }
   | { readonly type: "DoctorProfileChanged"; readonly doctorId: number }
+  /** An admin verified the doctor (patients see it now) or suspended it (hidden again). */
+  | { readonly type: "DoctorVerified" | "DoctorSuspended"; readonly doctorId: number }
   | { readonly type: "SpecializationImageChanged"; readonly specializationId: number }
   | {
       readonly type: "SpecializationsAdded";

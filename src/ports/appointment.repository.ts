@@ -22,13 +22,29 @@ export interface NewAppointment {
   readonly capacity: number;
 }
 
+export interface HeldSeat {
+  readonly seat: number;
+  readonly patientId: number;
+  readonly ownerUserId: number;
+}
+
+/** A live appointment: booked or arrived, its sitting not ended at the time asked about. */
+export interface LiveAppointment {
+  readonly id: number;
+  readonly ownerUserId: number;
+  readonly date: string;
+  readonly seat: number;
+}
+
 export interface AppointmentRepository {
   /** Serializes every booking of one sitting until the transaction ends. */
   lockSitting(slotId: number, date: string): Promise<void>;
-  /** Seats held (not cancelled) in a sitting, with their patients. */
-  heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]>;
+  /** Seats held (not cancelled) in a sitting, with their patients and the accounts that own them. */
+  heldSeats(slotId: number, date: string): Promise<HeldSeat[]>;
   insert(appointment: NewAppointment): Promise<{ id: number; createdAt: Date }>;
   /** Locks the appointment's row; null when it does not exist. */
   findForUpdate(appointmentId: number): Promise<AppointmentRecord | null>;
   setStatus(appointmentId: number, status: AppointmentStatus): Promise<void>;
+  /** The doctor's live appointments at `now`, in id order. */
+  liveOfDoctor(doctorId: number, now: Date): Promise<LiveAppointment[]>;
 }

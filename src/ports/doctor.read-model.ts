@@ -7,6 +7,7 @@ export interface DoctorRow {
   readonly description: string;
   readonly imageKey: string | null;
   readonly timeZone: string;
+  readonly verified: boolean;
   readonly earliestProcurement: string | null;
   readonly rating: number | null;
   readonly ratingCount: number;
@@ -22,14 +23,25 @@ export interface SittingCount {
   readonly booked: number;
 }
 
+/**
+ * Patients see verified doctors only: every read here answers verified doctors alone unless it says
+ * otherwise (`includeUnverified`, for the doctor's own profile and for admins).
+ */
 export interface DoctorReadModel {
-  /** The doctors with these ids that exist, in the order of `ids`. */
-  findByIds(ids: readonly number[]): Promise<DoctorRow[]>;
+  /** The doctors with these ids that exist (and are verified, unless asked otherwise), in the order of `ids`. */
+  findByIds(ids: readonly number[], options?: { includeUnverified?: boolean }): Promise<DoctorRow[]>;
   listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }>;
+  /** Any doctor, verified or not as asked (undefined: all), in id order: the admin's list. */
+  listIdsByVerification(
+    verified: boolean | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ ids: number[]; total: number }>;
   /** Up to `limit` doctor ids greater than `afterId`, ascending (keyset pagination for full scans). */
   idsAfter(afterId: number, limit: number): Promise<number[]>;
   count(): Promise<number>;
   idsWithSpecialization(specializationId: number): Promise<number[]>;
+  /** The doctor profile of an account, verified or not. */
   doctorIdOfUser(userId: number): Promise<number | null>;
   /** Ranked by non-cancelled bookings made since `since`, then rating, then id. */
   popularIds(since: Date, limit: number): Promise<number[]>;

@@ -4,6 +4,8 @@ export interface DoctorRecord {
   readonly id: number;
   readonly userId: number;
   readonly timeZone: string;
+  /** Patients see the doctor only once an admin has verified it. */
+  readonly verified: boolean;
 }
 
 /** The write side of a doctor's profile, used inside a unit of work. */
@@ -11,6 +13,9 @@ export interface DoctorRepository {
   insert(input: { userId: number; description: string; timeZone: string }): Promise<DoctorRecord>;
   /** Locks the doctor's row so that concurrent changes to one doctor's profile or slots run one at a time. */
   lockByUserId(userId: number): Promise<DoctorRecord | null>;
+  /** The same lock, by doctor id (an admin's change to the doctor). */
+  lockById(doctorId: number): Promise<DoctorRecord | null>;
+  setVerified(doctorId: number, verified: boolean): Promise<void>;
   specializationIds(doctorId: number): Promise<number[]>;
   addSpecializations(doctorId: number, specializationIds: readonly number[]): Promise<void>;
   qualificationIds(doctorId: number): Promise<number[]>;

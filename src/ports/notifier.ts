@@ -1,9 +1,14 @@
-export type NotificationKind =
-  | "booked"
-  | "cancelled"
-  | "moved_from_waitlist"
-  | "reminder_24h"
-  | "reminder_2h";
+/** Every kind of notification; the database's check constraint lists the same. */
+export const NOTIFICATION_KINDS = [
+  "booked",
+  "cancelled",
+  "moved_from_waitlist",
+  "reminder_24h",
+  "reminder_2h",
+  "doctor_suspended",
+] as const;
+
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export interface Notification {
   readonly userId: number;

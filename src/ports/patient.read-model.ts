@@ -3,15 +3,15 @@ import type { PatientRecord } from "./patient.repository.js";
 export interface PatientReadModel {
   listOwned(userId: number, offset: number, limit: number): Promise<{ rows: PatientRecord[]; total: number }>;
   findById(patientId: number): Promise<PatientRecord | null>;
-  /** Whether the patient has any appointment with this doctor. */
+  /** Whether the patient has a non-cancelled appointment with this doctor (a doctor's only way to see one). */
   hasAppointmentWith(patientId: number, doctorId: number): Promise<boolean>;
-  /** Distinct patients who have appointments with the doctor. */
+  /** Distinct patients who have non-cancelled appointments with the doctor. */
   listOfDoctor(
     doctorId: number,
     offset: number,
     limit: number,
   ): Promise<{ rows: PatientRecord[]; total: number }>;
-  /** The patient of an appointment, if that appointment is with this doctor. */
+  /** The patient of an appointment, if that appointment is with this doctor and not cancelled. */
   findOfAppointment(appointmentId: number, doctorId: number): Promise<PatientRecord | null>;
 }
 

@@ -1,4 +1,5 @@
 import type { Result } from "../domain/shared/result.js";
+import type { AccountUsage } from "./account-usage.js";
 import type { AppointmentRepository } from "./appointment.repository.js";
 import type { DoctorRepository } from "./doctor.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
@@ -27,6 +28,7 @@ export interface TransactionScope {
   readonly notifications: Notifier;
   readonly users: UserRepository;
   readonly images: ImageRepository;
+  readonly usage: AccountUsage;
 }
 
 /**

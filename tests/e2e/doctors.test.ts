@@ -23,7 +23,7 @@ describe("doctors", () => {
     await server.close();
   });
 
-  it("registers a doctor: 201, the public Doctor shape, role doctor, one event", async () => {
+  it("registers a doctor: 201, the Doctor shape with verified false, role doctor, one event", async () => {
     const email = `Dr.Ayesha.${Date.now()}@Example.TEST `;
     const res = await server.request(
       "/doctors/new",
@@ -49,6 +49,7 @@ describe("doctors", () => {
       qualifications: [],
       slots: [],
       image: "http://doctorly.test/static/defaults/doctor.svg",
+      verified: false,
     });
     expect(JSON.stringify(doctor)).not.toMatch(/example\.test|password|hash/i);
     expect(await outboxOf(doctor.id as number)).toEqual(["DoctorRegistered"]);
@@ -143,7 +144,7 @@ describe("doctors", () => {
     const user = await registerAndSignIn(server);
     expect((await post(server, "/doctors/add_slot", user.token, adjacent)).status).toBe(403);
     expect((await server.request("/doctors/add_slot", json(adjacent))).status).toBe(401);
-    expect(await outboxOf(dr.id)).toEqual(["DoctorRegistered", "SlotAdded", "SlotAdded"]);
+    expect(await outboxOf(dr.id)).toEqual(["DoctorRegistered", "DoctorVerified", "SlotAdded", "SlotAdded"]);
   });
 
   it("adds all requested specializations and qualifications; unknown 400, already held 409", async () => {
@@ -186,6 +187,7 @@ describe("doctors", () => {
     expect(dup.status).toBe(409);
     expect(await outboxOf(dr.id)).toEqual([
       "DoctorRegistered",
+      "DoctorVerified",
       "SpecializationsAdded",
       "QualificationsAdded",
     ]);
@@ -201,7 +203,10 @@ describe("doctors", () => {
       name: "Shown Doctor",
       slots: [{ day: "tuesday" }],
     });
-    expect(await (await get(server, "/doctors/info", dr.token)).json()).toMatchObject({ id: dr.id });
+    expect(await (await get(server, "/doctors/info", dr.token)).json()).toMatchObject({
+      id: dr.id,
+      verified: true,
+    });
     expect(await (await get(server, `/doctors/slot/${dr.id}`)).json()).toMatchObject({
       data: [{ start: "14:00", end: "15:15" }],
     });

@@ -103,7 +103,11 @@ describe("pictures: upload, re-encode, store and serve", () => {
 
     const again = (await (await get(server, `/doctors/get/${doctor.id}`)).json()) as DoctorJson;
     expect(again.image).toBe(body.image);
-    expect(await outboxTypes("doctorId", doctor.id)).toEqual(["DoctorRegistered", "DoctorProfileChanged"]);
+    expect(await outboxTypes("doctorId", doctor.id)).toEqual([
+      "DoctorRegistered",
+      "DoctorVerified",
+      "DoctorProfileChanged",
+    ]);
   });
 
   it("strips EXIF and GPS from a JPEG (and applies its orientation first)", async () => {

@@ -10,7 +10,7 @@ import type { JobQueue } from "../../src/ports/job-queue.js";
 import { UNIT_OF_WORK } from "../../src/ports/unit-of-work.js";
 import { VISIT_READ_MODEL } from "../../src/ports/visit.read-model.js";
 import { registerAndSignIn } from "../support/accounts.js";
-import { addSlot, get, newDoctor, newPatient, post } from "../support/booking.js";
+import { addSlot, get, newDoctor, newPatient, patientsOfAccounts, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
 import { nextWeekday } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -201,22 +201,25 @@ describe("visits, ratings, waitlist and notifications", () => {
     const dr = await newDoctor(server);
     const slot = await addSlot(server, dr.token, { day: "monday", start: "13:00", num_slots: 3 });
     const date = nextWeekday("monday");
-    const user = await registerAndSignIn(server);
-    const patients = await Promise.all(Array.from({ length: 12 }, () => newPatient(server, user.token)));
-    const book = (patientId: number) =>
-      post(server, "/patient/new_appointment", user.token, { slot_id: slot.id, patient_id: patientId, date });
+    // Two patients per account: one account may hold or wait for only a few places in a sitting.
+    const patients = await patientsOfAccounts(server, 12, 2);
+    const book = (p: { id: number; token: string }) =>
+      post(server, "/patient/new_appointment", p.token, { slot_id: slot.id, patient_id: p.id, date });
     const seated = await Promise.all(
-      patients.slice(0, 3).map(async (p) => ((await (await book(p.id)).json()) as { id: number }).id),
+      patients.slice(0, 3).map(async (p) => ({
+        id: ((await (await book(p)).json()) as { id: number }).id,
+        token: p.token,
+      })),
     );
     for (const p of patients.slice(3, 7)) {
       expect(
-        (await post(server, "/patient/waitlist", user.token, { slot_id: slot.id, patient_id: p.id, date }))
+        (await post(server, "/patient/waitlist", p.token, { slot_id: slot.id, patient_id: p.id, date }))
           .status,
       ).toBe(201);
     }
     const answers = await Promise.all([
-      ...seated.map((id) => post(server, `/patient/appointment/${id}/cancel`, user.token, {})),
-      ...patients.slice(7).map((p) => book(p.id)),
+      ...seated.map((a) => post(server, `/patient/appointment/${a.id}/cancel`, a.token, {})),
+      ...patients.slice(7).map((p) => book(p)),
     ]);
     expect(answers.every((r) => r.status < 500)).toBe(true);
 

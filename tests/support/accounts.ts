@@ -1,5 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { createLogger } from "../../src/adapters/logging/pino.js";
 import { CREATE_ADMIN, type CreateAdmin } from "../../src/application/commands/create-admin.js";
+import { compose } from "../../src/container.js";
+import { testConfig } from "./env.js";
 import { randomLoopback, rawRequest } from "./raw-http.js";
 import { json, type TestServer } from "./server.js";
 
@@ -42,7 +45,11 @@ async function expectStatus(res: Response, status: number, what: string): Promis
  * that the per-address sign-in limit (shared in Redis by every test running at the same time) is never
  * tripped by other tests' deliberate failures.
  */
-export async function signIn(server: TestServer, email: string, password: string): Promise<string> {
+export async function signIn(
+  server: Pick<TestServer, "baseUrl">,
+  email: string,
+  password: string,
+): Promise<string> {
   const res = await rawRequest(server.baseUrl, {
     method: "POST",
     path: "/auth/get_token",
@@ -83,4 +90,33 @@ export async function createAdmin(
   const info = await server.request("/users/info", { headers: bearer(token) });
   await expectStatus(info, 200, "admin /users/info");
   return { token, user: (await info.json()) as UserJson, email, password };
+}
+
+/**
+ * An admin made the only way admins are made (the admin:create code path, against the test database),
+ * signed in at `baseUrl`: for API processes spawned on their own, whose container the test cannot reach.
+ */
+export async function createAdminAt(baseUrl: string): Promise<string> {
+  const email = uniqueEmail("admin");
+  const password = `pw-${randomUUID()}`;
+  const runtime = await compose(testConfig(), createLogger("silent"));
+  try {
+    const created = await runtime.container
+      .get<CreateAdmin>(CREATE_ADMIN)
+      .execute({ email, password, name: "Test Admin" });
+    if (!created.ok) throw new Error(`admin:create failed: ${created.error.detail}`);
+  } finally {
+    await runtime.close();
+  }
+  return signIn({ baseUrl }, email, password);
+}
+
+/** POST /admin/doctors/{id}/verify at `baseUrl`, as the admin whose token is given: patients see the doctor. */
+export async function verifyDoctorAt(baseUrl: string, adminToken: string, doctorId: number): Promise<void> {
+  const res = await rawRequest(baseUrl, {
+    method: "POST",
+    path: `/admin/doctors/${doctorId}/verify`,
+    headers: bearer(adminToken),
+  });
+  if (res.status !== 200) throw new Error(`verifying doctor ${doctorId}: ${res.status} ${res.body}`);
 }

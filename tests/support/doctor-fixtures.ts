@@ -7,6 +7,8 @@ export interface DoctorFixture {
   readonly description?: string;
   readonly timezone?: string;
   readonly image?: string | null;
+  /** Patients see verified doctors only; fixtures are verified (as an admin would) unless set false. */
+  readonly verified?: boolean;
   /** Catalog names (seeded). */
   readonly specializations?: readonly string[];
   readonly qualifications?: readonly { name: string; year: number; institute?: string }[];
@@ -35,8 +37,9 @@ export async function insertDoctor(
       INSERT INTO users (name, email, password_hash, role)
       VALUES (${fixture.name}, ${email}, ${"$argon2id$v=19$fixture-secret-hash"}, 'doctor') RETURNING id`);
     const doctorId = await tx.oneFirst(sql.type(id)`
-      INSERT INTO doctors (user_id, description, timezone, image)
-      VALUES (${userId}, ${fixture.description ?? ""}, ${fixture.timezone ?? "UTC"}, ${fixture.image ?? null})
+      INSERT INTO doctors (user_id, description, timezone, image, verified)
+      VALUES (${userId}, ${fixture.description ?? ""}, ${fixture.timezone ?? "UTC"}, ${fixture.image ?? null},
+              ${fixture.verified ?? true})
       RETURNING id`);
     for (const name of fixture.specializations ?? []) {
       await tx.query(sql.unsafe`

@@ -28,6 +28,18 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   UPLOADS_PER_HOUR: "1000000",
 };
 
+/**
+ * Caps high enough for the load and fault tests (soak, faults during traffic): they book hundreds of
+ * seats as one account into the same sittings, to measure answers and integrity under load and faults,
+ * not the caps (tests/e2e/trust-and-limits.test.ts proves those, at their defaults). Nothing else may
+ * raise them.
+ */
+export const VOLUME_LIMITS: Readonly<Record<string, string>> = {
+  MAX_PATIENTS_PER_ACCOUNT: "1000000",
+  MAX_LIVE_APPOINTMENTS_PER_ACCOUNT: "1000000",
+  MAX_SEATS_PER_SITTING_PER_ACCOUNT: "200",
+};
+
 export function testConfig(overrides: Record<string, string> = {}): Config {
   return loadConfig({
     ...TEST_ENV,

@@ -2,6 +2,7 @@ import type { AppointmentStatus } from "../../src/domain/appointment/appointment
 import type { Qualification } from "../../src/domain/doctor/doctor.js";
 import type { DomainEvent } from "../../src/domain/events.js";
 import type { Result } from "../../src/domain/shared/result.js";
+import { sittingOf } from "../../src/domain/sitting/sitting.js";
 import type { Slot, SlotPlan } from "../../src/domain/slot/slot.js";
 import type { AppointmentRecord, NewAppointment } from "../../src/ports/appointment.repository.js";
 import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
@@ -71,17 +72,41 @@ export class FakeUnitOfWork implements UnitOfWork {
     return this.state.nextId++;
   }
 
+  private ownerOf(patientId: number): number {
+    return this.state.patients.find((p) => p.id === patientId)?.userId ?? 0;
+  }
+
+  /** When the sitting of a slot on a date ends, in ms (0 for an unknown slot). */
+  private sittingEnd(slotId: number, date: string): number {
+    const slot = this.state.slots.find((x) => x.id === slotId);
+    const doctor = slot && this.state.doctors.find((d) => d.id === slot.doctorId);
+    return slot && doctor ? sittingOf(slot, date, doctor.timeZone).endsAt.getTime() : 0;
+  }
+
+  /** Booked or arrived appointments whose sitting has not ended at `now`, in id order. */
+  private live(now: Date) {
+    return this.state.appointments.filter(
+      (a) =>
+        (a.status === "booked" || a.status === "arrived") &&
+        this.sittingEnd(a.slotId, a.date) > now.getTime(),
+    );
+  }
+
   private scope(): TransactionScope {
     const s = this.state;
     return {
       outbox: { append: async (events) => void s.outbox.push(...events) },
       doctors: {
         insert: async (input) => {
-          const doctor = { id: this.id(), userId: input.userId, timeZone: input.timeZone };
+          const doctor = { id: this.id(), userId: input.userId, timeZone: input.timeZone, verified: false };
           s.doctors.push(doctor);
           return doctor;
         },
         lockByUserId: async (userId) => s.doctors.find((d) => d.userId === userId) ?? null,
+        lockById: async (doctorId) => s.doctors.find((d) => d.id === doctorId) ?? null,
+        setVerified: async (doctorId, verified) => {
+          s.doctors = s.doctors.map((d) => (d.id === doctorId ? { ...d, verified } : d));
+        },
         specializationIds: async (doctorId) =>
           s.doctorSpecializations.filter((x) => x.doctorId === doctorId).map((x) => x.id),
         addSpecializations: async (doctorId, ids) =>
@@ -102,7 +127,15 @@ export class FakeUnitOfWork implements UnitOfWork {
           const slot = s.slots.find((x) => x.id === slotId);
           const doctor = slot && s.doctors.find((d) => d.id === slot.doctorId);
           const name = doctor && s.users.find((u) => u.id === doctor.userId)?.name;
-          return slot && doctor ? { slot, timeZone: doctor.timeZone, doctorName: name ?? "" } : null;
+          return slot && doctor
+            ? {
+                slot,
+                timeZone: doctor.timeZone,
+                doctorName: name ?? "",
+                doctorUserId: doctor.userId,
+                doctorVerified: doctor.verified,
+              }
+            : null;
         },
       },
       patients: {
@@ -119,7 +152,7 @@ export class FakeUnitOfWork implements UnitOfWork {
         heldSeats: async (slotId, date) =>
           s.appointments
             .filter((a) => a.slotId === slotId && a.date === date && a.status !== "cancelled")
-            .map((a) => ({ seat: a.seat, patientId: a.patientId })),
+            .map((a) => ({ seat: a.seat, patientId: a.patientId, ownerUserId: this.ownerOf(a.patientId) })),
         insert: async (a) => {
           const live = s.appointments.filter(
             (x) => x.slotId === a.slotId && x.date === a.date && x.status !== "cancelled",
@@ -143,6 +176,23 @@ export class FakeUnitOfWork implements UnitOfWork {
           const a = s.appointments.find((x) => x.id === id);
           if (a) a.status = status;
         },
+        liveOfDoctor: async (doctorId, now) =>
+          this.live(now)
+            .filter((a) => a.doctorId === doctorId)
+            .map((a) => ({ id: a.id, ownerUserId: this.ownerOf(a.patientId), date: a.date, seat: a.seat })),
+      },
+      usage: {
+        lock: async () => {},
+        patients: async (userId) => s.patients.filter((p) => p.userId === userId).length,
+        liveAppointments: async (userId, now) =>
+          this.live(now).filter((a) => this.ownerOf(a.patientId) === userId).length,
+        waitingEntries: async (userId, now) =>
+          s.waitlist.filter(
+            (w) =>
+              w.status === "waiting" &&
+              this.ownerOf(w.patientId) === userId &&
+              this.sittingEnd(w.slotId, w.date) > now.getTime(),
+          ).length,
       },
       waitlist: {
         add: async (entry) => {

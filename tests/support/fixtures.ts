@@ -16,11 +16,18 @@ export async function insertUser(
   `);
 }
 
-export async function insertDoctor(pool: DatabasePool, timeZone = "UTC", name = "Fixture Doctor") {
+/** A doctor as patients see it: verified, as an admin would have done (`verified = false` for one waiting). */
+export async function insertDoctor(
+  pool: DatabasePool,
+  timeZone = "UTC",
+  name = "Fixture Doctor",
+  verified = true,
+) {
   const userId = await insertUser(pool, "doctor");
   await pool.query(sql.unsafe`UPDATE users SET name = ${name} WHERE id = ${userId}`);
   const doctorId = await pool.oneFirst(sql.type(id)`
-    INSERT INTO doctors (user_id, description, timezone) VALUES (${userId}, 'fixture', ${timeZone}) RETURNING id
+    INSERT INTO doctors (user_id, description, timezone, verified)
+    VALUES (${userId}, 'fixture', ${timeZone}, ${verified}) RETURNING id
   `);
   return { userId, doctorId };
 }

@@ -181,6 +181,21 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     return { path: `/patient/waitlist/${entry.id}` };
   },
 
+  "GET /admin/doctors": () => ({ path: "/admin/doctors?verified=false&per_page=5" }),
+  // Doctors of their own: the world's doctors must stay verified for the other routes.
+  "POST /admin/doctors/{id}/verify": async (ctx) => {
+    const doctor = await ctx.once("doctor-to-verify", () =>
+      newDoctor(ctx.server, { name: "Matrix Unverified Doctor", verified: false }),
+    );
+    return { path: `/admin/doctors/${doctor.id}/verify` };
+  },
+  "POST /admin/doctors/{id}/suspend": async (ctx) => {
+    const doctor = await ctx.once("doctor-to-suspend", () =>
+      newDoctor(ctx.server, { name: "Matrix Suspended Doctor" }),
+    );
+    return { path: `/admin/doctors/${doctor.id}/suspend` };
+  },
+
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
   "GET /misc/specializations": () => ({ path: "/misc/specializations" }),
   "GET /misc/doctors/{name}": () => ({ path: "/misc/doctors/Matrix" }),

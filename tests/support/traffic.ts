@@ -5,6 +5,7 @@ import path from "node:path";
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 import { projectRoot } from "../../src/config.js";
+import { createAdminAt, verifyDoctorAt } from "./accounts.js";
 import { TEST_DATABASE_URL, TEST_ENV } from "./env.js";
 import { rawRequest } from "./raw-http.js";
 
@@ -160,7 +161,7 @@ export interface BookingScene {
   readonly slotIds: readonly number[];
 }
 
-/** A doctor with roomy slots on every weekday and a user to book them, made over the API. */
+/** A verified doctor with roomy slots on every weekday and a user to book them, made over the API. */
 export async function bookingScene(baseUrl: string, label: string): Promise<BookingScene> {
   const api = apiAt(baseUrl);
   const expect2xx = (a: { status: number; body: string }, what: string) => {
@@ -178,6 +179,7 @@ export async function bookingScene(baseUrl: string, label: string): Promise<Book
     }),
     "doctor",
   );
+  await verifyDoctorAt(baseUrl, await createAdminAt(baseUrl), doctor.id as number);
   const userEmail = `${label}-user-${randomUUID()}@example.test`;
   expect2xx(
     await api.post("/users/register", undefined, { name: `${label} User`, email: userEmail, password }),

@@ -79,6 +79,29 @@ export function appErrorResponse(c: Context, error: AppError) {
   return problem(c, status, problemBody(status, error.code, error.detail, error.errors), headers);
 }
 
+/** An example of a problem answer: its code, detail and (when codes repeat) a name of its own. */
+export interface ProblemExample {
+  readonly code: string;
+  readonly detail: string;
+  readonly name?: string;
+}
+
+/** One error answer, documented with what it means on this route and examples of its problem codes. */
+export function problemAnswer(status: number, description: string, examples: readonly ProblemExample[] = []) {
+  const named = examples.map((e) => [e.name ?? e.code, { value: problemBody(status, e.code, e.detail) }]);
+  return {
+    [status]: {
+      description,
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema,
+          ...(named.length > 0 ? { examples: Object.fromEntries(named) } : {}),
+        },
+      },
+    },
+  };
+}
+
 /** Standard error answers to document on a route, keyed by status. */
 export function problemResponses(...statuses: number[]) {
   return Object.fromEntries(

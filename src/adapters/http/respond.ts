@@ -11,14 +11,17 @@ export function respond<T>(c: Context, result: Result<T>, status: 200 | 201): ne
   return (result.ok ? c.json(result.value as object, status) : appErrorResponse(c, result.error)) as never;
 }
 
-/** Answers a command that changed a doctor with that doctor's profile as it now reads, or the error. */
+/**
+ * Answers a command that changed a doctor with that doctor's profile as it now reads (with `verified`:
+ * the doctor's own view, or an admin's), or the error.
+ */
 export async function respondWithDoctor(
   c: Context,
-  doctors: { get(id: number): Promise<Result<unknown>> },
+  doctors: { profile(id: number): Promise<Result<unknown>> },
   result: Result<{ doctorId: number }>,
   status: 200 | 201,
 ): Promise<never> {
-  return respond(c, result.ok ? await doctors.get(result.value.doctorId) : result, status);
+  return respond(c, result.ok ? await doctors.profile(result.value.doctorId) : result, status);
 }
 
 /** Answers JSON text that is already serialized (a cached or indexed document), or the error. */

@@ -70,6 +70,16 @@ export const DoctorSchema = z
   })
   .openapi("Doctor");
 
+export const DoctorProfileSchema = DoctorSchema.extend({
+  verified: z.boolean().openapi({
+    description:
+      "Whether an admin has verified the doctor. Patients see only verified doctors: an unverified or " +
+      "suspended one is absent from lists and search, and its profile, slots, timings and reviews answer 404.",
+  }),
+}).openapi("DoctorProfile", {
+  description: "A Doctor as its own account and admins see it, with its verification.",
+});
+
 export const PatientSchema = z
   .object({
     id: z.number().int(),

@@ -4,11 +4,15 @@ import { APPOINTMENT_STATUSES, type AppointmentStatus } from "../../domain/appoi
 import type {
   AppointmentRecord,
   AppointmentRepository,
+  HeldSeat,
+  LiveAppointment,
   NewAppointment,
 } from "../../ports/appointment.repository.js";
+import { earliestLiveDate, sittingEndsAt } from "./slot.repository.pg.js";
 
 const insertedRow = z.object({ id: z.number(), createdAt: z.number().transform((ms) => new Date(ms)) });
-const heldSeatRow = z.object({ seat: z.number(), patientId: z.number() });
+const heldSeatRow = z.object({ seat: z.number(), patientId: z.number(), ownerUserId: z.number() });
+const liveRow = z.object({ id: z.number(), ownerUserId: z.number(), date: z.string(), seat: z.number() });
 
 const recordRow = z.object({
   id: z.number(),
@@ -32,10 +36,11 @@ export class PgAppointmentRepository implements AppointmentRepository {
     `);
   }
 
-  async heldSeats(slotId: number, date: string): Promise<{ seat: number; patientId: number }[]> {
+  async heldSeats(slotId: number, date: string): Promise<HeldSeat[]> {
     const rows = await this.db.any(sql.type(heldSeatRow)`
-      SELECT seat, patient_id AS "patientId" FROM appointments
-      WHERE slot_id = ${slotId} AND sitting_date = ${date} AND status <> 'cancelled'
+      SELECT a.seat, a.patient_id AS "patientId", p.user_id AS "ownerUserId"
+      FROM appointments a JOIN patients p ON p.id = a.patient_id
+      WHERE a.slot_id = ${slotId} AND a.sitting_date = ${date} AND a.status <> 'cancelled'
     `);
     return [...rows];
   }
@@ -65,5 +70,20 @@ export class PgAppointmentRepository implements AppointmentRepository {
       SET status = ${status}, cancelled_at = CASE WHEN ${status} = 'cancelled' THEN now() ELSE cancelled_at END
       WHERE id = ${appointmentId}
     `);
+  }
+
+  async liveOfDoctor(doctorId: number, now: Date): Promise<LiveAppointment[]> {
+    const rows = await this.db.any(sql.type(liveRow)`
+      SELECT a.id, p.user_id AS "ownerUserId", to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat
+      FROM appointments a
+      JOIN patients p ON p.id = a.patient_id
+      JOIN slots s ON s.id = a.slot_id
+      JOIN doctors d ON d.id = a.doctor_id
+      WHERE a.doctor_id = ${doctorId} AND a.status IN ('booked', 'arrived')
+        AND a.sitting_date >= ${earliestLiveDate(now)}::date
+        AND ${sittingEndsAt(sql.fragment`a.sitting_date`)} > ${sql.timestamp(now)}
+      ORDER BY a.id
+    `);
+    return [...rows];
   }
 }

@@ -10,6 +10,7 @@ const doctorRow = z.object({
   description: z.string(),
   imageKey: z.string().nullable(),
   timeZone: z.string(),
+  verified: z.boolean(),
   earliestProcurement: z.string().nullable(),
   rating: z.number().nullable(),
   ratingCount: z.number(),
@@ -26,7 +27,7 @@ const WEEK_ORDER = sql.fragment`array_position(
 
 /** One round trip per page of doctors: the nested lists are aggregated to JSON by Postgres. */
 export const DOCTOR_ROWS = sql.fragment`
-  SELECT d.id, u.name, d.description, d.image AS "imageKey", d.timezone AS "timeZone",
+  SELECT d.id, u.name, d.description, d.image AS "imageKey", d.timezone AS "timeZone", d.verified,
     (SELECT to_char(min(dq.procurement_year), 'YYYY-MM-DD') FROM doctor_qualifications dq
       WHERE dq.doctor_id = d.id) AS "earliestProcurement",
     (SELECT round(avg(r.rating), 2)::float8 FROM ratings r WHERE r.doctor_id = d.id) AS rating,
@@ -53,10 +54,14 @@ const sittingCountRow = z.object({ slotId: z.number(), date: z.string(), booked:
 export class PgDoctorReadModel implements DoctorReadModel {
   constructor(private readonly pool: DatabasePool) {}
 
-  async findByIds(ids: readonly number[]): Promise<DoctorRow[]> {
+  async findByIds(
+    ids: readonly number[],
+    options: { includeUnverified?: boolean } = {},
+  ): Promise<DoctorRow[]> {
     if (ids.length === 0) return [];
+    const visible = options.includeUnverified ? sql.fragment`true` : sql.fragment`d.verified`;
     const rows = await this.pool.any(
-      sql.type(doctorRow)`${DOCTOR_ROWS} WHERE d.id = ANY(${sql.array([...ids], "int4")})`,
+      sql.type(doctorRow)`${DOCTOR_ROWS} WHERE d.id = ANY(${sql.array([...ids], "int4")}) AND ${visible}`,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
@@ -65,29 +70,45 @@ export class PgDoctorReadModel implements DoctorReadModel {
   async listIds(offset: number, limit: number): Promise<{ ids: number[]; total: number }> {
     const [rows, total] = await Promise.all([
       this.pool.any(sql.type(idRow)`
-        SELECT id FROM doctors ORDER BY id LIMIT ${limit} OFFSET ${offset}
+        SELECT id FROM doctors WHERE verified ORDER BY id LIMIT ${limit} OFFSET ${offset}
       `),
       this.count(),
     ]);
     return { ids: rows.map((r) => r.id), total };
   }
 
+  async listIdsByVerification(
+    verified: boolean | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ ids: number[]; total: number }> {
+    const where = verified === undefined ? sql.fragment`true` : sql.fragment`verified = ${verified}`;
+    const [rows, total] = await Promise.all([
+      this.pool.any(sql.type(idRow)`
+        SELECT id FROM doctors WHERE ${where} ORDER BY id LIMIT ${limit} OFFSET ${offset}
+      `),
+      this.pool.oneFirst(sql.type(countRow)`SELECT count(*)::int AS n FROM doctors WHERE ${where}`),
+    ]);
+    return { ids: rows.map((r) => r.id), total };
+  }
+
   async idsAfter(afterId: number, limit: number): Promise<number[]> {
     const rows = await this.pool.any(sql.type(idRow)`
-      SELECT id FROM doctors WHERE id > ${afterId} ORDER BY id LIMIT ${limit}
+      SELECT id FROM doctors WHERE id > ${afterId} AND verified ORDER BY id LIMIT ${limit}
     `);
     return rows.map((r) => r.id);
   }
 
   async idsWithSpecialization(specializationId: number): Promise<number[]> {
     const rows = await this.pool.any(sql.type(idRow)`
-      SELECT doctor_id AS id FROM doctor_specializations WHERE specialization_id = ${specializationId} ORDER BY 1
+      SELECT ds.doctor_id AS id FROM doctor_specializations ds JOIN doctors d ON d.id = ds.doctor_id
+      WHERE ds.specialization_id = ${specializationId} AND d.verified ORDER BY 1
     `);
     return rows.map((r) => r.id);
   }
 
   count(): Promise<number> {
-    return this.pool.oneFirst(sql.type(countRow)`SELECT count(*)::int AS n FROM doctors`);
+    return this.pool.oneFirst(sql.type(countRow)`SELECT count(*)::int AS n FROM doctors WHERE verified`);
   }
 
   doctorIdOfUser(userId: number): Promise<number | null> {
@@ -102,6 +123,7 @@ export class PgDoctorReadModel implements DoctorReadModel {
       FROM doctors d
       LEFT JOIN appointments a
         ON a.doctor_id = d.id AND a.status <> 'cancelled' AND a.created_at >= ${sql.timestamp(since)}
+      WHERE d.verified
       GROUP BY d.id
       ORDER BY count(a.id) DESC,
         (SELECT avg(r.rating) FROM ratings r WHERE r.doctor_id = d.id) DESC NULLS LAST,

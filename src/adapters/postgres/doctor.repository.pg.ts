@@ -3,7 +3,13 @@ import { z } from "zod";
 import type { Qualification } from "../../domain/doctor/doctor.js";
 import type { DoctorRecord, DoctorRepository } from "../../ports/doctor.repository.js";
 
-const doctorRow = z.object({ id: z.number(), userId: z.number(), timeZone: z.string() });
+const doctorRow = z.object({
+  id: z.number(),
+  userId: z.number(),
+  timeZone: z.string(),
+  verified: z.boolean(),
+});
+const DOCTOR_COLUMNS = sql.fragment`id, user_id AS "userId", timezone AS "timeZone", verified`;
 const idRow = z.object({ id: z.number() });
 
 export class PgDoctorRepository implements DoctorRepository {
@@ -13,14 +19,24 @@ export class PgDoctorRepository implements DoctorRepository {
     return this.db.one(sql.type(doctorRow)`
       INSERT INTO doctors (user_id, description, timezone)
       VALUES (${input.userId}, ${input.description}, ${input.timeZone})
-      RETURNING id, user_id AS "userId", timezone AS "timeZone"
+      RETURNING ${DOCTOR_COLUMNS}
     `);
   }
 
   lockByUserId(userId: number): Promise<DoctorRecord | null> {
     return this.db.maybeOne(sql.type(doctorRow)`
-      SELECT id, user_id AS "userId", timezone AS "timeZone" FROM doctors WHERE user_id = ${userId} FOR UPDATE
+      SELECT ${DOCTOR_COLUMNS} FROM doctors WHERE user_id = ${userId} FOR UPDATE
     `);
+  }
+
+  lockById(doctorId: number): Promise<DoctorRecord | null> {
+    return this.db.maybeOne(sql.type(doctorRow)`
+      SELECT ${DOCTOR_COLUMNS} FROM doctors WHERE id = ${doctorId} FOR UPDATE
+    `);
+  }
+
+  async setVerified(doctorId: number, verified: boolean): Promise<void> {
+    await this.db.query(sql.unsafe`UPDATE doctors SET verified = ${verified} WHERE id = ${doctorId}`);
   }
 
   async specializationIds(doctorId: number): Promise<number[]> {

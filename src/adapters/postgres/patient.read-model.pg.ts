@@ -28,12 +28,14 @@ export class PgPatientReadModel implements PatientReadModel {
 
   hasAppointmentWith(patientId: number, doctorId: number): Promise<boolean> {
     return this.pool.exists(sql.type(flagRow)`
-      SELECT 1 AS x FROM appointments WHERE patient_id = ${patientId} AND doctor_id = ${doctorId}
+      SELECT 1 AS x FROM appointments
+      WHERE patient_id = ${patientId} AND doctor_id = ${doctorId} AND status <> 'cancelled'
     `);
   }
 
   async listOfDoctor(doctorId: number, offset: number, limit: number) {
-    const ofDoctor = sql.fragment`p.id IN (SELECT patient_id FROM appointments WHERE doctor_id = ${doctorId})`;
+    const ofDoctor = sql.fragment`p.id IN (
+      SELECT patient_id FROM appointments WHERE doctor_id = ${doctorId} AND status <> 'cancelled')`;
     const [rows, total] = await Promise.all([
       this.pool.any(sql.type(patientRow)`
         SELECT ${PATIENT_COLUMNS} FROM patients p WHERE ${ofDoctor} ORDER BY p.id LIMIT ${limit} OFFSET ${offset}
@@ -46,7 +48,7 @@ export class PgPatientReadModel implements PatientReadModel {
   findOfAppointment(appointmentId: number, doctorId: number): Promise<PatientRecord | null> {
     return this.pool.maybeOne(sql.type(patientRow)`
       SELECT ${PATIENT_COLUMNS} FROM appointments a JOIN patients p ON p.id = a.patient_id
-      WHERE a.id = ${appointmentId} AND a.doctor_id = ${doctorId}
+      WHERE a.id = ${appointmentId} AND a.doctor_id = ${doctorId} AND a.status <> 'cancelled'
     `);
   }
 }

@@ -1,5 +1,6 @@
 import type { CommonQueryMethods } from "slonik";
 import type { TransactionScope } from "../../ports/unit-of-work.js";
+import { PgAccountUsage } from "./account-usage.pg.js";
 import type { AppendedRows } from "./appended-rows.pg.js";
 import { PgAppointmentRepository } from "./appointment.repository.pg.js";
 import { PgDoctorRepository } from "./doctor.repository.pg.js";
@@ -28,5 +29,6 @@ export function pgTransactionScope(db: CommonQueryMethods, appended: AppendedRow
     notifications: appended,
     users: new PgUserRepository(db),
     images: new PgImageRepository(db),
+    usage: new PgAccountUsage(db),
   };
 }

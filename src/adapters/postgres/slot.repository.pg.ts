@@ -1,8 +1,8 @@
-import { type CommonQueryMethods, sql } from "slonik";
+import { type CommonQueryMethods, type FragmentSqlToken, sql } from "slonik";
 import { z } from "zod";
 import type { Slot, SlotPlan } from "../../domain/slot/slot.js";
 import { WEEKDAYS } from "../../domain/slot/weekday.js";
-import type { SlotRepository } from "../../ports/slot.repository.js";
+import type { SlotRepository, SlotWithDoctor } from "../../ports/slot.repository.js";
 
 export const slotRow = z.object({
   id: z.number(),
@@ -19,7 +19,26 @@ export const SLOT_COLUMNS = sql.fragment`
   s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots", s.consultation_fee AS "consultationFee"
 `;
 
-const slotWithTimeZoneRow = slotRow.extend({ timeZone: z.string(), doctorName: z.string() });
+/**
+ * The instant the sitting on `date` (a date column or value) of slot `s` ends, in the time zone of its
+ * doctor `d`: for queries that join `slots s` and `doctors d`.
+ */
+export const sittingEndsAt = (date: FragmentSqlToken) =>
+  sql.fragment`((${date} + (s.start_minute + s.appointment_duration * s.num_slots) * interval '1 minute') AT TIME ZONE d.timezone)`;
+
+/**
+ * Dates from which a sitting may still be running at `now`: a sitting ends by the end of its local date,
+ * and no time zone is more than 14 hours from UTC. A cheap bound before the exact `sittingEndsAt` test.
+ */
+export const earliestLiveDate = (now: Date): string =>
+  new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
+
+const slotWithTimeZoneRow = slotRow.extend({
+  timeZone: z.string(),
+  doctorName: z.string(),
+  doctorUserId: z.number(),
+  doctorVerified: z.boolean(),
+});
 
 export class PgSlotRepository implements SlotRepository {
   constructor(private readonly db: CommonQueryMethods) {}
@@ -41,16 +60,15 @@ export class PgSlotRepository implements SlotRepository {
     `);
   }
 
-  async findWithTimeZone(
-    slotId: number,
-  ): Promise<{ slot: Slot; timeZone: string; doctorName: string } | null> {
+  async findWithTimeZone(slotId: number): Promise<SlotWithDoctor | null> {
     const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
-      SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName"
+      SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
+             d.verified AS "doctorVerified"
       FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
       WHERE s.id = ${slotId}
     `);
     if (!row) return null;
-    const { timeZone, doctorName, ...slot } = row;
-    return { slot, timeZone, doctorName };
+    const { timeZone, doctorName, doctorUserId, doctorVerified, ...slot } = row;
+    return { slot, timeZone, doctorName, doctorUserId, doctorVerified };
   }
 }

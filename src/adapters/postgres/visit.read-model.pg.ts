@@ -1,6 +1,7 @@
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
+import { NOTIFICATION_KINDS } from "../../ports/notifier.js";
 import type { NotificationRow, ReviewRow, VisitReadModel } from "../../ports/visit.read-model.js";
 import { appointmentRow, SELECT_APPOINTMENTS, toAppointmentRow } from "./appointment.read-model.pg.js";
 
@@ -9,7 +10,7 @@ const count = z.object({ n: z.number() });
 
 const notificationRow = z.object({
   id: z.number(),
-  kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+  kind: z.enum(NOTIFICATION_KINDS),
   text: z.string(),
   appointmentId: z.number().nullable(),
   createdAt: date,

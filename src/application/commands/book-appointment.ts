@@ -1,6 +1,8 @@
 import { lowestFreeSeat } from "../../domain/appointment/appointment.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { bookableDates, checkBookingDate } from "../../domain/sitting/sitting.js";
+import { DEFAULT_LIMITS, type Limits, roomForOneMore, roomInSitting } from "../../domain/user/limits.js";
+import { notOwnSlot } from "../../domain/user/ownership.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
@@ -30,6 +32,7 @@ export class BookAppointment {
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     private readonly horizonDays: number,
+    private readonly limits: Limits = DEFAULT_LIMITS,
   ) {}
 
   execute(principal: Principal, request: BookingRequest): Promise<Result<BookingOutcome>> {
@@ -37,7 +40,7 @@ export class BookAppointment {
     const key = request.idempotencyKey;
 
     return this.uow.run<BookingOutcome>(
-      async ({ idempotency, patients, slots, appointments, outbox, notifications }) => {
+      async ({ idempotency, patients, slots, appointments, waitlist, outbox, notifications, usage }) => {
         if (key !== undefined) {
           await idempotency.lock(principal.userId, key);
           const earlier = await idempotency.find(principal.userId, key);
@@ -53,13 +56,25 @@ export class BookAppointment {
           if (earlier) return ok({ appointmentId: earlier.appointmentId, replayed: true });
         }
 
+        // An account's capped changes run one at a time: its counts hold until this commits. Taken before
+        // any sitting's lock, as everywhere, so the two kinds of lock can never deadlock.
+        await usage.lock(principal.userId);
         const patient = await patients.findOwned(request.patientId, principal.userId);
         if (!patient) return err(notFound("patient"));
         const found = await slots.findWithTimeZone(request.slotId);
-        if (!found) return err(notFound("slot"));
+        // Patients do not see an unverified doctor, nor its slots.
+        if (!found?.doctorVerified) return err(notFound("slot"));
+        const own = notOwnSlot(principal, found.doctorUserId);
+        if (!own.ok) return own;
         const { slot, timeZone, doctorName } = found;
 
         const now = this.clock.now();
+        const live = roomForOneMore(
+          this.limits,
+          "liveAppointmentsPerAccount",
+          await usage.liveAppointments(principal.userId, now),
+        );
+        if (!live.ok) return live;
         let candidates: string[];
         if (request.date !== undefined) {
           const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
@@ -70,6 +85,7 @@ export class BookAppointment {
         }
 
         // Sittings are locked in date order, so two bookings of one slot can never deadlock.
+        let atLimit: Result<never> | null = null;
         for (const date of candidates) {
           await appointments.lockSitting(slot.id, date);
           const held = await appointments.heldSeats(slot.id, date);
@@ -92,6 +108,18 @@ export class BookAppointment {
                 appError("conflict", "sitting_full", `The sitting of ${date} has no free seat left.`),
               );
             }
+            continue;
+          }
+          const room = roomInSitting(
+            this.limits,
+            principal.userId,
+            [...held, ...(await waitlist.waiting(slot.id, date))],
+            patient.id,
+          );
+          if (!room.ok) {
+            // Without a date, a sitting where the account has its share already is passed over like a full one.
+            if (request.date !== undefined) return room;
+            atLimit ??= room;
             continue;
           }
 
@@ -124,12 +152,15 @@ export class BookAppointment {
             },
           });
         }
-        return err(
-          appError(
-            "conflict",
-            "no_free_seat",
-            "Every upcoming sitting of this slot within the booking horizon is full.",
-          ),
+        return (
+          atLimit ??
+          err(
+            appError(
+              "conflict",
+              "no_free_seat",
+              "Every upcoming sitting of this slot within the booking horizon is full.",
+            ),
+          )
         );
       },
     );

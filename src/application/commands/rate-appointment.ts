@@ -1,5 +1,6 @@
 import { checkRating } from "../../domain/appointment/visit.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { notOwnSlot } from "../../domain/user/ownership.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { StoredRating } from "../../ports/rating.repository.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
@@ -18,6 +19,9 @@ export class RateAppointment {
     return this.uow.run(async ({ appointments, ratings, outbox }) => {
       const appointment = await appointments.findForUpdate(appointmentId);
       if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
+      // A doctor's account may own patients: it still never rates its own visits.
+      const own = notOwnSlot(principal, appointment.doctorUserId);
+      if (!own.ok) return own;
       const allowed = checkRating(appointment.status, await ratings.existsFor(appointment.id));
       if (!allowed.ok) return allowed;
       const stored = await ratings.add({

@@ -9,9 +9,11 @@ import { doctorCacheKeys } from "./doctor-cache-keys.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
 import type { ReadCache } from "./read-cache.js";
 import {
+  type DoctorProfileView,
   type DoctorView,
   type SittingView,
   type SlotView,
+  toDoctorProfileView,
   toDoctorView,
   toSittingView,
   toSlotView,
@@ -22,6 +24,10 @@ const POPULAR_WINDOW_DAYS = 30;
 
 export const doctorNotFound = appError("not_found", "doctor_not_found", "No such doctor.");
 
+/**
+ * Doctors as patients and the public see them: verified ones only (an unverified or suspended doctor is
+ * answered as missing, 404), cached. The doctor's own profile and the admin's list see every doctor.
+ */
 export class DoctorQueries {
   constructor(
     private readonly doctors: DoctorReadModel,
@@ -46,9 +52,32 @@ export class DoctorQueries {
     return row ? toDoctorView(row, this.urls, this.clock.now()) : null;
   }
 
-  async ofUser(userId: number): Promise<Result<DoctorView>> {
+  async ofUser(userId: number): Promise<Result<DoctorProfileView>> {
     const id = await this.doctors.doctorIdOfUser(userId);
-    return id === null ? err(doctorNotFound) : this.get(id);
+    return id === null ? err(doctorNotFound) : this.profile(id);
+  }
+
+  /**
+   * A doctor with `verified`, whether patients see it or not: for the doctor itself and for admins. A
+   * verified doctor is the public (cached) view; only an unverified one is read again from Postgres.
+   */
+  async profile(id: number): Promise<Result<DoctorProfileView>> {
+    const visible = await this.get(id);
+    if (visible.ok) return ok({ ...visible.value, verified: true });
+    const [row] = await this.doctors.findByIds([id], { includeUnverified: true });
+    return row ? ok(toDoctorProfileView(row, this.urls, this.clock.now())) : err(doctorNotFound);
+  }
+
+  /** GET /admin/doctors: every doctor, or the verified or unverified ones, in id order (never cached). */
+  async byVerification(verified: boolean | undefined, page: PageRequest): Promise<Page<DoctorProfileView>> {
+    const { ids, total } = await this.doctors.listIdsByVerification(verified, offsetOf(page), page.perPage);
+    const now = this.clock.now();
+    const rows = await this.doctors.findByIds(ids, { includeUnverified: true });
+    return pageOf(
+      rows.map((row) => toDoctorProfileView(row, this.urls, now)),
+      page,
+      total,
+    );
   }
 
   all(page: PageRequest): Promise<Page<DoctorView>> {

@@ -15,6 +15,9 @@ export type SlotView = PublicSlot;
 
 export type DoctorView = PublicDoctor;
 
+/** A Doctor as its own account and admins see it: with whether patients can see it yet. */
+export type DoctorProfileView = DoctorView & { verified: boolean };
+
 export interface PatientView {
   id: number;
   name: string;
@@ -78,6 +81,11 @@ export const toDoctorView = (d: DoctorRow, urls: ImageUrls, now: Date): DoctorVi
     institute_name: q.instituteName,
   })),
   slots: d.slots.map(toSlotView),
+});
+
+export const toDoctorProfileView = (d: DoctorRow, urls: ImageUrls, now: Date): DoctorProfileView => ({
+  ...toDoctorView(d, urls, now),
+  verified: d.verified,
 });
 
 export const toPatientView = (p: PatientRecord): PatientView => ({

@@ -46,7 +46,8 @@ export class VisitQueries {
       );
     }
     const doctorId = await this.doctors.doctorIdOfUser(principal.userId);
-    const [doctor] = doctorId === null ? [] : await this.doctors.findByIds([doctorId]);
+    const [doctor] =
+      doctorId === null ? [] : await this.doctors.findByIds([doctorId], { includeUnverified: true });
     if (!doctor) return err(doctorNotFound);
     const day = date ?? localDateOf(this.clock.now(), doctor.timeZone);
     const appointments = (await this.visits.doctorDay(doctor.id, day)).map((a) => ({
@@ -64,6 +65,7 @@ export class VisitQueries {
     return ok({ data });
   }
 
+  /** A verified doctor's reviews; an unverified or suspended doctor is answered as missing. */
   async reviews(doctorId: number, page: PageRequest): Promise<Result<Page<ReviewView>>> {
     const [doctor] = await this.doctors.findByIds([doctorId]);
     if (!doctor) return err(doctorNotFound);

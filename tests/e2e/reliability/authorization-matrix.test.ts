@@ -101,6 +101,10 @@ const RULES: Record<string, Rule> = {
   "POST /patient/waitlist": ownerOnly("ok"),
   "DELETE /patient/waitlist/{id}": ownerOnly("ok"),
 
+  "GET /admin/doctors": adminOnly,
+  "POST /admin/doctors/{id}/verify": adminOnly,
+  "POST /admin/doctors/{id}/suspend": adminOnly,
+
   "GET /misc/qualifications": anyone,
   "GET /misc/specializations": anyone,
   "GET /misc/doctors/{name}": anyone,

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { PG_POOL } from "../../../src/container.js";
-import { TEST_DATABASE_URL } from "../../support/env.js";
+import { TEST_DATABASE_URL, VOLUME_LIMITS } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
 import { type OpenApiDocument, operationsOf, ResponseValidator } from "../../support/openapi.js";
 import { rawRequest } from "../../support/raw-http.js";
@@ -83,7 +83,7 @@ describe("faults during traffic", () => {
     const redis = new DisposableRedisSearch(await freePort());
     await redis.start();
     closers.push(() => redis.stop());
-    const server = await startTestServer({ REDIS_URL: redis.url });
+    const server = await startTestServer({ ...VOLUME_LIMITS, REDIS_URL: redis.url });
     closers.push(() => server.close());
     await buildServingIndex(server.runtime);
     const doc = (await (await server.request("/openapi.json")).json()) as OpenApiDocument;
@@ -129,7 +129,11 @@ describe("faults during traffic", () => {
 
   it("loses and duplicates no booking when its Postgres connections are killed, then answers normally", async () => {
     const { url, applicationName } = namedDatabaseUrl("pg-kill");
-    const server: TestServer = await startTestServer({ DATABASE_URL: url, DATABASE_POOL_SIZE: "4" });
+    const server: TestServer = await startTestServer({
+      ...VOLUME_LIMITS,
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: "4",
+    });
     closers.push(() => server.close());
     const scene = await bookingScene(server.baseUrl, "pg-fault");
     const kill = () =>
@@ -164,7 +168,7 @@ describe("faults during traffic", () => {
   }, 60_000);
 
   it("finishes in-flight requests on SIGTERM under load, exits 0, and loses or duplicates no booking", async () => {
-    let api: SpawnedApi | null = await spawnApi();
+    let api: SpawnedApi | null = await spawnApi(VOLUME_LIMITS);
     closers.push(() => api?.stop("SIGKILL") ?? Promise.resolve());
     const scene = await bookingScene(api.baseUrl, "sigterm");
     const baseUrl = api.baseUrl;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAdminAt, verifyDoctorAt } from "../../support/accounts.js";
 import { apiAt, type SpawnedApi, spawnApi } from "../../support/traffic.js";
 
 describe("logs carry no secret and no personal data beyond ids", () => {
@@ -64,6 +65,8 @@ describe("logs carry no secret and no personal data beyond ids", () => {
       description: "GP",
     });
     expect(doctor.status).toBe(201);
+    const adminToken = await createAdminAt(api.baseUrl);
+    await verifyDoctorAt(api.baseUrl, adminToken, (JSON.parse(doctor.body) as { id: number }).id);
     const doctorToken = (
       JSON.parse(
         (
@@ -111,9 +114,12 @@ describe("logs carry no secret and no personal data beyond ids", () => {
     expect(failures.length).toBeGreaterThanOrEqual(2);
     for (const line of failures)
       expect(JSON.parse(line)).toMatchObject({ userId: expect.any(Number), client: expect.any(String) });
-    const found = [...Object.entries(secrets), ["token", token], ["doctorToken", doctorToken]].filter(
-      ([, value]) => value !== undefined && output.includes(value as string),
-    );
+    const found = [
+      ...Object.entries(secrets),
+      ["token", token],
+      ["doctorToken", doctorToken],
+      ["adminToken", adminToken],
+    ].filter(([, value]) => value !== undefined && output.includes(value as string));
     expect(found.map(([name]) => name)).toEqual([]);
     // Nor any Authorization header in any form.
     expect(output).not.toMatch(/Bearer [A-Za-z0-9]|Basic [A-Za-z0-9+/=]{8}|password_hash|\$argon2/);

@@ -7,7 +7,7 @@ import { createLogger } from "../../../src/adapters/logging/pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { compose } from "../../../src/container.js";
 import { DOCTOR_SEARCH_INDEX, type DoctorSearchIndex } from "../../../src/ports/doctor-search.js";
-import { TEST_DATABASE_URL, testConfig } from "../../support/env.js";
+import { TEST_DATABASE_URL, testConfig, VOLUME_LIMITS } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 import {
@@ -60,6 +60,7 @@ describe("soak: a steady mixed workload for a minute", () => {
     const named = namedDatabaseUrl("soak");
     applicationName = named.applicationName;
     api = await spawnApi({
+      ...VOLUME_LIMITS,
       DATABASE_URL: named.url,
       DATABASE_POOL_SIZE: String(POOL_SIZE),
       REDIS_URL: redis.url,

@@ -67,13 +67,21 @@ describe("postgres is the judge of booking correctness", () => {
   it("books exactly capacity seats, 1..n, under 40 concurrent requests, and writes one event per booking", async () => {
     const { doctorId } = await insertDoctor(pool);
     const slotId = await insertSlot(pool, doctorId, { day: "wednesday", startMinute: 480, numSlots: 5 });
-    const owner = await insertUser(pool);
-    const patients = await Promise.all(Array.from({ length: 40 }, () => insertPatient(pool, owner)));
+    // Two patients per account: one account may hold only a few seats of a sitting.
+    const owners = await Promise.all(Array.from({ length: 20 }, () => insertUser(pool)));
+    const patients = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const owner = owners[i % owners.length] as number;
+        return { owner, patientId: await insertPatient(pool, owner) };
+      }),
+    );
     const date = nextWeekday("wednesday");
     const book = runtime.container.get(BookAppointment);
 
     const results = await Promise.all(
-      patients.map((patientId) => book.execute({ userId: owner, role: "user" }, { slotId, patientId, date })),
+      patients.map(({ owner, patientId }) =>
+        book.execute({ userId: owner, role: "user" }, { slotId, patientId, date }),
+      ),
     );
     const booked = results.filter((r) => r.ok);
     expect(booked).toHaveLength(5);

@@ -4,6 +4,7 @@ import { AddSlot } from "../../../src/application/commands/add-slot.js";
 import { AddSpecializations } from "../../../src/application/commands/add-specializations.js";
 import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
 import { CancelAppointment } from "../../../src/application/commands/cancel-appointment.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
 import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
 import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes.js";
@@ -13,6 +14,7 @@ const NOW = new Date("2026-12-04T10:00:00Z");
 const doctorUser = 100;
 const owner: Principal = { userId: 200, role: "user" };
 const stranger: Principal = { userId: 300, role: "user" };
+const admin: Principal = { userId: 1, role: "admin" };
 
 describe("booking commands (in-memory unit of work)", () => {
   let uow: FakeUnitOfWork;
@@ -24,10 +26,13 @@ describe("booking commands (in-memory unit of work)", () => {
   beforeEach(async () => {
     uow = new FakeUnitOfWork();
     clock = new FixedClock(NOW);
-    await uow.run(async ({ doctors }) => ({
+    const registered = await uow.run(async ({ doctors }) => ({
       ok: true,
       value: await doctors.insert({ userId: doctorUser, description: "", timeZone: "Asia/Karachi" }),
     }));
+    if (!registered.ok) throw new Error("no doctor");
+    // Patients book verified doctors only; an admin verifies this one.
+    await new ChangeDoctorVerification(uow, clock).execute(admin, registered.value.id, "verify");
     const slot = await new AddSlot(uow).execute(doctorUser, {
       day: "monday",
       start: "09:00",

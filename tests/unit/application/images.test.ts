@@ -20,7 +20,7 @@ describe("changing pictures", () => {
     uow = new FakeUnitOfWork();
     media = new FakeMediaStore();
     logger = recordingLogger();
-    uow.state.doctors.push({ id: 7, userId: 70, timeZone: "UTC" });
+    uow.state.doctors.push({ id: 7, userId: 70, timeZone: "UTC", verified: true });
     uow.state.specializations.push({ id: 3, name: "cardiologist", imageKey: null });
   });
 

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { AddSlot } from "../../../src/application/commands/add-slot.js";
 import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
 import { CancelAppointment } from "../../../src/application/commands/cancel-appointment.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
 import { ChangeVisitStatus } from "../../../src/application/commands/change-visit-status.js";
 import { RateAppointment } from "../../../src/application/commands/rate-appointment.js";
 import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
@@ -13,6 +14,7 @@ const doctor: Principal = { userId: 1000, role: "doctor" };
 const alice: Principal = { userId: 1, role: "user" };
 const bob: Principal = { userId: 2, role: "user" };
 const carol: Principal = { userId: 3, role: "user" };
+const admin: Principal = { userId: 9, role: "admin" };
 const DATE = "2026-12-07"; // a Monday; the sitting starts 09:00 UTC
 const clock = new FixedClock(new Date("2026-12-04T10:00:00Z"));
 
@@ -24,10 +26,12 @@ describe("visits and waitlist (in-memory unit of work)", () => {
   beforeEach(async () => {
     clock.current = new Date("2026-12-04T10:00:00Z");
     uow = new FakeUnitOfWork();
-    await uow.run(async ({ doctors }) => ({
+    const registered = await uow.run(async ({ doctors }) => ({
       ok: true,
       value: await doctors.insert({ userId: doctor.userId, description: "", timeZone: "UTC" }),
     }));
+    if (!registered.ok) throw new Error("no doctor");
+    await new ChangeDoctorVerification(uow, clock).execute(admin, registered.value.id, "verify");
     const slot = await new AddSlot(uow).execute(doctor.userId, {
       day: "monday",
       start: "09:00",

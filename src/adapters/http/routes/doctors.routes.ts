@@ -16,6 +16,7 @@ import { respond, respondJsonText, respondWithDoctor } from "../respond.js";
 import {
   bearer,
   DateString,
+  DoctorProfileSchema,
   DoctorSchema,
   IdParam,
   jsonBody,
@@ -28,6 +29,7 @@ import {
   toPageRequest,
 } from "../schemas.js";
 import { multiLineText, singleLineText } from "../text.js";
+import { conflictAnswer } from "../trust-answers.js";
 
 export interface DoctorRouteDeps {
   readonly authenticator: Authenticator;
@@ -118,11 +120,17 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/new",
       tags,
       summary: "Register a doctor: a new account with role doctor and its profile",
-      description: "Limited per client like `POST /users/register` (429 with `Retry-After`).",
+      description:
+        "The doctor starts unverified: it can edit its profile and publish slots, but patients see it (lists, " +
+        "search, its profile, slots, timings and reviews) and book it only once an admin has verified it. " +
+        "Limited per client like `POST /users/register` (429 with `Retry-After`).",
       middleware: [deps.registrationLimit] as const,
       request: { body: jsonBody(NewDoctorBody) },
       responses: {
-        201: { description: "The new doctor", content: jsonContent(DoctorSchema) },
+        201: {
+          description: "The new doctor, `verified: false`: patients see it once an admin has verified it",
+          content: jsonContent(DoctorProfileSchema),
+        },
         ...problemResponses(400, 409, 429),
       },
     }),
@@ -137,7 +145,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       method: "get",
       path: "/doctors/all",
       tags,
-      summary: "All doctors, a page at a time",
+      summary: "All verified doctors, a page at a time",
       request: { query: PageQuery },
       responses: {
         200: { description: "A page of doctors", content: jsonContent(DoctorList) },
@@ -156,7 +164,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       security: bearer,
       middleware: [...doctorOnly],
       responses: {
-        200: { description: "Own profile", content: jsonContent(DoctorSchema) },
+        200: { description: "Own profile, with `verified`", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(401, 403, 404),
       },
     }),
@@ -176,7 +184,10 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       request: { body: jsonBody(AddSlotBody) },
       responses: {
         201: { description: "The new slot", content: jsonContent(SlotSchema) },
-        ...problemResponses(400, 401, 403, 409),
+        ...problemResponses(400, 401, 403),
+        ...conflictAnswer("`slot_overlap`: another of the doctor's slots that day overlaps", [
+          "slotsPerDoctor",
+        ]),
       },
     }),
     async (c) => {
@@ -202,7 +213,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddSpecializationsBody) },
       responses: {
-        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        200: { description: "The updated profile", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(400, 401, 403, 409),
       },
     }),
@@ -225,7 +236,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddQualificationsBody) },
       responses: {
-        200: { description: "The updated profile", content: jsonContent(DoctorSchema) },
+        200: { description: "The updated profile", content: jsonContent(DoctorProfileSchema) },
         ...problemResponses(400, 401, 403, 409),
       },
     }),
@@ -282,6 +293,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/get/{id}",
       tags,
       summary: "One doctor",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
         200: { description: "The doctor", content: jsonContent(DoctorSchema) },
@@ -300,6 +312,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/slot/{id}",
       tags,
       summary: "A doctor's weekly slots",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
         200: { description: "The slots", content: jsonContent(z.object({ data: z.array(SlotSchema) })) },
@@ -314,7 +327,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       method: "get",
       path: "/doctors/popular/doctors",
       tags,
-      summary: "At most 10 doctors ranked by bookings in the last 30 days, then rating, then id",
+      summary: "At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id",
       responses: {
         200: {
           description: "Ranked doctors",
@@ -331,6 +344,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/timings/{id}",
       tags,
       summary: "Upcoming sittings with capacity, booked and available seats",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: TimingsQuery },
       responses: {
         200: {

@@ -11,7 +11,7 @@ import { type App, type AppEnv, refuseBodiesOver } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problem, problemBody, problemResponses } from "../problem.js";
 import { respond, respondWithDoctor } from "../respond.js";
-import { bearer, DoctorSchema, jsonContent } from "../schemas.js";
+import { bearer, DoctorProfileSchema, jsonContent } from "../schemas.js";
 import { SpecializationSchema } from "./catalog.routes.js";
 
 export interface MediaRouteDeps {
@@ -103,7 +103,7 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
       responses: {
         200: {
           description: "The updated profile, with the new image URL",
-          content: jsonContent(DoctorSchema),
+          content: jsonContent(DoctorProfileSchema),
         },
         ...problemResponses(400, 401, 403, 413, 415, 429),
       },

@@ -23,6 +23,7 @@ import {
   toPageRequest,
 } from "../schemas.js";
 import { multiLineText, singleLineText } from "../text.js";
+import { conflictAnswer, ownSlotAnswer } from "../trust-answers.js";
 
 export interface PatientRouteDeps {
   readonly authenticator: Authenticator;
@@ -85,6 +86,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       responses: {
         201: { description: "The patient", content: jsonContent(PatientSchema) },
         ...problemResponses(400, 401),
+        ...conflictAnswer("", ["patientsPerAccount"]),
       },
     }),
     async (c) => {
@@ -141,14 +143,22 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       tags,
       summary: "Book the lowest free seat of a sitting",
       description:
-        "Without `date`: the earliest upcoming sitting with a free seat. The same Idempotency-Key with the same body " +
-        "returns the first answer and books nothing new; with a different body it answers 409.",
+        "Without `date`: the earliest upcoming sitting with a free seat (and room under the account's " +
+        "caps). The same Idempotency-Key with the same body returns the first answer and books nothing new; " +
+        "with a different body it answers 409. The doctor of the slot cannot book it (403 `own_slot`); an " +
+        "unverified doctor's slot is answered as missing (404). One account holds at most a few live " +
+        "appointments and a few seats of one sitting (409 `limit_reached`).",
       security: bearer,
       middleware: [signedIn],
       request: { headers: IdempotencyHeader, body: jsonBody(NewAppointmentBody) },
       responses: {
         201: { description: "The appointment", content: jsonContent(AppointmentSchema) },
-        ...problemResponses(400, 401, 404, 409),
+        ...problemResponses(400, 401, 404),
+        ...ownSlotAnswer,
+        ...conflictAnswer(
+          "`sitting_full`, `no_free_seat`, `already_booked`, `idempotency_key_reused`: see the description",
+          ["liveAppointmentsPerAccount", "seatsPerSittingPerAccount"],
+        ),
       },
     }),
     async (c) => {

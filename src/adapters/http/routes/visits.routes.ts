@@ -6,6 +6,7 @@ import type { PatientQueries } from "../../../application/queries/patient.querie
 import type { VisitQueries } from "../../../application/queries/visit.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
+import { NOTIFICATION_KINDS } from "../../../ports/notifier.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
@@ -23,6 +24,7 @@ import {
   toPageRequest,
 } from "../schemas.js";
 import { multiLineText } from "../text.js";
+import { conflictAnswer, ownSlotAnswer } from "../trust-answers.js";
 
 export interface VisitRouteDeps {
   readonly authenticator: Authenticator;
@@ -77,7 +79,7 @@ const WaitlistEntry = z
 const NotificationSchema = z
   .object({
     id: z.number().int(),
-    kind: z.enum(["booked", "cancelled", "moved_from_waitlist", "reminder_24h", "reminder_2h"]),
+    kind: z.enum(NOTIFICATION_KINDS),
     text: z.string(),
     appointment_id: z.number().int().nullable(),
     created_at: z.string(),
@@ -143,6 +145,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       responses: {
         201: { description: "The rating", content: jsonContent(RatingSchema) },
         ...problemResponses(400, 401, 404, 409),
+        ...ownSlotAnswer,
       },
     }),
     async (c) => {
@@ -169,6 +172,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/doctors/{id}/reviews",
       tags: ["Visits"],
       summary: "A doctor's reviews, newest first",
+      description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: PageQuery },
       responses: {
         200: { description: "A page of reviews", content: jsonContent(pageOfSchema(Review, "ReviewPage")) },
@@ -194,7 +198,12 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       request: { body: jsonBody(WaitlistBody) },
       responses: {
         201: { description: "The entry and its place in line", content: jsonContent(WaitlistEntry) },
-        ...problemResponses(400, 401, 404, 409),
+        ...problemResponses(400, 401, 404),
+        ...ownSlotAnswer,
+        ...conflictAnswer("`sitting_not_full` (book instead), `already_booked`, `already_waiting`", [
+          "waitingEntriesPerAccount",
+          "seatsPerSittingPerAccount",
+        ]),
       },
     }),
     async (c) => {
