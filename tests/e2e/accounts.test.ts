@@ -11,6 +11,7 @@ import { PASSWORD_HASHER, type PasswordHasher } from "../../src/ports/password-h
 import { bearer, registerAndSignIn, signIn, type UserJson, uniqueEmail } from "../support/accounts.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../support/env.js";
 import { eventually } from "../support/eventually.js";
+import { randomLoopback } from "../support/raw-http.js";
 import { json, startTestServer, type TestServer } from "../support/server.js";
 
 const run = promisify(execFile);
@@ -53,9 +54,6 @@ function requestFrom(
     req.end();
   });
 }
-
-const randomLoopback = () =>
-  `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
 
 async function expectUnauthenticated(res: Response) {
   expect(res.status).toBe(401);

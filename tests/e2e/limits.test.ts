@@ -2,10 +2,8 @@ import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, newDoctor } from "../support/booking.js";
 import { imageForm, pngOf } from "../support/images.js";
+import { randomLoopback } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-const randomLoopback = () =>
-  `127.${1 + Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${2 + Math.floor(Math.random() * 250)}`;
 
 /** GET from a chosen loopback address, so each test is a client of its own. */
 function getFrom(server: TestServer, localAddress: string, path: string) {

@@ -188,12 +188,16 @@ export async function bookingScene(baseUrl: string, label: string): Promise<Book
   const token = async (email: string) =>
     expect2xx(await api.post("/auth/get_token", undefined, { email, password }), "sign-in").token as string;
   const [doctorToken, userToken] = [await token(doctorEmail), await token(userEmail)];
+  // A booking without a date takes the next sitting that has not started: it must not start while a
+  // test runs (its cancels would then be refused), so it starts at least an hour from now (UTC, the
+  // doctor's zone). 200 seats of 5 minutes end by 23:40 from 07:00.
+  const start = new Date().getUTCHours() === 6 ? "00:00" : "07:00";
   const slotIds: number[] = [];
   for (const day of ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]) {
     const slot = expect2xx(
       await api.post("/doctors/add_slot", doctorToken, {
         day,
-        start: "06:00",
+        start,
         appointment_duration: 5,
         num_slots: 200,
         consultation_fee: 500,
