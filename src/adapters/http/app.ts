@@ -123,17 +123,22 @@ export function createBaseApp(options: {
 }
 
 /**
- * 413 for a body over `maxSize`, from Content-Length before reading when it is declared. A body refused
- * unread stays on the socket, so the answer says `Connection: close`: a pooling client then opens a new
- * connection instead of sending its next request on one the server is about to drop.
+ * 413 for a body over `maxSize`, from Content-Length before reading when it is declared. A declared
+ * body refused unread stays on the socket, so that answer says `Connection: close`: a pooling client
+ * then opens a new connection instead of sending its next request on one the server is about to drop.
+ * A streamed body (no Content-Length) is refused while it is being read; closing then would cut the
+ * sender off mid-write (EPIPE) before it reads the answer, so Node's own handling stays.
  */
 export const refuseBodiesOver = (maxSize: number): MiddlewareHandler<AppEnv> =>
   bodyLimit({
     maxSize,
     onError: (c) =>
-      problem(c, 413, problemBody(413, "body_too_large", "The request body is too large."), {
-        connection: "close",
-      }),
+      problem(
+        c,
+        413,
+        problemBody(413, "body_too_large", "The request body is too large."),
+        Number(c.req.header("content-length") ?? 0) > maxSize ? { connection: "close" } : {},
+      ),
   });
 
 /**
