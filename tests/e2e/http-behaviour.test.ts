@@ -143,3 +143,25 @@ describe("HTTP: methods", () => {
     expect(unknown.status).toBe(404);
   });
 });
+
+describe("HTTP: problem types resolve", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers GET on an error's type with what it means, and 404 for a code that is none", async () => {
+    const refused = await server.request("/users/info");
+    const { type, status } = (await refused.json()) as { type: string; status: number };
+    expect(type).toBe("/problems/unauthenticated");
+    const explained = await server.request(type);
+    expect(explained.status).toBe(200);
+    expect(await explained.json()).toMatchObject({ type, code: "unauthenticated", status });
+    const none = await server.request("/problems/no_such_code");
+    expect(none.status).toBe(404);
+    expect((await server.request("/problems/constructor")).status).toBe(404);
+  });
+});

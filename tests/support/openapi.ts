@@ -1,6 +1,7 @@
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import fc from "fast-check";
+import { PROBLEM_TYPES, problemCode } from "../../src/adapters/http/problem-types.js";
 
 /** The parts of an OpenAPI 3.1 document the reliability suites read. */
 export type JsonSchema = Record<string, unknown>;
@@ -415,6 +416,10 @@ export function problemShapeErrors(answer: Answer): string[] {
     }
     if (body.status !== answer.status)
       errors.push(`${answer.status}: problem.status is ${String(body.status)}`);
+    // Every problem type is one GET /problems/{code} explains.
+    const code = typeof body.type === "string" ? problemCode(body.type) : null;
+    if (!code || !Object.hasOwn(PROBLEM_TYPES, code))
+      errors.push(`${answer.status}: problem type ${String(body.type)} is not in the catalogue`);
   } catch {
     errors.push(`${answer.status}: problem body is not JSON: ${answer.body.slice(0, 200)}`);
   }

@@ -197,6 +197,7 @@ export const REQUESTS: Record<string, RequestBuilder> = {
   },
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
+  "GET /problems/{code}": () => ({ path: "/problems/sitting_full" }),
   "GET /misc/specializations": () => ({ path: "/misc/specializations" }),
   "GET /misc/doctors/{name}": () => ({ path: "/misc/doctors/Matrix" }),
   "GET /misc/doctors/specialization/{name}": () => ({ path: "/misc/doctors/specialization/cardiologist" }),

@@ -106,6 +106,7 @@ const RULES: Record<string, Rule> = {
   "POST /admin/doctors/{id}/suspend": adminOnly,
 
   "GET /misc/qualifications": anyone,
+  "GET /problems/{code}": anyone,
   "GET /misc/specializations": anyone,
   "GET /misc/doctors/{name}": anyone,
   "GET /misc/doctors/specialization/{name}": anyone,

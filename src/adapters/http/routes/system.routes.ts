@@ -3,6 +3,7 @@ import type { HealthCheck } from "../../../ports/health.js";
 import type { Logger } from "../../../ports/logger.js";
 import type { App } from "../app.js";
 import { ProblemSchema, problemBody } from "../problem.js";
+import { PROBLEM_TYPES } from "../problem-types.js";
 
 const CHECK_TIMEOUT_MS = 1_500;
 
@@ -59,6 +60,38 @@ async function runCheck(check: HealthCheck): Promise<boolean> {
   }
 }
 
+const ProblemTypeSchema = z
+  .object({
+    type: z.string().openapi({ example: "/problems/sitting_full" }),
+    code: z.string().openapi({ example: "sitting_full" }),
+    status: z.number().int().openapi({ example: 409 }),
+    title: z.string().openapi({ example: "Sitting full" }),
+    meaning: z.string().openapi({ example: "The sitting has no free seat; join its waitlist instead." }),
+  })
+  .openapi("ProblemType");
+
+const problemType = createRoute({
+  method: "get",
+  path: "/problems/{code}",
+  tags: ["System"],
+  summary: "What a problem `type` means: every error answer's `type` is a link here",
+  request: {
+    params: z.object({
+      code: z
+        .string()
+        .max(64)
+        .openapi({ param: { name: "code", in: "path" }, example: "sitting_full" }),
+    }),
+  },
+  responses: {
+    200: { description: "The problem type", content: { "application/json": { schema: ProblemTypeSchema } } },
+    404: {
+      description: "No problem has this code",
+      content: { "application/problem+json": { schema: ProblemSchema } },
+    },
+  },
+});
+
 export function registerSystemRoutes(
   app: App,
   deps: { healthChecks: readonly HealthCheck[]; logger: Logger },
@@ -78,5 +111,16 @@ export function registerSystemRoutes(
       checks,
     };
     return c.json(body, 503, { "content-type": "application/problem+json" });
+  });
+
+  app.openapi(problemType, (c) => {
+    const { code } = c.req.valid("param");
+    const known = Object.hasOwn(PROBLEM_TYPES, code) ? PROBLEM_TYPES[code] : undefined;
+    if (!known) {
+      return c.json(problemBody(404, "not_found", "No problem has this code."), 404, {
+        "content-type": "application/problem+json",
+      });
+    }
+    return c.json({ type: `/problems/${code}`, code, ...known }, 200);
   });
 }
