@@ -1,4 +1,5 @@
 import http from "node:http";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newDoctor } from "../support/booking.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -163,5 +164,45 @@ describe("HTTP: problem types resolve", () => {
     const none = await server.request("/problems/no_such_code");
     expect(none.status).toBe(404);
     expect((await server.request("/problems/constructor")).status).toBe(404);
+  });
+});
+
+describe("HTTP: compression", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const raw = (path: string, acceptEncoding?: string) =>
+    new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+      http
+        .get(
+          new URL(path, server.baseUrl),
+          { headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (chunk: Buffer) => chunks.push(chunk));
+            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          },
+        )
+        .on("error", reject);
+    });
+
+  it("sends the docs bundle and the OpenAPI document brotli- or gzip-compressed when asked, the same bytes once decoded", async () => {
+    for (const path of ["/docs/assets/swagger-ui-bundle.js", "/openapi.json"]) {
+      const plain = await raw(path);
+      expect(plain.headers["content-encoding"], path).toBeUndefined();
+      expect(plain.headers.vary, path).toContain("Accept-Encoding");
+      const br = await raw(path, "gzip, deflate, br");
+      expect(br.headers["content-encoding"], path).toBe("br");
+      expect(brotliDecompressSync(br.body).equals(plain.body), path).toBe(true);
+      const gzip = await raw(path, "gzip");
+      expect(gzip.headers["content-encoding"], path).toBe("gzip");
+      expect(gunzipSync(gzip.body).equals(plain.body), path).toBe(true);
+      if (path.endsWith(".js")) expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    }
   });
 });

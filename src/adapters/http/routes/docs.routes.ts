@@ -3,17 +3,18 @@ import path from "node:path";
 // Only the path helper: the package's index executes the whole UI bundle in Node (~40 MB of memory).
 import getAbsoluteFSPath from "swagger-ui-dist/absolute-path.js";
 import type { App } from "../app.js";
+import { CompressedBody } from "../compressed.js";
 import { withCommonAnswers } from "../openapi-common-answers.js";
 
 const ONE_DAY = "public, max-age=86400";
 
 interface Asset {
-  readonly body: Uint8Array<ArrayBuffer>;
+  readonly body: CompressedBody;
   readonly type: string;
 }
 
 const bytes = (file: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFileSync(file));
-const load = (file: string, type: string): Asset => ({ body: bytes(file), type });
+const load = (file: string, type: string): Asset => ({ body: new CompressedBody(bytes(file)), type });
 
 /**
  * The interactive docs ("try it out") and the shipped default pictures. Everything is read once at start
@@ -37,11 +38,11 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
       load(path.join(deps.publicDir, "defaults", "specialization.svg"), "image/svg+xml"),
     ],
   ]);
-  const indexHtml = bytes(path.join(deps.publicDir, "docs", "index.html"));
+  const indexHtml = new CompressedBody(bytes(path.join(deps.publicDir, "docs", "index.html")));
 
-  app.get("/", (c) => c.body(indexHtml, 200, { "content-type": "text/html; charset=utf-8" }));
+  app.get("/", (c) => indexHtml.answer(c, { "content-type": "text/html; charset=utf-8" }));
   for (const [route, asset] of assets) {
-    app.get(route, (c) => c.body(asset.body, 200, { "content-type": asset.type, "cache-control": ONE_DAY }));
+    app.get(route, (c) => asset.body.answer(c, { "content-type": asset.type, "cache-control": ONE_DAY }));
   }
 
   const config = {
@@ -55,9 +56,15 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
     servers: [{ url: "/" }],
   };
   // Built on first request, once every route has been registered.
-  let document: object | undefined;
+  let document: CompressedBody | undefined;
   app.get("/openapi.json", (c) => {
-    document ??= withCommonAnswers(app.getOpenAPI31Document(config), { infraPaths: ["/health", "/ready"] });
-    return c.json(document);
+    document ??= new CompressedBody(
+      new TextEncoder().encode(
+        JSON.stringify(
+          withCommonAnswers(app.getOpenAPI31Document(config), { infraPaths: ["/health", "/ready"] }),
+        ),
+      ),
+    );
+    return document.answer(c, { "content-type": "application/json" });
   });
 }
