@@ -1,7 +1,8 @@
 import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newDoctor } from "../support/booking.js";
+import { bearer, createAdmin, registerAndSignIn } from "../support/accounts.js";
+import { addSlot, newDoctor } from "../support/booking.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface Answer {
@@ -204,5 +205,60 @@ describe("HTTP: compression", () => {
       expect(gunzipSync(gzip.body).equals(plain.body), path).toBe(true);
       if (path.endsWith(".js")) expect(br.body.length).toBeLessThan(plain.body.length / 3);
     }
+  });
+});
+
+describe("HTTP: public reads are revalidated with ETags", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers If-None-Match with the current ETag 304 and no body, and a new ETag once the answer changes", async () => {
+    const doctor = await newDoctor(server);
+    const admin = await createAdmin(server);
+    await server.request(`/admin/doctors/${doctor.id}/verify`, {
+      method: "POST",
+      headers: bearer(admin.token),
+    });
+    const path = `/doctors/slot/${doctor.id}`;
+    const first = await server.request(path);
+    expect(first.status).toBe(200);
+    expect(first.headers.get("cache-control")).toBe("public, no-cache");
+    const etag = first.headers.get("etag");
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const again = await server.request(path, { headers: { "if-none-match": etag as string } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    expect(again.headers.get("etag")).toBe(etag);
+    // A new slot changes the answer, so the old ETag no longer matches.
+    await addSlot(server, doctor.token, { day: "monday", start: "09:00" });
+    const changed = await server.request(path, { headers: { "if-none-match": etag as string } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect(((await changed.json()) as { data: unknown[] }).data).toHaveLength(1);
+  });
+
+  it("does the same for a cached doctor, the catalogs and the list, and keeps no-store for a signed-in caller", async () => {
+    for (const path of [
+      "/misc/specializations",
+      "/misc/qualifications",
+      "/doctors/all",
+      "/doctors/popular/doctors",
+    ]) {
+      const first = await server.request(path);
+      const etag = first.headers.get("etag") as string;
+      expect(etag, path).toBeTruthy();
+      expect(
+        (await server.request(path, { headers: { "if-none-match": `W/${etag}, "other"` } })).status,
+        path,
+      ).toBe(304);
+    }
+    const user = await registerAndSignIn(server);
+    const signedIn = await server.request("/misc/specializations", { headers: bearer(user.token) });
+    expect(signedIn.headers.get("cache-control")).toBe("no-store");
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Result } from "../../domain/shared/result.js";
+import { incomingHeader } from "./incoming.js";
 import { appErrorResponse } from "./problem.js";
 
 /**
@@ -31,4 +33,33 @@ export function respondJsonText(c: Context, result: Result<string>, status: 200 
       ? c.body(result.value, status, { "content-type": "application/json" })
       : appErrorResponse(c, result.error)
   ) as never;
+}
+
+/**
+ * Public reads may be stored by any cache but must be revalidated on every use: the read side answers a
+ * write at once (read-your-writes), so no freshness lifetime would be honest. The ETag is the SHA-1 of the
+ * exact bytes, so it changes exactly when the answer does; `If-None-Match` with it answers 304, no body.
+ */
+export const PUBLIC_READ_CACHE_CONTROL = "public, no-cache";
+
+function publicAnswer(c: Context, text: string): Response {
+  const etag = `"${createHash("sha1").update(text).digest("base64url")}"`;
+  const headers = { etag, "cache-control": PUBLIC_READ_CACHE_CONTROL };
+  const wanted = incomingHeader(c, "if-none-match");
+  if (wanted?.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === etag)) {
+    return c.body(null, 304, headers);
+  }
+  return c.body(text, 200, { ...headers, "content-type": "application/json" });
+}
+
+/** A public read's value (a view object) with ETag and Cache-Control, 304 when the client has it. */
+export function respondPublicRead(c: Context, result: Result<unknown>): never {
+  return (
+    result.ok ? publicAnswer(c, JSON.stringify(result.value)) : appErrorResponse(c, result.error)
+  ) as never;
+}
+
+/** The same, for JSON text that is already serialized (a cached document). */
+export function respondPublicReadText(c: Context, result: Result<string>): never {
+  return (result.ok ? publicAnswer(c, result.value) : appErrorResponse(c, result.error)) as never;
 }

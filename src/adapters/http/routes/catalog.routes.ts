@@ -1,6 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { CatalogQueries } from "../../../application/queries/catalog.queries.js";
+import { ok } from "../../../domain/shared/result.js";
 import type { App } from "../app.js";
+import { respondPublicRead } from "../respond.js";
+import { publicReadResponses } from "../schemas.js";
 
 export const QualificationSchema = z
   .object({ id: z.number().int(), name: z.string() })
@@ -21,12 +24,7 @@ const listQualifications = createRoute({
   path: "/misc/qualifications",
   tags: ["Catalog"],
   summary: "All qualifications a doctor can hold",
-  responses: {
-    200: {
-      description: "The catalog",
-      content: { "application/json": { schema: z.object({ data: z.array(QualificationSchema) }) } },
-    },
-  },
+  responses: publicReadResponses("The catalog", z.object({ data: z.array(QualificationSchema) })),
 });
 
 const listSpecializations = createRoute({
@@ -34,15 +32,12 @@ const listSpecializations = createRoute({
   path: "/misc/specializations",
   tags: ["Catalog"],
   summary: "All specializations, with their pictures",
-  responses: {
-    200: {
-      description: "The catalog",
-      content: { "application/json": { schema: z.object({ data: z.array(SpecializationSchema) }) } },
-    },
-  },
+  responses: publicReadResponses("The catalog", z.object({ data: z.array(SpecializationSchema) })),
 });
 
 export function registerCatalogRoutes(app: App, deps: { catalog: CatalogQueries }) {
-  app.openapi(listQualifications, async (c) => c.json(await deps.catalog.qualifications(), 200));
-  app.openapi(listSpecializations, async (c) => c.json(await deps.catalog.specializations(), 200));
+  app.openapi(listQualifications, async (c) => respondPublicRead(c, ok(await deps.catalog.qualifications())));
+  app.openapi(listSpecializations, async (c) =>
+    respondPublicRead(c, ok(await deps.catalog.specializations())),
+  );
 }

@@ -12,7 +12,7 @@ import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
-import { respond, respondJsonText, respondWithDoctor } from "../respond.js";
+import { respond, respondPublicRead, respondPublicReadText, respondWithDoctor } from "../respond.js";
 import {
   bearer,
   DateString,
@@ -24,6 +24,7 @@ import {
   PageQuery,
   PatientSchema,
   pageOfSchema,
+  publicReadResponses,
   SittingSchema,
   SlotSchema,
   toPageRequest,
@@ -148,11 +149,11 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       summary: "All verified doctors, a page at a time",
       request: { query: PageQuery },
       responses: {
-        200: { description: "A page of doctors", content: jsonContent(DoctorList) },
+        ...publicReadResponses("A page of doctors", DoctorList),
         ...problemResponses(400),
       },
     }),
-    async (c) => respond(c, ok(await deps.doctors.all(toPageRequest(c.req.valid("query")))), 200),
+    async (c) => respondPublicRead(c, ok(await deps.doctors.all(toPageRequest(c.req.valid("query"))))),
   );
 
   app.openapi(
@@ -296,14 +297,11 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
-        200: { description: "The doctor", content: jsonContent(DoctorSchema) },
+        ...publicReadResponses("The doctor", DoctorSchema),
         ...problemResponses(400, 404),
       },
     }),
-    async (c) => {
-      const doctor = await deps.doctors.getJson(c.req.valid("param").id);
-      return respondJsonText(c, doctor, 200);
-    },
+    async (c) => respondPublicReadText(c, await deps.doctors.getJson(c.req.valid("param").id)),
   );
 
   app.openapi(
@@ -315,11 +313,11 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
-        200: { description: "The slots", content: jsonContent(z.object({ data: z.array(SlotSchema) })) },
+        ...publicReadResponses("The slots", z.object({ data: z.array(SlotSchema) })),
         ...problemResponses(400, 404),
       },
     }),
-    async (c) => respond(c, await deps.doctors.slots(c.req.valid("param").id), 200),
+    async (c) => respondPublicRead(c, await deps.doctors.slots(c.req.valid("param").id)),
   );
 
   app.openapi(
@@ -329,13 +327,10 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       tags,
       summary: "At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id",
       responses: {
-        200: {
-          description: "Ranked doctors",
-          content: jsonContent(z.object({ data: z.array(DoctorSchema) })),
-        },
+        ...publicReadResponses("Ranked doctors", z.object({ data: z.array(DoctorSchema) })),
       },
     }),
-    async (c) => respond(c, ok(await deps.doctors.popular()), 200),
+    async (c) => respondPublicRead(c, ok(await deps.doctors.popular())),
   );
 
   app.openapi(
@@ -347,16 +342,13 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: TimingsQuery },
       responses: {
-        200: {
-          description: "Sittings in time order",
-          content: jsonContent(z.object({ data: z.array(SittingSchema) })),
-        },
+        ...publicReadResponses("Sittings in time order", z.object({ data: z.array(SittingSchema) })),
         ...problemResponses(400, 404),
       },
     }),
     async (c) => {
       const { from, days } = c.req.valid("query");
-      return respond(c, await deps.doctors.timings(c.req.valid("param").id, from, days), 200);
+      return respondPublicRead(c, await deps.doctors.timings(c.req.valid("param").id, from, days));
     },
   );
 }

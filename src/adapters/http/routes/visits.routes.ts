@@ -10,7 +10,7 @@ import { NOTIFICATION_KINDS } from "../../../ports/notifier.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respond, respondPublicRead } from "../respond.js";
 import {
   AppointmentSchema,
   bearer,
@@ -20,6 +20,7 @@ import {
   jsonContent,
   PageQuery,
   pageOfSchema,
+  publicReadResponses,
   SittingSchema,
   toPageRequest,
 } from "../schemas.js";
@@ -175,15 +176,14 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: PageQuery },
       responses: {
-        200: { description: "A page of reviews", content: jsonContent(pageOfSchema(Review, "ReviewPage")) },
+        ...publicReadResponses("A page of reviews", pageOfSchema(Review, "ReviewPage")),
         ...problemResponses(400, 404),
       },
     }),
     async (c) =>
-      respond(
+      respondPublicRead(
         c,
         await deps.visits.reviews(c.req.valid("param").id, toPageRequest(c.req.valid("query"))),
-        200,
       ),
   );
 
