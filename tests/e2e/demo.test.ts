@@ -27,6 +27,7 @@ const seedDemo = async (databaseUrl: string) => {
         ...process.env,
         DEMO_DATABASE_URL: databaseUrl,
         DEMO_REDIS_URL: TEST_REDIS_URL,
+        UPLOAD_DIR: path.join(tmpdir(), "doctorly-demo-test-uploads"),
         LOG_LEVEL: "warn",
       },
     });
