@@ -7,7 +7,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness: the process is up */
+        /**
+         * Liveness: the process is up
+         * @description Answers 200 as long as the process runs; it checks no dependency (use /ready for that).
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -24,7 +27,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: Postgres, Redis and the search module answer */
+        /**
+         * Readiness: Postgres, Redis and the search module answer
+         * @description 200 when PostgreSQL, Redis and the search index answer within 1.5 s; 503 naming the ones that did not. For load balancers.
+         */
         get: operations["getReady"];
         put?: never;
         post?: never;
@@ -41,7 +47,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** What a problem `type` means: every error answer's `type` is a link here */
+        /**
+         * What a problem `type` means: every error answer's `type` is a link here
+         * @description Every error answer is problem+json whose `type` is `/problems/{code}`; this explains the code: its usual status, a title and what it means.
+         */
         get: operations["getProblemsByCode"];
         put?: never;
         post?: never;
@@ -58,7 +67,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All qualifications a doctor can hold */
+        /**
+         * All qualifications a doctor can hold
+         * @description The fixed catalog (mbbs, bds, …). Names are what POST /doctors/add_qualifications takes.
+         */
         get: operations["getMiscQualifications"];
         put?: never;
         post?: never;
@@ -75,7 +87,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All specializations, with their pictures */
+        /**
+         * All specializations, with their pictures
+         * @description The fixed catalog of 36 specializations with their picture URLs. Names are what POST /doctors/add_specializations and the search filters take.
+         */
         get: operations["getMiscSpecializations"];
         put?: never;
         post?: never;
@@ -113,7 +128,10 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Sign out: revoke the token used for this request (other sessions stay signed in) */
+        /**
+         * Sign out: revoke the token used for this request (other sessions stay signed in)
+         * @description The token stops working at once, in every API process; the account's other sessions are untouched.
+         */
         put: operations["putAuthLogout"];
         post?: never;
         delete?: never;
@@ -149,7 +167,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The signed-in account */
+        /**
+         * The signed-in account
+         * @description The account of the bearer token: name, email, role, registration time. Only ever shown to that account.
+         */
         get: operations["getUsersInfo"];
         put?: never;
         post?: never;
@@ -186,7 +207,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All verified doctors, a page at a time */
+        /**
+         * All verified doctors, a page at a time
+         * @description Every doctor an admin has verified, by id, `per_page` at most 100. Unverified and suspended doctors are not listed.
+         */
         get: operations["getDoctorsAll"];
         put?: never;
         post?: never;
@@ -203,7 +227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling doctor's own profile */
+        /**
+         * The calling doctor's own profile
+         * @description The doctor's profile with `verified`, also while it waits for an admin.
+         */
         get: operations["getDoctorsInfo"];
         put?: never;
         post?: never;
@@ -242,7 +269,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add specializations (all of them, or none) */
+        /**
+         * Add specializations (all of them, or none)
+         * @description Adds every named specialization of the catalog; an unknown name refuses them all (400), one already held is 409.
+         */
         post: operations["postDoctorsAddSpecializations"];
         delete?: never;
         options?: never;
@@ -259,7 +289,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Add qualifications */
+        /**
+         * Add qualifications
+         * @description Adds qualifications with their year and institute; `experience` counts from the earliest. An unknown name is 400, one already held 409.
+         */
         post: operations["postDoctorsAddQualifications"];
         delete?: never;
         options?: never;
@@ -274,7 +307,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Distinct patients who have appointments with the calling doctor */
+        /**
+         * Distinct patients who have appointments with the calling doctor
+         * @description Each patient once, while at least one non-cancelled appointment links them to this doctor.
+         */
         get: operations["getDoctorsPatients"];
         put?: never;
         post?: never;
@@ -291,7 +327,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The patient of one of the calling doctor's appointments */
+        /**
+         * The patient of one of the calling doctor's appointments
+         * @description `id` is an appointment id. 404 unless the appointment is this doctor's and not cancelled.
+         */
         get: operations["getDoctorsPatientsById"];
         put?: never;
         post?: never;
@@ -348,7 +387,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id */
+        /**
+         * At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id
+         * @description Deterministic ranking of verified doctors by non-cancelled bookings made in the last 30 days, ties broken by rating, then id.
+         */
         get: operations["getDoctorsPopularDoctors"];
         put?: never;
         post?: never;
@@ -385,7 +427,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Search doctors: all filters combined with AND, sorted, paginated */
+        /**
+         * Search doctors: all filters combined with AND, sorted, paginated
+         * @description Answered from the search index: `q` matches names by word prefix (at most 5 words, 2–40 letters each; anything else is ignored), the filters combine with AND. Limited per client (429).
+         */
         get: operations["getMiscDoctorsSearch"];
         put?: never;
         post?: never;
@@ -402,7 +447,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Doctors with a specialization */
+        /**
+         * Doctors with a specialization
+         * @description Verified doctors holding the specialization, from the search index.
+         */
         get: operations["getMiscDoctorsSpecializationByName"];
         put?: never;
         post?: never;
@@ -419,7 +467,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Doctors with a qualification */
+        /**
+         * Doctors with a qualification
+         * @description Verified doctors holding the qualification, from the search index.
+         */
         get: operations["getMiscDoctorsQualificationByName"];
         put?: never;
         post?: never;
@@ -436,7 +487,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Doctors with a slot on a weekday */
+        /**
+         * Doctors with a slot on a weekday
+         * @description Verified doctors with at least one weekly slot on that day, from the search index.
+         */
         get: operations["getMiscDoctorsDayByDay"];
         put?: never;
         post?: never;
@@ -453,7 +507,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha) */
+        /**
+         * Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha)
+         * @description The name search of the original API, from the search index; the same word rules as `q` of /misc/doctors/search.
+         */
         get: operations["getMiscDoctorsByName"];
         put?: never;
         post?: never;
@@ -472,7 +529,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a patient (yourself or a family member) owned by the caller */
+        /**
+         * Register a patient (yourself or a family member) owned by the caller
+         * @description A patient belongs to the account that registers it; an account holds at most 10 (409 `limit_reached`).
+         */
         post: operations["postPatientNew"];
         delete?: never;
         options?: never;
@@ -487,7 +547,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's patients */
+        /**
+         * The caller's patients
+         * @description The patients the caller registered, by id.
+         */
         get: operations["getPatientAll"];
         put?: never;
         post?: never;
@@ -504,7 +567,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One patient: the owner's, a doctor's with an appointment, or any for an admin */
+        /**
+         * One patient: the owner's, a doctor's with an appointment, or any for an admin
+         * @description 404 for a patient the caller may not see: no enumeration of other accounts' patients.
+         */
         get: operations["getPatientGetById"];
         put?: never;
         post?: never;
@@ -541,7 +607,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Appointments of all the caller's patients, newest sitting first */
+        /**
+         * Appointments of all the caller's patients, newest sitting first
+         * @description Every appointment of the caller's patients, cancelled ones included, with seat and expected time.
+         */
         get: operations["getPatientAppointmentHistory"];
         put?: never;
         post?: never;
@@ -560,7 +629,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel an appointment before its sitting starts (owner only) */
+        /**
+         * Cancel an appointment before its sitting starts (owner only)
+         * @description The seat goes at once to the first patient waiting for that sitting, who is notified. 409 once the sitting has started.
+         */
         post: operations["postPatientAppointmentByIdCancel"];
         delete?: never;
         options?: never;
@@ -575,7 +647,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling doctor's queues of one day, in seat order */
+        /**
+         * The calling doctor's queues of one day, in seat order
+         * @description Each of the day's sittings with its appointments in seat order; `date` defaults to today in the doctor's time zone.
+         */
         get: operations["getDoctorsAppointments"];
         put?: never;
         post?: never;
@@ -594,7 +669,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record a visit: booked→arrived→fulfilled, booked|arrived→noshow, once the sitting started */
+        /**
+         * Record a visit: booked→arrived→fulfilled, booked|arrived→noshow, once the sitting started
+         * @description Only the doctor of the appointment; any other transition is 409 `illegal_transition`.
+         */
         post: operations["postDoctorsAppointmentsByIdStatus"];
         delete?: never;
         options?: never;
@@ -611,7 +689,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Rate a fulfilled visit, once (owner only) */
+        /**
+         * Rate a fulfilled visit, once (owner only)
+         * @description 1–5 with an optional review; the doctor's `rating` is the mean of its ratings. A doctor cannot rate its own visits (403).
+         */
         post: operations["postPatientAppointmentByIdRating"];
         delete?: never;
         options?: never;
@@ -648,7 +729,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Wait for a seat in a full sitting; a freed seat goes to the first one waiting */
+        /**
+         * Wait for a seat in a full sitting; a freed seat goes to the first one waiting
+         * @description For a full sitting only (else 409: book instead). When a seat frees up, the first waiting patient is booked into it and notified.
+         */
         post: operations["postPatientWaitlist"];
         delete?: never;
         options?: never;
@@ -666,7 +750,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Leave a waitlist (owner only) */
+        /**
+         * Leave a waitlist (owner only)
+         * @description Removes a waiting entry that has not been seated yet.
+         */
         delete: operations["deletePatientWaitlistById"];
         options?: never;
         head?: never;
@@ -680,7 +767,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's notifications, newest first */
+        /**
+         * The caller's notifications, newest first
+         * @description In-app notices: bookings, cancellations, seats from the waitlist, reminders 24 h and 2 h before, suspensions.
+         */
         get: operations["getUsersNotifications"];
         put?: never;
         post?: never;
@@ -699,7 +789,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set the calling doctor's profile picture */
+        /**
+         * Set the calling doctor's profile picture
+         * @description PNG, JPEG or WebP by content, at most 5 MiB and 10 megapixels; stored re-encoded as WebP of at most 512 px without metadata. At most 20 uploads an hour per account.
+         */
         post: operations["postDoctorsImage"];
         delete?: never;
         options?: never;
@@ -716,7 +809,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Set a specialization's picture */
+        /**
+         * Set a specialization's picture
+         * @description Admins only; the same picture rules as a doctor's. Every doctor holding the specialization shows the new picture.
+         */
         post: operations["postMiscImageBySpecializationId"];
         delete?: never;
         options?: never;
@@ -751,7 +847,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Doctors with their verification, e.g. the ones waiting to be verified */
+        /**
+         * Doctors with their verification, e.g. the ones waiting to be verified
+         * @description Admins only. `verified=false` lists the doctors waiting for verification (and suspended ones).
+         */
         get: operations["getAdminDoctors"];
         put?: never;
         post?: never;

@@ -46,6 +46,8 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps) {
       path: "/admin/doctors",
       tags,
       summary: "Doctors with their verification, e.g. the ones waiting to be verified",
+      description:
+        "Admins only. `verified=false` lists the doctors waiting for verification (and suspended ones).",
       security: bearer,
       middleware: [...adminOnly],
       request: { query: VerificationQuery },

@@ -57,6 +57,8 @@ const logout = createRoute({
   path: "/auth/logout",
   tags: ["Auth"],
   summary: "Sign out: revoke the token used for this request (other sessions stay signed in)",
+  description:
+    "The token stops working at once, in every API process; the account's other sessions are untouched.",
   security: [{ bearerAuth: [] }],
   responses: { 204: { description: "The token no longer works" }, ...problemResponses(401) },
 });

@@ -24,6 +24,7 @@ const listQualifications = createRoute({
   path: "/misc/qualifications",
   tags: ["Catalog"],
   summary: "All qualifications a doctor can hold",
+  description: "The fixed catalog (mbbs, bds, …). Names are what POST /doctors/add_qualifications takes.",
   responses: publicReadResponses("The catalog", z.object({ data: z.array(QualificationSchema) })),
 });
 
@@ -32,6 +33,8 @@ const listSpecializations = createRoute({
   path: "/misc/specializations",
   tags: ["Catalog"],
   summary: "All specializations, with their pictures",
+  description:
+    "The fixed catalog of 36 specializations with their picture URLs. Names are what POST /doctors/add_specializations and the search filters take.",
   responses: publicReadResponses("The catalog", z.object({ data: z.array(SpecializationSchema) })),
 });
 

@@ -52,8 +52,30 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
       version: deps.version,
       description: "Book a numbered place in a doctor's sitting. Errors are RFC 9457 problem+json.",
       license: { name: "MIT", identifier: "MIT" },
+      contact: { name: "Doctorly maintainers" },
     },
     servers: [{ url: "/" }],
+    tags: [
+      { name: "Auth", description: "Sign in for a bearer token, sign out." },
+      { name: "Users", description: "Accounts that book for their patients." },
+      {
+        name: "Doctors",
+        description: "Doctor profiles, weekly slots, sittings, the doctor's own patients and pictures.",
+      },
+      {
+        name: "Patients and appointments",
+        description: "Patients of an account, booking and cancelling seats.",
+      },
+      {
+        name: "Visits",
+        description: "The doctor's day, visit status, ratings, waitlists and notifications.",
+      },
+      { name: "Search", description: "Doctors by name, specialization, qualification, day, rating and fee." },
+      { name: "Catalog", description: "Specializations and qualifications." },
+      { name: "Media", description: "Pictures as stored and served." },
+      { name: "Admin", description: "Verifying and suspending doctors (admins only)." },
+      { name: "System", description: "Liveness, readiness and what problem types mean." },
+    ],
   };
   // Built on first request, once every route has been registered.
   let document: CompressedBody | undefined;

@@ -147,6 +147,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/all",
       tags,
       summary: "All verified doctors, a page at a time",
+      description:
+        "Every doctor an admin has verified, by id, `per_page` at most 100. Unverified and suspended doctors are not listed.",
       request: { query: PageQuery },
       responses: {
         ...publicReadResponses("A page of doctors", DoctorList),
@@ -162,6 +164,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/info",
       tags,
       summary: "The calling doctor's own profile",
+      description: "The doctor's profile with `verified`, also while it waits for an admin.",
       security: bearer,
       middleware: [...doctorOnly],
       responses: {
@@ -210,6 +213,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/add_specializations",
       tags,
       summary: "Add specializations (all of them, or none)",
+      description:
+        "Adds every named specialization of the catalog; an unknown name refuses them all (400), one already held is 409.",
       security: bearer,
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddSpecializationsBody) },
@@ -233,6 +238,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/add_qualifications",
       tags,
       summary: "Add qualifications",
+      description:
+        "Adds qualifications with their year and institute; `experience` counts from the earliest. An unknown name is 400, one already held 409.",
       security: bearer,
       middleware: [...doctorOnly],
       request: { body: jsonBody(AddQualificationsBody) },
@@ -256,6 +263,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/patients",
       tags,
       summary: "Distinct patients who have appointments with the calling doctor",
+      description:
+        "Each patient once, while at least one non-cancelled appointment links them to this doctor.",
       security: bearer,
       middleware: [...doctorOnly],
       request: { query: PageQuery },
@@ -274,6 +283,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/patients/{id}",
       tags,
       summary: "The patient of one of the calling doctor's appointments",
+      description:
+        "`id` is an appointment id. 404 unless the appointment is this doctor's and not cancelled.",
       security: bearer,
       middleware: [...doctorOnly],
       request: {
@@ -326,6 +337,8 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       path: "/doctors/popular/doctors",
       tags,
       summary: "At most 10 verified doctors ranked by bookings in the last 30 days, then rating, then id",
+      description:
+        "Deterministic ranking of verified doctors by non-cancelled bookings made in the last 30 days, ties broken by rating, then id.",
       responses: {
         ...publicReadResponses("Ranked doctors", z.object({ data: z.array(DoctorSchema) })),
       },

@@ -97,6 +97,8 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
       path: "/doctors/image",
       tags: ["Doctors"],
       summary: "Set the calling doctor's profile picture",
+      description:
+        "PNG, JPEG or WebP by content, at most 5 MiB and 10 megapixels; stored re-encoded as WebP of at most 512 px without metadata. At most 20 uploads an hour per account.",
       security: bearer,
       middleware: [signedIn, requireRole("doctor"), ...upload],
       request: { body: uploadBody },
@@ -122,6 +124,8 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
       path: "/misc/image/{specialization_id}",
       tags: ["Catalog"],
       summary: "Set a specialization's picture",
+      description:
+        "Admins only; the same picture rules as a doctor's. Every doctor holding the specialization shows the new picture.",
       security: bearer,
       middleware: [signedIn, requireRole("admin"), ...upload],
       request: { params: SpecializationIdParam, body: uploadBody },

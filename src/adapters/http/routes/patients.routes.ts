@@ -80,6 +80,8 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       path: "/patient/new",
       tags,
       summary: "Register a patient (yourself or a family member) owned by the caller",
+      description:
+        "A patient belongs to the account that registers it; an account holds at most 10 (409 `limit_reached`).",
       security: bearer,
       middleware: [signedIn],
       request: { body: jsonBody(NewPatientBody) },
@@ -107,6 +109,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       path: "/patient/all",
       tags,
       summary: "The caller's patients",
+      description: "The patients the caller registered, by id.",
       security: bearer,
       middleware: [signedIn],
       request: { query: PageQuery },
@@ -125,6 +128,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       path: "/patient/get/{id}",
       tags,
       summary: "One patient: the owner's, a doctor's with an appointment, or any for an admin",
+      description: "404 for a patient the caller may not see: no enumeration of other accounts' patients.",
       security: bearer,
       middleware: [signedIn],
       request: { params: IdParam },
@@ -185,6 +189,8 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       path: "/patient/appointment/history",
       tags,
       summary: "Appointments of all the caller's patients, newest sitting first",
+      description:
+        "Every appointment of the caller's patients, cancelled ones included, with seat and expected time.",
       security: bearer,
       middleware: [signedIn],
       request: { query: PageQuery },
@@ -203,6 +209,8 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       path: "/patient/appointment/{id}/cancel",
       tags,
       summary: "Cancel an appointment before its sitting starts (owner only)",
+      description:
+        "The seat goes at once to the first patient waiting for that sitting, who is notified. 409 once the sitting has started.",
       security: bearer,
       middleware: [signedIn],
       request: { params: IdParam },

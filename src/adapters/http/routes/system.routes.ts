@@ -16,6 +16,7 @@ const health = createRoute({
   path: "/health",
   tags: ["System"],
   summary: "Liveness: the process is up",
+  description: "Answers 200 as long as the process runs; it checks no dependency (use /ready for that).",
   responses: {
     200: {
       description: "Up",
@@ -29,6 +30,8 @@ const ready = createRoute({
   path: "/ready",
   tags: ["System"],
   summary: "Readiness: Postgres, Redis and the search module answer",
+  description:
+    "200 when PostgreSQL, Redis and the search index answer within 1.5 s; 503 naming the ones that did not. For load balancers.",
   responses: {
     200: {
       description: "Every dependency answers",
@@ -75,6 +78,8 @@ const problemType = createRoute({
   path: "/problems/{code}",
   tags: ["System"],
   summary: "What a problem `type` means: every error answer's `type` is a link here",
+  description:
+    "Every error answer is problem+json whose `type` is `/problems/{code}`; this explains the code: its usual status, a title and what it means.",
   request: {
     params: z.object({
       code: z

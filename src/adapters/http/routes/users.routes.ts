@@ -85,6 +85,8 @@ const info = createRoute({
   path: "/users/info",
   tags: ["Users"],
   summary: "The signed-in account",
+  description:
+    "The account of the bearer token: name, email, role, registration time. Only ever shown to that account.",
   security: [{ bearerAuth: [] }],
   responses: {
     200: { description: "The caller's account", content: { "application/json": { schema: UserSchema } } },

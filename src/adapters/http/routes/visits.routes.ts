@@ -98,6 +98,8 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/doctors/appointments",
       tags: ["Visits"],
       summary: "The calling doctor's queues of one day, in seat order",
+      description:
+        "Each of the day's sittings with its appointments in seat order; `date` defaults to today in the doctor's time zone.",
       security: bearer,
       middleware: [...doctorOnly],
       request: { query: z.object({ date: DateString.optional() }) },
@@ -115,6 +117,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/doctors/appointments/{id}/status",
       tags: ["Visits"],
       summary: "Record a visit: booked→arrived→fulfilled, booked|arrived→noshow, once the sitting started",
+      description: "Only the doctor of the appointment; any other transition is 409 `illegal_transition`.",
       security: bearer,
       middleware: [...doctorOnly],
       request: { params: IdParam, body: jsonBody(StatusBody) },
@@ -140,6 +143,8 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/patient/appointment/{id}/rating",
       tags: ["Visits"],
       summary: "Rate a fulfilled visit, once (owner only)",
+      description:
+        "1–5 with an optional review; the doctor's `rating` is the mean of its ratings. A doctor cannot rate its own visits (403).",
       security: bearer,
       middleware: [signedIn],
       request: { params: IdParam, body: jsonBody(RatingBody) },
@@ -193,6 +198,8 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/patient/waitlist",
       tags: ["Visits"],
       summary: "Wait for a seat in a full sitting; a freed seat goes to the first one waiting",
+      description:
+        "For a full sitting only (else 409: book instead). When a seat frees up, the first waiting patient is booked into it and notified.",
       security: bearer,
       middleware: [signedIn],
       request: { body: jsonBody(WaitlistBody) },
@@ -223,6 +230,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/patient/waitlist/{id}",
       tags: ["Visits"],
       summary: "Leave a waitlist (owner only)",
+      description: "Removes a waiting entry that has not been seated yet.",
       security: bearer,
       middleware: [signedIn],
       request: { params: IdParam },
@@ -240,6 +248,8 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
       path: "/users/notifications",
       tags: ["Users"],
       summary: "The caller's notifications, newest first",
+      description:
+        "In-app notices: bookings, cancellations, seats from the waitlist, reminders 24 h and 2 h before, suspensions.",
       security: bearer,
       middleware: [signedIn],
       request: { query: PageQuery },
