@@ -28,6 +28,28 @@ export function operationIdOf(method: string, path: string): string {
   return [method, ...words].map((w, i) => (i === 0 ? w : w[0]?.toUpperCase() + w.slice(1))).join("");
 }
 
+/** The headers the shared answers carry, documented wherever the answer is. */
+const ANSWER_HEADERS: Record<string, Json> = {
+  401: {
+    "WWW-Authenticate": {
+      description: 'The scheme to authenticate with: `Bearer realm="doctorly"`',
+      schema: { type: "string" },
+    },
+  },
+  429: {
+    "Retry-After": {
+      description: "Seconds until the limit lets this caller try again",
+      schema: { type: "integer" },
+    },
+  },
+  503: {
+    "Retry-After": {
+      description: "Seconds after which a retry may succeed (when the outage is expected to be short)",
+      schema: { type: "integer" },
+    },
+  },
+};
+
 export function withCommonAnswers<T extends object>(
   document: T,
   options: { infraPaths: readonly string[] },
@@ -53,6 +75,10 @@ export function withCommonAnswers<T extends object>(
       const security = op.security as Record<string, unknown>[];
       if (security.some((s) => "bearerAuth" in s)) add(401, "No valid bearer token");
       if (!options.infraPaths.includes(path)) add(503, "A dependency is unavailable; retry later");
+      for (const [status, headers] of Object.entries(ANSWER_HEADERS)) {
+        const response = responses[status] as Json | undefined;
+        if (response) response.headers = { ...headers, ...((response.headers as Json | undefined) ?? {}) };
+      }
     }
   }
   return document;
