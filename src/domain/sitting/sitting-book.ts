@@ -94,7 +94,7 @@ export function bookSeat(
   request: PlaceRequest,
   now: Date,
   limits: Limits,
-): Result<Decided> {
+): Result<Decided & { seat: Seat }> {
   const { date } = book.sitting;
   if (book.closed) return err(sittingClosed(date));
   if (hasStarted(book, now)) return bookingOfStartedSitting;
@@ -108,15 +108,14 @@ export function bookSeat(
     request.patientId,
   );
   if (!room.ok) return room;
-  return ok(
-    seated(book, {
-      appointmentId: request.newId,
-      seat,
-      patientId: request.patientId,
-      ownerUserId: request.ownerUserId,
-      status: "booked",
-    }),
-  );
+  const taken: Seat = {
+    appointmentId: request.newId,
+    seat,
+    patientId: request.patientId,
+    ownerUserId: request.ownerUserId,
+    status: "booked",
+  };
+  return ok({ ...seated(book, taken), seat: taken });
 }
 
 /**
@@ -161,7 +160,7 @@ export function joinWaitlist(
   request: PlaceRequest,
   now: Date,
   limits: Limits,
-): Result<Decided & { position: number }> {
+): Result<Decided & { entry: WaitingEntry; position: number }> {
   const { date } = book.sitting;
   if (book.closed) return err(sittingClosed(date));
   if (hasStarted(book, now)) return bookingOfStartedSitting;
@@ -182,6 +181,7 @@ export function joinWaitlist(
     events: [
       { type: "WaitlistJoined", entryId: entry.id, slotId: book.slot.id, date, patientId: entry.patientId },
     ],
+    entry,
     position: waiting.length,
   });
 }
