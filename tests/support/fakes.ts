@@ -148,7 +148,6 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.patients.find((p) => p.id === patientId && p.userId === userId) ?? null,
       },
       appointments: {
-        lockSitting: async () => {},
         heldSeats: async (slotId, date) =>
           s.appointments
             .filter((a) => a.slotId === slotId && a.date === date && a.status !== "cancelled")
@@ -299,30 +298,6 @@ export class FakeUnitOfWork implements UnitOfWork {
           const row = { ...entry, id: this.id(), status: "waiting" as const };
           s.waitlist.push(row);
           return { id: row.id };
-        },
-        position: async (entryId) => {
-          const me = s.waitlist.find((w) => w.id === entryId);
-          return s.waitlist.filter(
-            (w) =>
-              me && w.slotId === me.slotId && w.date === me.date && w.status === "waiting" && w.id <= me.id,
-          ).length;
-        },
-        waiting: async (slotId, date) =>
-          s.waitlist
-            .filter((w) => w.slotId === slotId && w.date === date && w.status === "waiting")
-            .map((w) => ({
-              id: w.id,
-              patientId: w.patientId,
-              ownerUserId: s.patients.find((p) => p.id === w.patientId)?.userId ?? 0,
-            })),
-        markBooked: async (entryId) => {
-          const w = s.waitlist.find((x) => x.id === entryId);
-          if (w) w.status = "booked";
-        },
-        findForUpdate: async (entryId) => {
-          const w = s.waitlist.find((x) => x.id === entryId);
-          const owner = w && s.patients.find((p) => p.id === w.patientId);
-          return w && owner ? { ...w, ownerUserId: owner.userId } : null;
         },
         markLeft: async (entryId) => {
           const w = s.waitlist.find((x) => x.id === entryId);
