@@ -98,8 +98,9 @@ export class BookAppointment {
           );
           if (!decided.ok) {
             if (request.date !== undefined) return decided;
-            // Without a date, a full sitting, or one where the account has its share already, is passed over.
-            if (decided.error.code === "sitting_full") continue;
+            // Without a date, a full or closed sitting, or one where the account has its share already, is
+            // passed over.
+            if (decided.error.code === "sitting_full" || decided.error.code === "sitting_closed") continue;
             if (decided.error.code !== "limit_reached") return decided;
             atLimit ??= decided;
             continue;
