@@ -37,9 +37,10 @@ export interface LiveAppointment {
 }
 
 export interface AppointmentRepository {
-  /** Serializes every booking of one sitting until the transaction ends. */
-  lockSitting(slotId: number, date: string): Promise<void>;
-  /** Seats held (not cancelled) in a sitting, with their patients and the accounts that own them. */
+  /**
+   * Seats held (not cancelled) in a sitting, with their patients and the accounts that own them. Commands
+   * read a sitting through SittingBookRepository; this and `insert` remain for row-by-row fixtures.
+   */
   heldSeats(slotId: number, date: string): Promise<HeldSeat[]>;
   insert(appointment: NewAppointment): Promise<{ id: number; createdAt: Date }>;
   /** Locks the appointment's row; null when it does not exist. */

@@ -8,6 +8,7 @@ import type { Notifier } from "./notifier.js";
 import type { OutboxWriter } from "./outbox.js";
 import type { PatientRepository } from "./patient.repository.js";
 import type { RatingRepository } from "./rating.repository.js";
+import type { SittingBookRepository } from "./sitting-book.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
 import type { UserRepository } from "./user.repository.js";
 import type { WaitlistRepository } from "./waitlist.repository.js";
@@ -22,6 +23,8 @@ export interface TransactionScope {
   readonly slots: SlotRepository;
   readonly patients: PatientRepository;
   readonly appointments: AppointmentRepository;
+  /** The dated sittings: seats and waiting entries, loaded under the sitting's lock. */
+  readonly sittings: SittingBookRepository;
   readonly idempotency: IdempotencyStore;
   readonly waitlist: WaitlistRepository;
   readonly ratings: RatingRepository;

@@ -148,7 +148,6 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.patients.find((p) => p.id === patientId && p.userId === userId) ?? null,
       },
       appointments: {
-        lockSitting: async () => {},
         heldSeats: async (slotId, date) =>
           s.appointments
             .filter((a) => a.slotId === slotId && a.date === date && a.status !== "cancelled")
@@ -181,6 +180,95 @@ export class FakeUnitOfWork implements UnitOfWork {
             .filter((a) => a.doctorId === doctorId)
             .map((a) => ({ id: a.id, ownerUserId: this.ownerOf(a.patientId), date: a.date, seat: a.seat })),
       },
+      sittings: {
+        lockAndLoad: async (slot, timeZone, date) => ({
+          slot,
+          sitting: sittingOf(slot, date, timeZone),
+          doctorId: slot.doctorId,
+          seats: s.appointments
+            .filter((a) => a.slotId === slot.id && a.date === date && a.status !== "cancelled")
+            .sort((a, b) => a.seat - b.seat)
+            .map((a) => ({
+              appointmentId: a.id,
+              seat: a.seat,
+              patientId: a.patientId,
+              ownerUserId: this.ownerOf(a.patientId),
+              status: a.status as Exclude<AppointmentStatus, "cancelled">,
+            })),
+          waiting: s.waitlist
+            .filter((w) => w.slotId === slot.id && w.date === date && w.status === "waiting")
+            .map((w) => ({ id: w.id, patientId: w.patientId, ownerUserId: this.ownerOf(w.patientId) })),
+          closed: false,
+        }),
+        newAppointmentId: async () => this.id(),
+        newWaitingEntryId: async () => this.id(),
+        placeOfEntry: async (entryId) => {
+          const w = s.waitlist.find((x) => x.id === entryId);
+          return w ? { slotId: w.slotId, date: w.date } : null;
+        },
+        save: async (before, after) => {
+          if (after.closed && !before.closed) throw new Error("closing a sitting is not stored yet");
+          const ids = (xs: readonly { appointmentId: number }[]) => new Set(xs.map((x) => x.appointmentId));
+          const [kept, held] = [ids(after.seats), ids(before.seats)];
+          for (const seat of before.seats.filter((x) => !kept.has(x.appointmentId))) {
+            const a = s.appointments.find((x) => x.id === seat.appointmentId);
+            if (a) a.status = "cancelled";
+          }
+          const createdAt = new Map<number, Date>();
+          const added = after.seats.filter((x) => !held.has(x.appointmentId));
+          for (const seat of added) {
+            const { slot } = after;
+            const live = s.appointments.filter(
+              (x) => x.slotId === slot.id && x.date === after.sitting.date && x.status !== "cancelled",
+            );
+            if (
+              live.some((x) => x.seat === seat.seat || x.patientId === seat.patientId) ||
+              seat.seat > slot.numSlots
+            ) {
+              throw new Error("fake constraint violation: the aggregate should have prevented this");
+            }
+            s.appointments.push({
+              id: seat.appointmentId,
+              status: "booked",
+              patientId: seat.patientId,
+              slotId: slot.id,
+              doctorId: slot.doctorId,
+              date: after.sitting.date,
+              seat: seat.seat,
+              capacity: slot.numSlots,
+            });
+            createdAt.set(seat.appointmentId, new Date());
+          }
+          const waitingAfter = new Set(after.waiting.map((w) => w.id));
+          for (const entry of before.waiting.filter((w) => !waitingAfter.has(w.id))) {
+            const w = s.waitlist.find((x) => x.id === entry.id);
+            if (w) w.status = added.some((x) => x.patientId === entry.patientId) ? "booked" : "left";
+          }
+          const waitingBefore = new Set(before.waiting.map((w) => w.id));
+          for (const entry of after.waiting.filter((w) => !waitingBefore.has(w.id))) {
+            const date = after.sitting.date;
+            if (
+              s.waitlist.some(
+                (w) =>
+                  w.status === "waiting" &&
+                  w.slotId === after.slot.id &&
+                  w.date === date &&
+                  w.patientId === entry.patientId,
+              )
+            ) {
+              throw new Error("fake constraint violation: the aggregate should have prevented this");
+            }
+            s.waitlist.push({
+              id: entry.id,
+              slotId: after.slot.id,
+              date,
+              patientId: entry.patientId,
+              status: "waiting",
+            });
+          }
+          return { createdAt };
+        },
+      },
       usage: {
         lock: async () => {},
         patients: async (userId) => s.patients.filter((p) => p.userId === userId).length,
@@ -210,30 +298,6 @@ export class FakeUnitOfWork implements UnitOfWork {
           const row = { ...entry, id: this.id(), status: "waiting" as const };
           s.waitlist.push(row);
           return { id: row.id };
-        },
-        position: async (entryId) => {
-          const me = s.waitlist.find((w) => w.id === entryId);
-          return s.waitlist.filter(
-            (w) =>
-              me && w.slotId === me.slotId && w.date === me.date && w.status === "waiting" && w.id <= me.id,
-          ).length;
-        },
-        waiting: async (slotId, date) =>
-          s.waitlist
-            .filter((w) => w.slotId === slotId && w.date === date && w.status === "waiting")
-            .map((w) => ({
-              id: w.id,
-              patientId: w.patientId,
-              ownerUserId: s.patients.find((p) => p.id === w.patientId)?.userId ?? 0,
-            })),
-        markBooked: async (entryId) => {
-          const w = s.waitlist.find((x) => x.id === entryId);
-          if (w) w.status = "booked";
-        },
-        findForUpdate: async (entryId) => {
-          const w = s.waitlist.find((x) => x.id === entryId);
-          const owner = w && s.patients.find((p) => p.id === w.patientId);
-          return w && owner ? { ...w, ownerUserId: owner.userId } : null;
         },
         markLeft: async (entryId) => {
           const w = s.waitlist.find((x) => x.id === entryId);

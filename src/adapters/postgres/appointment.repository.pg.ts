@@ -29,13 +29,6 @@ const recordRow = z.object({
 export class PgAppointmentRepository implements AppointmentRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
-  async lockSitting(slotId: number, date: string): Promise<void> {
-    // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit.
-    await this.db.query(sql.unsafe`
-      SELECT pg_advisory_xact_lock(${slotId}::int4, (${date}::date - DATE '2000-01-01')::int4)
-    `);
-  }
-
   async heldSeats(slotId: number, date: string): Promise<HeldSeat[]> {
     const rows = await this.db.any(sql.type(heldSeatRow)`
       SELECT a.seat, a.patient_id AS "patientId", p.user_id AS "ownerUserId"

@@ -8,6 +8,7 @@ import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgImageRepository } from "./image.repository.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgRatingRepository } from "./rating.repository.pg.js";
+import { PgSittingBookRepository } from "./sitting-book.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
 import { PgUserRepository } from "./user.repository.pg.js";
 import { PgWaitlistRepository } from "./waitlist.repository.pg.js";
@@ -23,6 +24,7 @@ export function pgTransactionScope(db: CommonQueryMethods, appended: AppendedRow
     slots: new PgSlotRepository(db),
     patients: new PgPatientRepository(db),
     appointments: new PgAppointmentRepository(db),
+    sittings: new PgSittingBookRepository(db),
     idempotency: new PgIdempotencyStore(db),
     waitlist: new PgWaitlistRepository(db),
     ratings: new PgRatingRepository(db),

@@ -1,13 +1,13 @@
-import { lowestFreeSeat } from "../../domain/appointment/appointment.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
 import { bookableDates, checkBookingDate } from "../../domain/sitting/sitting.js";
-import { DEFAULT_LIMITS, type Limits, roomForOneMore, roomInSitting } from "../../domain/user/limits.js";
+import { bookSeat } from "../../domain/sitting/sitting-book.js";
+import { DEFAULT_LIMITS, type Limits, roomForOneMore } from "../../domain/user/limits.js";
 import { notOwnSlot } from "../../domain/user/ownership.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
-import { seatAppointment } from "./seat-appointment.js";
+import { recordSittingChange } from "./record-sitting-change.js";
 
 export interface BookingRequest {
   readonly slotId: number;
@@ -40,7 +40,7 @@ export class BookAppointment {
     const key = request.idempotencyKey;
 
     return this.uow.run<BookingOutcome>(
-      async ({ idempotency, patients, slots, appointments, waitlist, outbox, notifications, usage }) => {
+      async ({ idempotency, patients, slots, sittings, outbox, notifications, usage }) => {
         if (key !== undefined) {
           await idempotency.lock(principal.userId, key);
           const earlier = await idempotency.find(principal.userId, key);
@@ -86,56 +86,33 @@ export class BookAppointment {
 
         // Sittings are locked in date order, so two bookings of one slot can never deadlock.
         let atLimit: Result<never> | null = null;
+        let newId: number | undefined;
         for (const date of candidates) {
-          await appointments.lockSitting(slot.id, date);
-          const held = await appointments.heldSeats(slot.id, date);
-          const seat = lowestFreeSeat(
-            held.map((h) => h.seat),
-            slot.numSlots,
-          );
-          if (held.some((h) => h.patientId === patient.id)) {
-            return err(
-              appError(
-                "conflict",
-                "already_booked",
-                `This patient already holds a seat in the sitting of ${date}.`,
-              ),
-            );
-          }
-          if (seat === null) {
-            if (request.date !== undefined) {
-              return err(
-                appError("conflict", "sitting_full", `The sitting of ${date} has no free seat left.`),
-              );
-            }
-            continue;
-          }
-          const room = roomInSitting(
+          const before = await sittings.lockAndLoad(slot, timeZone, date);
+          newId ??= await sittings.newAppointmentId();
+          const decided = bookSeat(
+            before,
+            { patientId: patient.id, ownerUserId: principal.userId, newId },
+            now,
             this.limits,
-            principal.userId,
-            [...held, ...(await waitlist.waiting(slot.id, date))],
-            patient.id,
           );
-          if (!room.ok) {
-            // Without a date, a sitting where the account has its share already is passed over like a full one.
-            if (request.date !== undefined) return room;
-            atLimit ??= room;
+          if (!decided.ok) {
+            if (request.date !== undefined) return decided;
+            // Without a date, a full or closed sitting, or one where the account has its share already, is
+            // passed over.
+            if (decided.error.code === "sitting_full" || decided.error.code === "sitting_closed") continue;
+            if (decided.error.code !== "limit_reached") return decided;
+            atLimit ??= decided;
             continue;
           }
 
-          const { id, createdAt } = await seatAppointment(
-            { appointments, outbox },
-            slot,
-            date,
-            seat,
-            patient.id,
+          const { createdAt } = await recordSittingChange(
+            { sittings, outbox, notifications },
+            before,
+            decided.value,
+            new Map([[patient.id, patient.name]]),
           );
-          await notifications.notify({
-            userId: principal.userId,
-            kind: "booked",
-            text: `${patient.name} holds seat ${seat} in the sitting of ${date} (appointment ${id}).`,
-            appointmentId: id,
-          });
+          const { appointmentId: id, seat } = decided.value.seat;
           if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
           return ok({
             appointmentId: id,
@@ -148,7 +125,7 @@ export class BookAppointment {
               slot,
               date,
               seat,
-              createdAt,
+              createdAt: createdAt.get(id) ?? now,
             },
           });
         }

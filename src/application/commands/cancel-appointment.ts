@@ -1,14 +1,16 @@
-import { cancelAppointment } from "../../domain/appointment/appointment.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { sittingOf } from "../../domain/sitting/sitting.js";
+import { cancelSeat } from "../../domain/sitting/sitting-book.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
-import { handOverFreeSeats } from "./hand-over-seat.js";
+import { recordSittingChange } from "./record-sitting-change.js";
 
 const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
 
-/** Only the account that owns the patient may cancel, and only before the sitting starts. */
+/**
+ * Only the account that owns the patient may cancel, and only before the sitting starts; the freed
+ * seat goes to the first one waiting.
+ */
 export class CancelAppointment {
   constructor(
     private readonly uow: UnitOfWork,
@@ -17,32 +19,19 @@ export class CancelAppointment {
 
   execute(principal: Principal, appointmentId: number): Promise<Result<{ appointmentId: number }>> {
     return this.uow.run(async (scope) => {
-      const { appointments, slots, outbox, notifications } = scope;
+      const { appointments, slots, sittings } = scope;
       const appointment = await appointments.findForUpdate(appointmentId);
       if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
       const found = await slots.findWithTimeZone(appointment.slotId);
       if (!found) return err(notFound);
 
-      const sitting = sittingOf(found.slot, appointment.date, found.timeZone);
-      const cancelled = cancelAppointment(appointment.status, sitting, this.clock.now());
-      if (!cancelled.ok) return cancelled;
-
       // The appointment row is locked first, then the sitting: bookings take only the sitting's lock,
       // so the two orders can never deadlock.
-      await appointments.lockSitting(appointment.slotId, appointment.date);
-      await appointments.setStatus(appointment.id, cancelled.value);
-      const { id, doctorId, slotId, date, seat, patientId } = appointment;
-      await outbox.append([
-        { type: "AppointmentCancelled", appointmentId: id, doctorId, slotId, date, seat, patientId },
-      ]);
-      await notifications.notify({
-        userId: appointment.ownerUserId,
-        kind: "cancelled",
-        text: `Appointment ${id} (seat ${seat} on ${date}) is cancelled.`,
-        appointmentId: id,
-      });
-      await handOverFreeSeats(scope, found.slot, date);
-      return ok({ appointmentId: id });
+      const before = await sittings.lockAndLoad(found.slot, found.timeZone, appointment.date);
+      const decided = cancelSeat(before, appointment.id, this.clock.now(), await sittings.newAppointmentId());
+      if (!decided.ok) return decided;
+      await recordSittingChange(scope, before, decided.value);
+      return ok({ appointmentId: appointment.id });
     });
   }
 }

@@ -1,0 +1,135 @@
+import { type CommonQueryMethods, sql } from "slonik";
+import { z } from "zod";
+import { sittingOf } from "../../domain/sitting/sitting.js";
+import type { Seat, SittingBook, WaitingEntry } from "../../domain/sitting/sitting-book.js";
+import type { Slot } from "../../domain/slot/slot.js";
+import type { EntryPlace, SittingBookRepository } from "../../ports/sitting-book.repository.js";
+
+const seatRow = z.object({
+  appointmentId: z.number(),
+  seat: z.number(),
+  patientId: z.number(),
+  ownerUserId: z.number(),
+  status: z.enum(["booked", "arrived", "fulfilled", "noshow"]),
+});
+const entryRow = z.object({ id: z.number(), patientId: z.number(), ownerUserId: z.number() });
+const bookRow = z.object({ seats: z.array(seatRow), waiting: z.array(entryRow) });
+const placeRow = z.object({ slotId: z.number(), date: z.string() });
+const nextIdRow = z.object({ id: z.number() });
+const insertedRow = z.object({ id: z.number(), createdAt: z.number().transform((ms) => new Date(ms)) });
+
+/** The items of `xs` whose key is not among those of `ys`. */
+const without = <T>(xs: readonly T[], ys: readonly T[], key: (t: T) => number) => {
+  const kept = new Set(ys.map(key));
+  return xs.filter((t) => !kept.has(key(t)));
+};
+
+export class PgSittingBookRepository implements SittingBookRepository {
+  constructor(private readonly db: CommonQueryMethods) {}
+
+  async lockAndLoad(slot: Slot, timeZone: string, date: string): Promise<SittingBook> {
+    // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit.
+    // The reads below are later statements, so they see everything committed before the lock was granted.
+    await this.db.query(sql.unsafe`
+      SELECT pg_advisory_xact_lock(${slot.id}::int4, (${date}::date - DATE '2000-01-01')::int4)
+    `);
+    // One statement for both lists, so the lock costs one round trip more than the read, as before.
+    const { seats, waiting } = await this.db.one(sql.type(bookRow)`
+      SELECT
+        COALESCE((SELECT json_agg(json_build_object('appointmentId', a.id, 'seat', a.seat,
+            'patientId', a.patient_id, 'ownerUserId', p.user_id, 'status', a.status) ORDER BY a.seat)
+          FROM appointments a JOIN patients p ON p.id = a.patient_id
+          WHERE a.slot_id = ${slot.id} AND a.sitting_date = ${date} AND a.status <> 'cancelled'), '[]') AS seats,
+        COALESCE((SELECT json_agg(json_build_object('id', w.id, 'patientId', w.patient_id,
+            'ownerUserId', p.user_id) ORDER BY w.id)
+          FROM waitlist_entries w JOIN patients p ON p.id = w.patient_id
+          WHERE w.slot_id = ${slot.id} AND w.sitting_date = ${date} AND w.status = 'waiting'), '[]') AS waiting
+    `);
+    return {
+      slot,
+      sitting: sittingOf(slot, date, timeZone),
+      doctorId: slot.doctorId,
+      seats,
+      waiting,
+      // Closing a sitting is not stored yet: the next issue adds its table.
+      closed: false,
+    };
+  }
+
+  newAppointmentId(): Promise<number> {
+    return this.db.oneFirst(
+      sql.type(nextIdRow)`SELECT nextval(pg_get_serial_sequence('appointments', 'id'))::int AS id`,
+    );
+  }
+
+  newWaitingEntryId(): Promise<number> {
+    return this.db.oneFirst(
+      sql.type(nextIdRow)`SELECT nextval(pg_get_serial_sequence('waitlist_entries', 'id'))::int AS id`,
+    );
+  }
+
+  placeOfEntry(entryId: number): Promise<EntryPlace | null> {
+    return this.db.maybeOne(sql.type(placeRow)`
+      SELECT slot_id AS "slotId", to_char(sitting_date, 'YYYY-MM-DD') AS date
+      FROM waitlist_entries WHERE id = ${entryId}
+    `);
+  }
+
+  async save(before: SittingBook, after: SittingBook): Promise<{ createdAt: ReadonlyMap<number, Date> }> {
+    if (after.closed && !before.closed) throw new Error("closing a sitting is not stored yet");
+    const { slot } = after;
+    const date = after.sitting.date;
+    const cancelled = without(before.seats, after.seats, (s) => s.appointmentId);
+    if (cancelled.length > 0) {
+      await this.db.query(sql.unsafe`
+        UPDATE appointments SET status = 'cancelled', cancelled_at = now()
+        WHERE id = ANY(${sql.array(
+          cancelled.map((s) => s.appointmentId),
+          "int4",
+        )})
+      `);
+    }
+    const createdAt = new Map<number, Date>();
+    for (const seat of without(after.seats, before.seats, (s) => s.appointmentId)) {
+      const row = await this.db.one(sql.type(insertedRow)`
+        INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
+        OVERRIDING SYSTEM VALUE
+        VALUES (${seat.appointmentId}, ${seat.patientId}, ${slot.id}, ${slot.doctorId}, ${date}, ${seat.seat},
+                ${slot.numSlots})
+        RETURNING id, created_at AS "createdAt"
+      `);
+      createdAt.set(row.id, row.createdAt);
+    }
+    await this.endEntries(
+      without(before.waiting, after.waiting, (w) => w.id),
+      before.seats,
+      after.seats,
+    );
+    for (const entry of without(after.waiting, before.waiting, (w) => w.id)) {
+      await this.db.query(sql.unsafe`
+        INSERT INTO waitlist_entries (id, slot_id, sitting_date, patient_id) OVERRIDING SYSTEM VALUE
+        VALUES (${entry.id}, ${slot.id}, ${date}, ${entry.patientId})
+      `);
+    }
+    return { createdAt };
+  }
+
+  /** An entry that is gone was seated when its patient holds a new seat, and left otherwise. */
+  private async endEntries(
+    ended: readonly WaitingEntry[],
+    seatsBefore: readonly Seat[],
+    seatsAfter: readonly Seat[],
+  ): Promise<void> {
+    const newSeats = without(seatsAfter, seatsBefore, (s) => s.appointmentId);
+    for (const entry of ended) {
+      const seat = newSeats.find((s) => s.patientId === entry.patientId);
+      await this.db.query(
+        seat
+          ? sql.unsafe`
+              UPDATE waitlist_entries SET status = 'booked', appointment_id = ${seat.appointmentId}
+              WHERE id = ${entry.id}`
+          : sql.unsafe`UPDATE waitlist_entries SET status = 'left' WHERE id = ${entry.id}`,
+      );
+    }
+  }
+}

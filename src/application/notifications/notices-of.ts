@@ -1,0 +1,60 @@
+import type { DomainEvent } from "../../domain/events.js";
+import type { SittingBook } from "../../domain/sitting/sitting-book.js";
+import type { Notification } from "../../ports/notifier.js";
+
+/**
+ * The in-app notices of one decision on a sitting, derived from its events: a booking tells the
+ * account that booked, a seat handed over tells the account whose entry waited, a cancel tells the
+ * account that held the seat. `patientNames` names the patients of direct bookings.
+ */
+export function noticesOf(
+  change: {
+    readonly before: SittingBook;
+    readonly after: SittingBook;
+    readonly events: readonly DomainEvent[];
+  },
+  patientNames: ReadonlyMap<number, string> = new Map(),
+): Notification[] {
+  const { before, after, events } = change;
+  return events.flatMap((event): Notification[] => {
+    if (event.type === "AppointmentBooked") {
+      const { appointmentId, seat, date, patientId } = event;
+      const entry = before.waiting.find((w) => w.patientId === patientId);
+      if (entry) {
+        return [
+          {
+            userId: entry.ownerUserId,
+            kind: "moved_from_waitlist",
+            text: `A seat freed up: you now hold seat ${seat} in the sitting of ${date} (appointment ${appointmentId}).`,
+            appointmentId,
+          },
+        ];
+      }
+      const held = after.seats.find((s) => s.appointmentId === appointmentId);
+      if (!held) return [];
+      const name = patientNames.get(patientId) ?? `Patient ${patientId}`;
+      return [
+        {
+          userId: held.ownerUserId,
+          kind: "booked",
+          text: `${name} holds seat ${seat} in the sitting of ${date} (appointment ${appointmentId}).`,
+          appointmentId,
+        },
+      ];
+    }
+    if (event.type === "AppointmentCancelled") {
+      const held = before.seats.find((s) => s.appointmentId === event.appointmentId);
+      if (!held) return [];
+      const { appointmentId, seat, date } = event;
+      return [
+        {
+          userId: held.ownerUserId,
+          kind: "cancelled",
+          text: `Appointment ${appointmentId} (seat ${seat} on ${date}) is cancelled.`,
+          appointmentId,
+        },
+      ];
+    }
+    return [];
+  });
+}

@@ -1,0 +1,33 @@
+import type { SittingBook } from "../domain/sitting/sitting-book.js";
+import type { Slot } from "../domain/slot/slot.js";
+
+/** Where a waiting entry waits, read without a lock. */
+export interface EntryPlace {
+  readonly slotId: number;
+  readonly date: string;
+}
+
+/**
+ * The repository of the dated-sitting aggregate. Used inside a unit of work: the sitting's lock is
+ * held from `lockAndLoad` until the transaction ends, so the book cannot change under its decision.
+ * The database constraints stay the last judge (`appointments_seat_taken` and the like).
+ */
+export interface SittingBookRepository {
+  /**
+   * Serializes every change of the sitting of `slot` on `date` until the transaction ends, then loads
+   * its book. `date` must be a date of the slot's weekday (see `checkBookingDate`).
+   */
+  lockAndLoad(slot: Slot, timeZone: string, date: string): Promise<SittingBook>;
+  /** An id for a new appointment. Taken under the sitting's lock. */
+  newAppointmentId(): Promise<number>;
+  /** An id for a new waiting entry. Taken under the sitting's lock, so ids keep the order entries joined. */
+  newWaitingEntryId(): Promise<number>;
+  /** The sitting a waiting entry belongs to, whatever its status; null when no entry has that id. */
+  placeOfEntry(entryId: number): Promise<EntryPlace | null>;
+  /**
+   * Writes what changed from `before` to `after` (both of one sitting): seats gone are cancelled, new
+   * seats booked; entries gone became booked (their patient holds a new seat) or left; new entries wait.
+   * Returns when each new appointment was created.
+   */
+  save(before: SittingBook, after: SittingBook): Promise<{ createdAt: ReadonlyMap<number, Date> }>;
+}

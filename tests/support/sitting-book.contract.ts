@@ -1,0 +1,196 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { ok, type Result } from "../../src/domain/shared/result.js";
+import {
+  bookSeat,
+  cancelSeat,
+  joinWaitlist,
+  leaveWaitlist,
+  type SittingBook,
+} from "../../src/domain/sitting/sitting-book.js";
+import type { Slot } from "../../src/domain/slot/slot.js";
+import { DEFAULT_LIMITS } from "../../src/domain/user/limits.js";
+import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
+
+// A Monday far ahead: its sitting (09:00 in Karachi) has not started at NOW.
+const DATE = "2030-01-07";
+const NOW = new Date("2029-12-01T00:00:00Z");
+const ZONE = "Asia/Karachi";
+
+interface Scene {
+  readonly slot: Slot;
+  /** Three patients of three accounts. */
+  readonly patients: readonly { readonly id: number; readonly userId: number }[];
+}
+
+async function buildScene(uow: UnitOfWork): Promise<Scene> {
+  const made = await uow.run(async (scope) => {
+    const user = (role: "user" | "doctor") =>
+      scope.users.add({ name: "Book", email: `book-${randomUUID()}@example.test`, role, passwordHash: "x" });
+    const doctor = await scope.doctors.insert({
+      userId: (await user("doctor")).id,
+      description: "",
+      timeZone: ZONE,
+    });
+    const slot = await scope.slots.insert(doctor.id, {
+      day: "monday",
+      startMinute: 540,
+      appointmentDuration: 15,
+      numSlots: 2,
+      consultationFee: 0,
+    });
+    const patients = [];
+    for (let i = 0; i < 3; i++) {
+      const owner = await user("user");
+      const p = await scope.patients.insert(owner.id, {
+        name: "P",
+        age: 30,
+        gender: "other",
+        symptoms: null,
+      });
+      patients.push({ id: p.id, userId: owner.id });
+    }
+    return ok({ slot, patients });
+  });
+  if (!made.ok) throw new Error(made.error.code);
+  return made.value;
+}
+
+const value = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new Error(`refused: ${r.error.code}`);
+  return r.value;
+};
+
+/**
+ * The contract of SittingBookRepository, run against the in-memory fake (tests/unit) and Postgres
+ * (tests/integration), so that the fake stays honest.
+ */
+export function sittingBookRepositoryContract(name: string, makeUow: () => UnitOfWork) {
+  describe(`${name} sitting book repository`, () => {
+    const inSitting = async <T>(
+      uow: UnitOfWork,
+      slot: Slot,
+      work: (scope: TransactionScope, book: SittingBook) => Promise<T>,
+    ): Promise<T> =>
+      value(
+        await uow.run(async (scope) =>
+          ok(await work(scope, await scope.sittings.lockAndLoad(slot, ZONE, DATE))),
+        ),
+      );
+    const load = (uow: UnitOfWork, slot: Slot) => inSitting(uow, slot, async (_, book) => book);
+    const decideAndSave = (
+      uow: UnitOfWork,
+      slot: Slot,
+      decide: (book: SittingBook, scope: TransactionScope) => Promise<{ book: SittingBook }>,
+    ) =>
+      inSitting(uow, slot, async (scope, before) => {
+        const { book: after } = await decide(before, scope);
+        return { after, saved: await scope.sittings.save(before, after) };
+      });
+    const book = (uow: UnitOfWork, slot: Slot, p: { id: number; userId: number }) =>
+      decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          bookSeat(
+            b,
+            { patientId: p.id, ownerUserId: p.userId, newId: await scope.sittings.newAppointmentId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+
+    it("loads a sitting nobody booked as empty and open, with its times", async () => {
+      const uow = makeUow();
+      const { slot } = await buildScene(uow);
+      const loaded = await load(uow, slot);
+      expect(loaded).toMatchObject({ doctorId: slot.doctorId, seats: [], waiting: [], closed: false });
+      expect(loaded.sitting).toMatchObject({ date: DATE, startsAt: new Date("2030-01-07T04:00:00Z") });
+    });
+
+    it("stores a new seat with its id and creation time, and loads it again", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p] = patients as [Scene["patients"][0]];
+      const { after, saved } = await book(uow, slot, p);
+      const id = after.seats[0]?.appointmentId ?? 0;
+      expect(saved.createdAt.get(id)).toBeInstanceOf(Date);
+      expect((await load(uow, slot)).seats).toEqual([
+        { appointmentId: id, seat: 1, patientId: p.id, ownerUserId: p.userId, status: "booked" },
+      ]);
+    });
+
+    it("stores waiting entries in the order they joined, and where each waits", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      await book(uow, slot, p1);
+      await book(uow, slot, p2);
+      const { after } = await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          joinWaitlist(
+            b,
+            { patientId: p3.id, ownerUserId: p3.userId, newId: await scope.sittings.newWaitingEntryId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+      const entry = after.waiting[0];
+      expect((await load(uow, slot)).waiting).toEqual([
+        { id: entry?.id, patientId: p3.id, ownerUserId: p3.userId },
+      ]);
+      const place = await uow.run(async ({ sittings }) => ok(await sittings.placeOfEntry(entry?.id ?? 0)));
+      expect(place).toEqual({ ok: true, value: { slotId: slot.id, date: DATE } });
+    });
+
+    it("stores a cancel that hands the seat over: the seat freed, the entry seated", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      const first = (await book(uow, slot, p1)).after.seats[0]?.appointmentId ?? 0;
+      await book(uow, slot, p2);
+      await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          joinWaitlist(
+            b,
+            { patientId: p3.id, ownerUserId: p3.userId, newId: await scope.sittings.newWaitingEntryId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+      const { after } = await decideAndSave(uow, slot, async (b, scope) =>
+        value(cancelSeat(b, first, NOW, await scope.sittings.newAppointmentId())),
+      );
+      const reloaded = await load(uow, slot);
+      expect(reloaded.seats).toEqual([...after.seats].sort((a, b) => a.seat - b.seat));
+      expect(reloaded.seats.map((s) => [s.seat, s.patientId])).toEqual([
+        [1, p3.id],
+        [2, p2.id],
+      ]);
+      expect(reloaded.waiting).toEqual([]);
+    });
+
+    it("stores a left entry: it waits no more", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      await book(uow, slot, p1);
+      await book(uow, slot, p2);
+      const joined = await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          joinWaitlist(
+            b,
+            { patientId: p3.id, ownerUserId: p3.userId, newId: await scope.sittings.newWaitingEntryId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+      await decideAndSave(uow, slot, async (b) =>
+        value(leaveWaitlist(b, joined.after.waiting[0]?.id ?? 0, p3.userId)),
+      );
+      expect((await load(uow, slot)).waiting).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,241 @@
+import { describe, expect, it } from "vitest";
+import type { DomainEvent } from "../../../src/domain/events.js";
+import type { Result } from "../../../src/domain/shared/result.js";
+import {
+  bookSeat,
+  cancelSeat,
+  closeSitting,
+  joinWaitlist,
+  leaveWaitlist,
+  type Seat,
+  type SittingBook,
+  type WaitingEntry,
+} from "../../../src/domain/sitting/sitting-book.js";
+import { DEFAULT_LIMITS } from "../../../src/domain/user/limits.js";
+
+const NOW = new Date("2026-12-07T05:00:00Z");
+const STARTED = new Date("2026-12-07T05:30:00Z");
+const LIMITS = { ...DEFAULT_LIMITS, seatsPerSittingPerAccount: 2 };
+
+const seat = (seatNo: number, patientId: number, ownerUserId = 100 + patientId): Seat => ({
+  appointmentId: 1000 + seatNo,
+  seat: seatNo,
+  patientId,
+  ownerUserId,
+  status: "booked",
+});
+const entry = (id: number, patientId: number, ownerUserId = 100 + patientId): WaitingEntry => ({
+  id,
+  patientId,
+  ownerUserId,
+});
+
+const makeBook = (
+  seats: Seat[] = [],
+  waiting: WaitingEntry[] = [],
+  capacity = 3,
+  closed = false,
+): SittingBook => ({
+  slot: {
+    id: 7,
+    doctorId: 9,
+    day: "monday",
+    startMinute: 390,
+    appointmentDuration: 20,
+    numSlots: capacity,
+    consultationFee: 50,
+  },
+  sitting: {
+    slotId: 7,
+    date: "2026-12-07",
+    startsAt: STARTED,
+    endsAt: new Date("2026-12-07T06:30:00Z"),
+    capacity,
+  },
+  doctorId: 9,
+  seats,
+  waiting,
+  closed,
+});
+
+const ask = (patientId: number, ownerUserId = 100 + patientId, newId = 2000) => ({
+  patientId,
+  ownerUserId,
+  newId,
+});
+
+const codeOf = <T>(r: Result<T>) => (r.ok ? "ok" : r.error.code);
+const value = <T>(r: Result<T>): T => {
+  if (!r.ok) throw new Error(`refused: ${r.error.code}`);
+  return r.value;
+};
+const types = (events: readonly DomainEvent[]) => events.map((e) => e.type);
+
+describe("bookSeat", () => {
+  it("gives the lowest free seat", () => {
+    const { book } = value(bookSeat(makeBook([seat(1, 1), seat(3, 3)]), ask(5), NOW, LIMITS));
+    expect(book.seats.find((s) => s.patientId === 5)?.seat).toBe(2);
+  });
+
+  it("records AppointmentBooked with the new appointment id", () => {
+    const { events } = value(bookSeat(makeBook(), ask(5, 105, 42), NOW, LIMITS));
+    expect(events).toEqual([
+      {
+        type: "AppointmentBooked",
+        appointmentId: 42,
+        doctorId: 9,
+        slotId: 7,
+        date: "2026-12-07",
+        seat: 1,
+        patientId: 5,
+      },
+    ]);
+  });
+
+  it("refuses a patient who already holds a seat", () => {
+    expect(codeOf(bookSeat(makeBook([seat(1, 5)]), ask(5), NOW, LIMITS))).toBe("already_booked");
+  });
+
+  it("refuses when every seat is held", () => {
+    const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)]);
+    expect(codeOf(bookSeat(full, ask(5), NOW, LIMITS))).toBe("sitting_full");
+  });
+
+  it("refuses an account at its cap of patients in the sitting", () => {
+    const book = makeBook([seat(1, 1, 77), seat(2, 2, 77)], [], 5);
+    expect(codeOf(bookSeat(book, ask(5, 77), NOW, LIMITS))).toBe("limit_reached");
+  });
+
+  it("counts the account's waiting entries towards its cap", () => {
+    const book = makeBook([seat(1, 1, 77)], [entry(1, 2, 77)], 5);
+    expect(codeOf(bookSeat(book, ask(5, 77), NOW, LIMITS))).toBe("limit_reached");
+  });
+
+  it("lets a patient who waits book a seat within the cap", () => {
+    const book = makeBook([seat(1, 1, 77)], [entry(1, 5, 77)], 5);
+    expect(codeOf(bookSeat(book, ask(5, 77), NOW, LIMITS))).toBe("ok");
+  });
+
+  it("refuses a sitting that has started", () => {
+    const refused = bookSeat(makeBook(), ask(5), STARTED, LIMITS);
+    expect(refused.ok ? null : refused.error.kind).toBe("validation");
+    expect(codeOf(refused)).toBe("sitting_started");
+  });
+
+  it("refuses a closed sitting", () => {
+    expect(codeOf(bookSeat(makeBook([], [], 3, true), ask(5), NOW, LIMITS))).toBe("sitting_closed");
+  });
+});
+
+describe("cancelSeat", () => {
+  it("frees the seat and records AppointmentCancelled", () => {
+    const { book, events } = value(cancelSeat(makeBook([seat(1, 1), seat(2, 2)]), 1001, NOW, 2000));
+    expect(book.seats.map((s) => s.patientId)).toEqual([2]);
+    expect(types(events)).toEqual(["AppointmentCancelled"]);
+  });
+
+  it("hands the freed seat to the first entry waiting", () => {
+    const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)], [entry(1, 8), entry(2, 9)]);
+    const { book, events } = value(cancelSeat(full, 1002, NOW, 2000));
+    expect(book.seats).toContainEqual({
+      appointmentId: 2000,
+      seat: 2,
+      patientId: 8,
+      ownerUserId: 108,
+      status: "booked",
+    });
+    expect(book.waiting).toEqual([entry(2, 9)]);
+    expect(types(events)).toEqual(["AppointmentCancelled", "AppointmentBooked"]);
+  });
+
+  it("skips a waiting patient who holds a seat there", () => {
+    const full = makeBook([seat(1, 1), seat(2, 8)], [entry(1, 8), entry(2, 9)], 2);
+    const { book } = value(cancelSeat(full, 1001, NOW, 2000));
+    expect(book.seats.map((s) => s.patientId)).toEqual([8, 9]);
+    expect(book.waiting).toEqual([entry(1, 8)]);
+  });
+
+  it("hands over past the account's cap: the entry counted already", () => {
+    const full = makeBook([seat(1, 1, 77), seat(2, 2)], [entry(1, 3, 77)], 2);
+    const { book } = value(cancelSeat(full, 1002, NOW, 2000));
+    expect(book.seats.filter((s) => s.ownerUserId === 77)).toHaveLength(2);
+  });
+
+  it("refuses once the sitting has started", () => {
+    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), 1001, STARTED, 2000))).toBe("sitting_started");
+  });
+
+  it("refuses an appointment that is not booked", () => {
+    const arrived = makeBook([{ ...seat(1, 1), status: "arrived" }]);
+    expect(codeOf(cancelSeat(arrived, 1001, NOW, 2000))).toBe("illegal_transition");
+  });
+
+  it("refuses an appointment cancelled already", () => {
+    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), 1009, NOW, 2000))).toBe("illegal_transition");
+  });
+});
+
+describe("joinWaitlist", () => {
+  const full = () => makeBook([seat(1, 1), seat(2, 2), seat(3, 3)], [entry(1, 8)]);
+
+  it("puts the patient last in line", () => {
+    const joined = value(joinWaitlist(full(), ask(5, 105, 50), NOW, LIMITS));
+    expect(joined.book.waiting.map((w) => w.id)).toEqual([1, 50]);
+    expect(joined.position).toBe(2);
+    expect(types(joined.events)).toEqual(["WaitlistJoined"]);
+  });
+
+  it("refuses when a seat is free", () => {
+    expect(codeOf(joinWaitlist(makeBook([seat(1, 1)]), ask(5), NOW, LIMITS))).toBe("sitting_not_full");
+  });
+
+  it("refuses a patient who holds a seat", () => {
+    expect(codeOf(joinWaitlist(full(), ask(2), NOW, LIMITS))).toBe("already_booked");
+  });
+
+  it("refuses a patient already waiting", () => {
+    expect(codeOf(joinWaitlist(full(), ask(8), NOW, LIMITS))).toBe("already_waiting");
+  });
+
+  it("refuses an account at its cap in the sitting", () => {
+    const book = makeBook([seat(1, 1, 77), seat(2, 2, 77), seat(3, 3)]);
+    expect(codeOf(joinWaitlist(book, ask(5, 77), NOW, LIMITS))).toBe("limit_reached");
+  });
+
+  it("refuses a started or closed sitting", () => {
+    expect(codeOf(joinWaitlist(full(), ask(5), STARTED, LIMITS))).toBe("sitting_started");
+    expect(codeOf(joinWaitlist({ ...full(), closed: true }, ask(5), NOW, LIMITS))).toBe("sitting_closed");
+  });
+});
+
+describe("leaveWaitlist", () => {
+  it("removes the entry and records WaitlistLeft", () => {
+    const { book, events } = value(leaveWaitlist(makeBook([], [entry(1, 8), entry(2, 9)]), 1, 108));
+    expect(book.waiting).toEqual([entry(2, 9)]);
+    expect(types(events)).toEqual(["WaitlistLeft"]);
+  });
+
+  it("answers not found for another account's entry", () => {
+    expect(codeOf(leaveWaitlist(makeBook([], [entry(1, 8)]), 1, 999))).toBe("waitlist_entry_not_found");
+  });
+
+  it("answers not found for an entry no longer waiting", () => {
+    expect(codeOf(leaveWaitlist(makeBook(), 1, 108))).toBe("waitlist_entry_not_found");
+  });
+});
+
+describe("closeSitting", () => {
+  it("cancels every seat and ends every waiting entry", () => {
+    const closed = value(closeSitting(makeBook([seat(1, 1), seat(2, 2)], [entry(1, 8)]), NOW, "ill"));
+    expect(closed.book).toMatchObject({ seats: [], waiting: [], closed: true });
+    expect(types(closed.events)).toEqual(["AppointmentCancelled", "AppointmentCancelled", "WaitlistLeft"]);
+  });
+
+  it("refuses a sitting that has started", () => {
+    expect(codeOf(closeSitting(makeBook(), STARTED, "ill"))).toBe("sitting_started");
+  });
+
+  it("refuses a sitting closed already", () => {
+    expect(codeOf(closeSitting(makeBook([], [], 3, true), NOW, "ill"))).toBe("sitting_closed");
+  });
+});
