@@ -123,6 +123,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "Sitting started",
     "The sitting has already started (or ended): it can no longer be booked or cancelled.",
   ),
+  sitting_closed: p(
+    409,
+    "Sitting closed",
+    "The doctor has closed this sitting (time off or a retired slot): it takes no booking or waiting.",
+  ),
   sitting_not_started: p(
     409,
     "Sitting not started",
