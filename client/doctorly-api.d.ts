@@ -1022,11 +1022,20 @@ export interface components {
         Slot: {
             id: number;
             doctor_id: number;
-            /** @example monday */
-            day: string;
-            /** @example 09:00 */
+            /**
+             * @example monday
+             * @enum {string}
+             */
+            day: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+            /**
+             * @description HH:MM in the doctor's time zone
+             * @example 09:00
+             */
             start: string;
-            /** @example 11:00 */
+            /**
+             * @description HH:MM in the doctor's time zone
+             * @example 11:00
+             */
             end: string;
             /** @example 15 */
             appointment_duration: number;
@@ -1064,6 +1073,10 @@ export interface components {
             }[];
             qualifications: {
                 name: string;
+                /**
+                 * Format: date
+                 * @example 2026-12-07
+                 */
                 procurement_year: string;
                 institute_name: string;
             }[];
@@ -1099,8 +1112,12 @@ export interface components {
             total: number;
         };
         NewSlot: {
-            /** @example monday */
-            day: string;
+            /**
+             * @description A weekday (case-insensitive)
+             * @example monday
+             * @enum {string}
+             */
+            day: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
             /**
              * @description HH:MM in the doctor's time zone
              * @example 09:00
@@ -1147,9 +1164,20 @@ export interface components {
         };
         Sitting: {
             slot_id: number;
+            /**
+             * Format: date
+             * @example 2026-12-07
+             */
             date: string;
-            /** @example 2026-12-07T04:00:00.000Z */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T04:00:00.000Z
+             */
             starts_at: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-07T06:00:00.000Z
+             */
             ends_at: string;
             capacity: number;
             booked: number;
@@ -1181,13 +1209,27 @@ export interface components {
                 name: string;
             };
             slot: components["schemas"]["Slot"];
+            /**
+             * Format: date
+             * @example 2026-12-07
+             */
             date: string;
             /** @description 1-based place in the sitting's queue */
             seat: number;
-            /** @example 2026-12-07T04:30:00.000Z */
+            /**
+             * Format: date-time
+             * @example 2026-12-07T04:30:00.000Z
+             */
             expected_time: string;
-            /** @example 09:30 */
+            /**
+             * @description HH:MM in the doctor's time zone
+             * @example 09:30
+             */
             expected_local_time: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             created_at: string;
         };
         NewAppointment: {
@@ -1219,6 +1261,10 @@ export interface components {
             id: number;
             rating: number;
             review: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             created_at: string;
         };
         NewRating: {
@@ -1236,6 +1282,10 @@ export interface components {
         Review: {
             rating: number;
             review: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             created_at: string;
         };
         WaitlistEntry: {
@@ -1261,6 +1311,10 @@ export interface components {
             kind: "booked" | "cancelled" | "moved_from_waitlist" | "reminder_24h" | "reminder_2h" | "doctor_suspended";
             text: string;
             appointment_id: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T09:30:00.000Z
+             */
             created_at: string;
             read_at: string | null;
         };
@@ -2610,10 +2664,11 @@ export interface operations {
                 q?: string;
                 specialization?: string;
                 qualification?: string;
-                day?: string;
-                min_rating?: number | null;
+                /** @description A weekday (case-insensitive) */
+                day?: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+                min_rating?: number;
                 /** @description minor units */
-                max_fee?: number | null;
+                max_fee?: number;
                 sort?: "relevance" | "rating" | "experience" | "fee";
             };
             header?: never;
@@ -2784,7 +2839,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                day: string;
+                /** @description A weekday (case-insensitive) */
+                day: "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
             };
             cookie?: never;
         };

@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { WEEKDAYS } from "../../domain/slot/weekday.js";
 
 /** One zod schema per HTTP shape of API.md, registered as OpenAPI components. */
 
@@ -30,6 +31,12 @@ export const pageOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
     })
     .openapi(name);
 
+/** Wall-clock `HH:MM` (24 h) in the doctor's time zone. */
+const clockTime = (example: string) =>
+  z.string().openapi({ pattern: "^\\d{2}:\\d{2}$", example, description: "HH:MM in the doctor's time zone" });
+const instant = (example: string) => z.string().openapi({ format: "date-time", example });
+const calendarDate = () => z.string().openapi({ format: "date", example: "2026-12-07" });
+
 export const DateString = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
@@ -39,9 +46,9 @@ export const SlotSchema = z
   .object({
     id: z.number().int(),
     doctor_id: z.number().int(),
-    day: z.string().openapi({ example: "monday" }),
-    start: z.string().openapi({ example: "09:00" }),
-    end: z.string().openapi({ example: "11:00" }),
+    day: z.enum(WEEKDAYS).openapi({ example: "monday" }),
+    start: clockTime("09:00"),
+    end: clockTime("11:00"),
     appointment_duration: z.number().int().openapi({ example: 15 }),
     num_slots: z.number().int().openapi({ example: 8 }),
     consultation_fee: z.number().int().openapi({ example: 150000, description: "minor units" }),
@@ -64,7 +71,7 @@ export const DoctorSchema = z
     no_of_patients: z.number().int(),
     specializations: z.array(z.object({ id: z.number().int(), name: z.string(), image: z.url() })),
     qualifications: z.array(
-      z.object({ name: z.string(), procurement_year: z.string(), institute_name: z.string() }),
+      z.object({ name: z.string(), procurement_year: calendarDate(), institute_name: z.string() }),
     ),
     slots: z.array(SlotSchema),
   })
@@ -93,9 +100,9 @@ export const PatientSchema = z
 export const SittingSchema = z
   .object({
     slot_id: z.number().int(),
-    date: z.string(),
-    starts_at: z.string().openapi({ example: "2026-12-07T04:00:00.000Z" }),
-    ends_at: z.string(),
+    date: calendarDate(),
+    starts_at: instant("2026-12-07T04:00:00.000Z"),
+    ends_at: instant("2026-12-07T06:00:00.000Z"),
     capacity: z.number().int(),
     booked: z.number().int(),
     available: z.number().int(),
@@ -109,13 +116,15 @@ export const AppointmentSchema = z
     patient: PatientSchema,
     doctor: z.object({ id: z.number().int(), name: z.string() }),
     slot: SlotSchema,
-    date: z.string(),
+    date: calendarDate(),
     seat: z.number().int().openapi({ description: "1-based place in the sitting's queue" }),
-    expected_time: z.string().openapi({ example: "2026-12-07T04:30:00.000Z" }),
-    expected_local_time: z.string().openapi({ example: "09:30" }),
-    created_at: z.string(),
+    expected_time: instant("2026-12-07T04:30:00.000Z"),
+    expected_local_time: clockTime("09:30"),
+    created_at: instant("2026-12-01T09:30:00.000Z"),
   })
   .openapi("Appointment");
+
+export { calendarDate, instant };
 
 export const jsonContent = <T extends z.ZodTypeAny>(schema: T) => ({ "application/json": { schema } });
 

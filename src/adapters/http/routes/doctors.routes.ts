@@ -64,8 +64,13 @@ const NewDoctorBody = z
 
 const AddSlotBody = z
   .object({
-    day: singleLineText({ max: 20 }).openapi({ example: "monday" }),
+    day: singleLineText({ max: 20 }).openapi({
+      enum: ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+      example: "monday",
+      description: "A weekday (case-insensitive)",
+    }),
     start: singleLineText({ max: 8 }).openapi({
+      pattern: "^\\d{2}:\\d{2}$",
       example: "09:00",
       description: "HH:MM in the doctor's time zone",
     }),

@@ -19,21 +19,31 @@ const weekday = z
   .string()
   .transform((d) => d.trim().toLowerCase())
   .pipe(z.enum(WEEKDAYS))
-  .openapi({ example: "monday" });
+  .openapi({
+    type: "string",
+    enum: [...WEEKDAYS],
+    example: "monday",
+    description: "A weekday (case-insensitive)",
+  });
 
 const SearchQuery = PageQuery.extend({
   q: freeText("heart").optional().openapi({ description: "Free text over name and description" }),
   specialization: tag("cardiologist").optional(),
   qualification: tag("mbbs").optional(),
   day: weekday.optional(),
-  min_rating: z.coerce.number().min(0).max(5).optional(),
-  max_fee: z.coerce
+  min_rating: z.coerce
     .number()
-    .int()
     .min(0)
-    .max(2_147_483_647)
+    .max(5)
     .optional()
-    .openapi({ description: "minor units" }),
+    .openapi({ type: "number", minimum: 0, maximum: 5, example: 4 }),
+  max_fee: z.coerce.number().int().min(0).max(2_147_483_647).optional().openapi({
+    type: "integer",
+    minimum: 0,
+    maximum: 2_147_483_647,
+    description: "minor units",
+    example: 50000,
+  }),
   sort: z.enum(["relevance", "rating", "experience", "fee"]).default("relevance"),
 });
 

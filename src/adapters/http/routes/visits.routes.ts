@@ -16,6 +16,7 @@ import {
   bearer,
   DateString,
   IdParam,
+  instant,
   jsonBody,
   jsonContent,
   PageQuery,
@@ -57,12 +58,16 @@ const RatingSchema = z
     id: z.number().int(),
     rating: z.number().int(),
     review: z.string().nullable(),
-    created_at: z.string(),
+    created_at: instant("2026-12-01T09:30:00.000Z"),
   })
   .openapi("Rating");
 
 const Review = z
-  .object({ rating: z.number().int(), review: z.string().nullable(), created_at: z.string() })
+  .object({
+    rating: z.number().int(),
+    review: z.string().nullable(),
+    created_at: instant("2026-12-01T09:30:00.000Z"),
+  })
   .openapi("Review");
 
 const WaitlistBody = z
@@ -83,7 +88,7 @@ const NotificationSchema = z
     kind: z.enum(NOTIFICATION_KINDS),
     text: z.string(),
     appointment_id: z.number().int().nullable(),
-    created_at: z.string(),
+    created_at: instant("2026-12-01T09:30:00.000Z"),
     read_at: z.string().nullable(),
   })
   .openapi("Notification");
