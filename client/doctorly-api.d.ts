@@ -620,6 +620,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patient/appointment/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One appointment of one of the caller's patients
+         * @description Where a booking's `Location` points. Another account's appointment is answered 404, as a missing one.
+         */
+        get: operations["getPatientAppointmentById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patient/appointment/{id}/cancel": {
         parameters: {
             query?: never;
@@ -1699,6 +1719,8 @@ export interface operations {
             /** @description The new account */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1823,6 +1845,8 @@ export interface operations {
             /** @description The new doctor, `verified: false`: patients see it once an admin has verified it */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2020,6 +2044,8 @@ export interface operations {
             /** @description The new slot */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2960,6 +2986,8 @@ export interface operations {
             /** @description The patient */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3160,6 +3188,8 @@ export interface operations {
             /** @description The appointment */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3279,6 +3309,68 @@ export interface operations {
                 headers: {
                     /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPatientAppointmentById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The appointment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Appointment"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3560,6 +3652,8 @@ export interface operations {
             /** @description The rating */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3726,6 +3820,8 @@ export interface operations {
             /** @description The entry and its place in line */
             201: {
                 headers: {
+                    /** @description The path of what was created */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

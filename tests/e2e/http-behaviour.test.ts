@@ -262,3 +262,42 @@ describe("HTTP: public reads are revalidated with ETags", () => {
     expect(signedIn.headers.get("cache-control")).toBe("no-store");
   });
 });
+
+describe("HTTP: a create says where the created thing is", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("answers a booking 201 with a Location that reads the same appointment, for its owner only", async () => {
+    const doctor = await newDoctor(server);
+    const slot = await addSlot(server, doctor.token, { day: "tuesday", start: "10:00" });
+    const user = await registerAndSignIn(server);
+    const patient = await server.request("/patient/new", {
+      method: "POST",
+      headers: { ...bearer(user.token), "content-type": "application/json" },
+      body: JSON.stringify({ name: "Located", age: 30, gender: "other" }),
+    });
+    expect(patient.headers.get("location")).toBe(
+      `/patient/get/${((await patient.json()) as { id: number }).id}`,
+    );
+    const patientId = Number(patient.headers.get("location")?.split("/").pop());
+    const booked = await server.request("/patient/new_appointment", {
+      method: "POST",
+      headers: { ...bearer(user.token), "content-type": "application/json" },
+      body: JSON.stringify({ slot_id: (slot as { id: number }).id, patient_id: patientId }),
+    });
+    expect(booked.status).toBe(201);
+    const appointment = (await booked.json()) as { id: number };
+    const location = booked.headers.get("location") as string;
+    expect(location).toBe(`/patient/appointment/${appointment.id}`);
+    const read = await server.request(location, { headers: bearer(user.token) });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: appointment.id, status: "booked" });
+    const stranger = await registerAndSignIn(server);
+    expect((await server.request(location, { headers: bearer(stranger.token) })).status).toBe(404);
+  });
+});

@@ -145,6 +145,7 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     headers: { "idempotency-key": `matrix-${randomUUID()}` },
   }),
   "GET /patient/appointment/history": () => ({ path: "/patient/appointment/history" }),
+  "GET /patient/appointment/{id}": ({ world }) => ({ path: `/patient/appointment/${world.appointmentId}` }),
   "POST /patient/appointment/{id}/cancel": async (ctx) => {
     const appointment = await ctx.once("appointment-to-cancel", async () => {
       const patient = await ownPatient(ctx, "to-cancel");

@@ -30,6 +30,9 @@ export function operationIdOf(method: string, path: string): string {
 
 /** The headers the shared answers carry, documented wherever the answer is. */
 const ANSWER_HEADERS: Record<string, Json> = {
+  201: {
+    Location: { description: "The path of what was created", schema: { type: "string" } },
+  },
   401: {
     "WWW-Authenticate": {
       description: 'The scheme to authenticate with: `Bearer realm="doctorly"`',

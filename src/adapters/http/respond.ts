@@ -9,8 +9,16 @@ import { appErrorResponse } from "./problem.js";
  * Typed as `never` because a route's typed responses cannot express "this status or any problem";
  * the OpenAPI document lists both, and the e2e tests check the bodies.
  */
-export function respond<T>(c: Context, result: Result<T>, status: 200 | 201): never {
-  return (result.ok ? c.json(result.value as object, status) : appErrorResponse(c, result.error)) as never;
+export function respond<T>(
+  c: Context,
+  result: Result<T>,
+  status: 200 | 201,
+  /** For a 201: the path of what was created, sent as `Location`. */
+  location?: (value: T) => string,
+): never {
+  if (!result.ok) return appErrorResponse(c, result.error) as never;
+  const headers = location ? { location: location(result.value) } : undefined;
+  return c.json(result.value as object, status, headers) as never;
 }
 
 /**
@@ -23,7 +31,13 @@ export async function respondWithDoctor(
   result: Result<{ doctorId: number }>,
   status: 200 | 201,
 ): Promise<never> {
-  return respond(c, result.ok ? await doctors.profile(result.value.doctorId) : result, status);
+  const created = status === 201 && result.ok ? `/doctors/get/${result.value.doctorId}` : undefined;
+  return respond(
+    c,
+    result.ok ? await doctors.profile(result.value.doctorId) : result,
+    status,
+    created ? () => created : undefined,
+  );
 }
 
 /** Answers JSON text that is already serialized (a cached or indexed document), or the error. */

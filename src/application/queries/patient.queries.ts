@@ -1,4 +1,5 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { ownedBy } from "../../domain/user/ownership.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentReadModel } from "../../ports/appointment.read-model.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
@@ -56,6 +57,17 @@ export class PatientQueries {
       page.perPage,
     );
     return pageOf(rows.map(toAppointmentView), page, total);
+  }
+
+  /** One appointment of one of the caller's patients; someone else's is answered as missing. */
+  async ownAppointment(principal: Principal, appointmentId: number): Promise<Result<AppointmentView>> {
+    const owned = ownedBy(
+      principal,
+      await this.appointments.findById(appointmentId),
+      (row) => row.patient.userId,
+      appointmentNotFound,
+    );
+    return owned.ok ? ok(toAppointmentView(owned.value)) : owned;
   }
 
   async appointment(appointmentId: number): Promise<Result<AppointmentView>> {

@@ -107,6 +107,7 @@ const RULES: Record<string, Rule> = {
 
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
+  "GET /patient/appointment/{id}": ownerOnly("ok"),
   "GET /misc/specializations": anyone,
   "GET /misc/doctors/{name}": anyone,
   "GET /misc/doctors/specialization/{name}": anyone,
@@ -171,6 +172,10 @@ describe("authorization matrix: every operation of /openapi.json × every kind o
       if (leak) failures.push(`${where}: body contains "${leak}"`);
       failures.push(...problemShapeErrors(answer).map((e) => `${where}: ${e}`));
       failures.push(...validator.check(op, answer).map((e) => `${where}: ${e}`));
+      // Every create says where the created thing is.
+      if (answer.status === 201 && !/^\/[\w/]+$/.test(String(answer.headers.location ?? ""))) {
+        failures.push(`${where}: 201 without a Location path (${String(answer.headers.location)})`);
+      }
     };
     // Operations are independent of each other (each builds its own fixtures); roles run in ORDER.
     await Promise.all(

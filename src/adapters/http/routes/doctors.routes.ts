@@ -208,7 +208,12 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         numSlots: body.num_slots,
         consultationFee: body.consultation_fee,
       });
-      return respond(c, result.ok ? ok(toSlotView(result.value)) : result, 201);
+      return respond(
+        c,
+        result.ok ? ok(toSlotView(result.value)) : result,
+        201,
+        (slot) => `/doctors/slot/${slot.doctor_id}`,
+      );
     },
   );
 

@@ -99,7 +99,12 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
         gender: body.gender,
         symptoms: body.symptoms ?? null,
       });
-      return respond(c, result.ok ? ok(toPatientView(result.value)) : result, 201);
+      return respond(
+        c,
+        result.ok ? ok(toPatientView(result.value)) : result,
+        201,
+        (p) => `/patient/get/${p.id}`,
+      );
     },
   );
 
@@ -179,6 +184,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
         c,
         appointment ? ok(toAppointmentView(appointment)) : await deps.patients.appointment(appointmentId),
         201,
+        (a) => `/patient/appointment/${a.id}`,
       );
     },
   );
@@ -201,6 +207,26 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
     }),
     async (c) =>
       c.json(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/patient/appointment/{id}",
+      tags,
+      summary: "One appointment of one of the caller's patients",
+      description:
+        "Where a booking's `Location` points. Another account's appointment is answered 404, as a missing one.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam },
+      responses: {
+        200: { description: "The appointment", content: jsonContent(AppointmentSchema) },
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) =>
+      respond(c, await deps.patients.ownAppointment(c.get("principal"), c.req.valid("param").id), 200),
   );
 
   app.openapi(

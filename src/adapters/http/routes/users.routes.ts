@@ -106,7 +106,7 @@ export function registerUserRoutes(
   app.openapi({ ...register, middleware: [deps.registrationLimit] as const }, async (c) => {
     const result = await deps.registerUser.execute(c.req.valid("json"));
     if (!result.ok) return appErrorResponse(c, result.error) as never;
-    return c.json(toUserJson(result.value), 201);
+    return c.json(toUserJson(result.value), 201, { location: "/users/info" });
   });
 
   app.openapi({ ...info, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {

@@ -173,7 +173,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
             created_at: rated.value.createdAt.toISOString(),
           })
         : rated;
-      return respond(c, view, 201);
+      return respond(c, view, 201, () => `/patient/appointment/${c.req.valid("param").id}`);
     },
   );
 
@@ -225,7 +225,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
         patientId: body.patient_id,
         date: body.date,
       });
-      return respond(c, joined, 201);
+      return respond(c, joined, 201, (entry) => `/patient/waitlist/${entry.id}`);
     },
   );
 
