@@ -7,7 +7,9 @@ import {
   startJobWorker,
 } from "../adapters/queue/bullmq.js";
 import { createQueueRedis, createRedis } from "../adapters/redis/client.js";
-import { DoctorProjector, rebuildDoctorIndex } from "../application/projections/doctor-projector.js";
+import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
+import { IndexWatchdog, startMaintenance } from "../application/maintenance/watchdog.js";
+import { DoctorProjector } from "../application/projections/doctor-projector.js";
 import { OutboxRelay, type OutboxRelayOptions } from "../application/projections/outbox-relay.js";
 import { Reminders } from "../application/projections/reminders.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";
@@ -22,18 +24,11 @@ import {
 import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "../ports/idempotency.store.js";
 import { SESSION_PURGER, type SessionPurger } from "../ports/session.store.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
-import { VISIT_READ_MODEL } from "../ports/visit.read-model.js";
+import { VISIT_READ_MODEL, type VisitReadModel } from "../ports/visit.read-model.js";
 import { PG_POOL } from "./infrastructure.js";
 import type { Runtime } from "./runtime.js";
 
 export const PROJECTION_QUEUE = "doctorly-projections";
-
-const INDEX_WATCH_MS = 2_000;
-/**
- * How often the workers forget Idempotency-Keys older than IDEMPOTENCY_KEY_DAYS and delete sessions
- * that have ended (expired or revoked); each also runs once at start.
- */
-const PURGE_EVERY_MS = 3_600_000;
 
 export interface WorkerOptions {
   readonly queueName?: string;
@@ -117,84 +112,35 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   );
   relay.start();
 
-  let closing = false;
-  let wake = () => {};
-  let remindersLost = false;
-  const clock = container.get<Clock>(CLOCK);
-  const idempotencyKeys = container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER);
-  const sessions = container.get<SessionPurger>(SESSION_PURGER);
-  const purges = [
-    {
-      done: "expired idempotency keys forgotten",
-      failed: "idempotency key purge failed",
-      run: (now: number) =>
-        idempotencyKeys.purgeOlderThan(new Date(now - config.IDEMPOTENCY_KEY_DAYS * 86_400_000)),
-    },
-    {
-      done: "ended sessions deleted",
-      failed: "session purge failed",
-      run: (now: number) => sessions.purgeEnded(new Date(now)),
-    },
-  ].map((purge) => ({ ...purge, nextAt: 0 }));
-  // A purge that fails is tried again on the next round of the watchdog, not an hour later.
-  const runDuePurges = async () => {
-    for (const purge of purges) {
-      const now = clock.now().getTime();
-      if (now < purge.nextAt) continue;
-      try {
-        const purged = await purge.run(now);
-        if (purged > 0) logger.info({ purged }, purge.done);
-        purge.nextAt = now + PURGE_EVERY_MS;
-      } catch (error) {
-        logger.warn({ err: error instanceof Error ? error.message : String(error) }, purge.failed);
-      }
-    }
-  };
-  // A watchdog, not a one-off: Redis may be connecting when the worker starts, and a Redis that restarts
-  // without its data loses the index and any queued jobs. Whenever the index is missing it is recreated
-  // and rebuilt from Postgres, and the delayed reminders are planned again, so nothing is lost for good.
-  const watchdog = (async () => {
-    while (!closing) {
-      let pause = INDEX_WATCH_MS;
-      await runDuePurges();
-      try {
-        const { created } = await index.ensureIndex();
-        if (created) {
-          remindersLost = true;
-          const { indexed } = await rebuildDoctorIndex(source, index);
-          logger.info({ indexed }, "doctor index was missing: rebuilt from postgres");
-        }
-        if (remindersLost) {
-          const appointments = await reminders.replanUpcoming(container.get(VISIT_READ_MODEL));
-          remindersLost = false;
-          logger.info({ appointments }, "reminders planned again from postgres");
-        }
-      } catch (error) {
-        logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          "doctor index check failed",
-        );
-        pause = 1_000;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-  })();
+  const maintenance = startMaintenance(
+    new IndexWatchdog({
+      index,
+      source,
+      reminders,
+      visits: container.get<VisitReadModel>(VISIT_READ_MODEL),
+      logger,
+    }),
+    new PurgeSchedule(
+      [
+        idempotencyKeyPurge(
+          container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER),
+          config.IDEMPOTENCY_KEY_DAYS,
+        ),
+        sessionPurge(container.get<SessionPurger>(SESSION_PURGER)),
+      ],
+      container.get<Clock>(CLOCK),
+      logger,
+    ),
+  );
   logger.info({ queue: queueName }, "projection workers started");
 
   return {
     async close() {
-      closing = true;
-      wake();
+      const maintenanceStopped = maintenance.stop();
       await relay.stop();
       await worker.close();
       await reminderWorker.close();
-      await watchdog;
+      await maintenanceStopped;
       await queue.close();
       await reminderQueue.close();
       await Promise.all(
