@@ -4,12 +4,12 @@ import { ZxcvbnCommonPasswords } from "../adapters/auth/common-passwords.zxcvbn.
 import { OsloSessionTokens } from "../adapters/auth/session-tokens.oslo.js";
 import { PgSessionPurger, PgSessionStore } from "../adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../adapters/postgres/user.repository.pg.js";
-import { CREATE_ADMIN, CreateAdmin } from "../application/commands/create-admin.js";
-import { REGISTER_USER, RegisterUser } from "../application/commands/register-user.js";
-import { SIGN_IN, SignIn } from "../application/commands/sign-in.js";
-import { SIGN_OUT, SignOut } from "../application/commands/sign-out.js";
+import { CreateAdmin } from "../application/commands/create-admin.js";
+import { RegisterUser } from "../application/commands/register-user.js";
+import { SignIn } from "../application/commands/sign-in.js";
+import { SignOut } from "../application/commands/sign-out.js";
 import { SessionAuthenticator } from "../application/queries/authenticate.js";
-import { USER_QUERIES, UserQueries } from "../application/queries/user.queries.js";
+import { UserQueries } from "../application/queries/user.queries.js";
 import type { Config } from "../config.js";
 import { DAY_MS } from "../domain/user/session.js";
 import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";
@@ -55,13 +55,13 @@ export const accountsModule = (infra: Infrastructure, config: Config, logger: Lo
           sessionLifetime.idleMs,
         ),
     );
-    bind<RegisterUser>(REGISTER_USER).toDynamicValue(
+    bind(RegisterUser).toDynamicValue(
       (ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
     );
-    bind<CreateAdmin>(CREATE_ADMIN).toDynamicValue(
+    bind(CreateAdmin).toDynamicValue(
       (ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
     );
-    bind<SignIn>(SIGN_IN).toDynamicValue(
+    bind(SignIn).toDynamicValue(
       (ctx) =>
         new SignIn({
           users: ctx.get(USER_REPOSITORY),
@@ -74,8 +74,8 @@ export const accountsModule = (infra: Infrastructure, config: Config, logger: Lo
           settings: { sessionLifetime },
         }),
     );
-    bind<SignOut>(SIGN_OUT).toDynamicValue(
+    bind(SignOut).toDynamicValue(
       (ctx) => new SignOut(ctx.get(SESSION_STORE), ctx.get(SESSION_TOKENS), ctx.get(CLOCK)),
     );
-    bind<UserQueries>(USER_QUERIES).toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
+    bind(UserQueries).toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
   });

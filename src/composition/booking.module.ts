@@ -12,7 +12,7 @@ import { CancelAppointment } from "../application/commands/cancel-appointment.js
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
-import { CATALOG_QUERIES, CatalogQueries } from "../application/queries/catalog.queries.js";
+import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";
 import { ReadCache } from "../application/queries/read-cache.js";
@@ -72,7 +72,7 @@ export const bookingModule = (infra: Infrastructure, config: Config) =>
       (ctx) => new CancelAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)),
     );
 
-    bind<CatalogQueries>(CATALOG_QUERIES).toDynamicValue(
+    bind(CatalogQueries).toDynamicValue(
       (ctx) => new CatalogQueries(ctx.get(CATALOG_REPOSITORY), ctx.get(IMAGE_URLS), ctx.get(ReadCache)),
     );
     bind(DoctorQueries).toDynamicValue(

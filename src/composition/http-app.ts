@@ -30,15 +30,15 @@ import { ChangeVisitStatus } from "../application/commands/change-visit-status.j
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
-import { REGISTER_USER } from "../application/commands/register-user.js";
-import { SIGN_IN } from "../application/commands/sign-in.js";
-import { SIGN_OUT } from "../application/commands/sign-out.js";
+import { RegisterUser } from "../application/commands/register-user.js";
+import { SignIn } from "../application/commands/sign-in.js";
+import { SignOut } from "../application/commands/sign-out.js";
 import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
-import { CATALOG_QUERIES } from "../application/queries/catalog.queries.js";
+import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { DoctorSearch } from "../application/queries/doctor-search.service.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";
-import { USER_QUERIES } from "../application/queries/user.queries.js";
+import { UserQueries } from "../application/queries/user.queries.js";
 import { VisitQueries } from "../application/queries/visit.queries.js";
 import { projectRoot } from "../config.js";
 import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";
@@ -83,7 +83,7 @@ export function buildHttpApp(runtime: Runtime): App {
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS, knownRoutes });
   applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
-  registerCatalogRoutes(app, { catalog: container.get(CATALOG_QUERIES) });
+  registerCatalogRoutes(app, { catalog: container.get(CatalogQueries) });
   const authenticator = container.get<Authenticator>(AUTHENTICATOR);
   const clients = new ClientAddresses(config.TRUSTED_PROXIES);
   const perClient = (token: symbol, detail: string) =>
@@ -94,14 +94,14 @@ export function buildHttpApp(runtime: Runtime): App {
   );
   registerAuthRoutes(app, {
     authenticator,
-    signIn: container.get(SIGN_IN),
-    signOut: container.get(SIGN_OUT),
+    signIn: container.get(SignIn),
+    signOut: container.get(SignOut),
     clients,
   });
   registerUserRoutes(app, {
     authenticator,
-    registerUser: container.get(REGISTER_USER),
-    userQueries: container.get(USER_QUERIES),
+    registerUser: container.get(RegisterUser),
+    userQueries: container.get(UserQueries),
     registrationLimit,
   });
   registerDoctorRoutes(app, {

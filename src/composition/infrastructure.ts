@@ -14,7 +14,7 @@ import type { Config } from "../config.js";
 import { CACHE } from "../ports/cache.js";
 import { CLOCK, type Clock } from "../ports/clock.js";
 import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
-import { LOGGER, type Logger } from "../ports/logger.js";
+import type { Logger } from "../ports/logger.js";
 import type { MediaStore } from "../ports/media-store.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 
@@ -66,10 +66,9 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   };
 }
 
-/** What every feature shares: the logger, the connections, the clock, the unit of work and the health checks. */
-export const infrastructureModule = (infra: Infrastructure, logger: Logger) =>
+/** What every feature shares: the connections, the clock, the unit of work and the health checks. */
+export const infrastructureModule = (infra: Infrastructure) =>
   new ContainerModule(({ bind }) => {
-    bind<Logger>(LOGGER).toConstantValue(logger);
     bind<DatabasePool>(PG_POOL).toConstantValue(infra.pool);
     bind<Redis>(REDIS).toConstantValue(infra.redis);
     bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });

@@ -23,7 +23,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
   const infra = await openInfrastructure(config, logger);
   const container = new Container({ defaultScope: "Singleton" });
   container.load(
-    infrastructureModule(infra, logger),
+    infrastructureModule(infra),
     readSideModule(infra, config, logger),
     limitsModule(infra, config, logger),
     accountsModule(infra, config, logger),

@@ -32,5 +32,3 @@ export class CatalogQueries {
     });
   }
 }
-
-export const CATALOG_QUERIES = Symbol.for("doctorly.CatalogQueries");
