@@ -9,6 +9,8 @@ import { createRedis } from "../adapters/redis/client.js";
 import { RedisHealthCheck } from "../adapters/redis/health.redis.js";
 import { RediSearchDoctorIndex } from "../adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis, SearchProbeHealthCheck } from "../adapters/search/search-redis.js";
+import { SystemClock } from "../adapters/system/clock.system.js";
+import { CryptoRandomness } from "../adapters/system/randomness.crypto.js";
 import { CacheInvalidatingUnitOfWork } from "../application/commands/cache-invalidating-unit-of-work.js";
 import type { Config } from "../config.js";
 import { CACHE } from "../ports/cache.js";
@@ -16,6 +18,7 @@ import { CLOCK, type Clock } from "../ports/clock.js";
 import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
 import type { Logger } from "../ports/logger.js";
 import type { MediaStore } from "../ports/media-store.js";
+import { RANDOMNESS, type Randomness } from "../ports/randomness.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 
 export const PG_POOL = Symbol.for("doctorly.PgPool");
@@ -66,12 +69,13 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   };
 }
 
-/** What every feature shares: the connections, the clock, the unit of work and the health checks. */
+/** What every feature shares: the connections, the clock, randomness, the unit of work and the health checks. */
 export const infrastructureModule = (infra: Infrastructure) =>
   new ContainerModule(({ bind }) => {
     bind<DatabasePool>(PG_POOL).toConstantValue(infra.pool);
     bind<Redis>(REDIS).toConstantValue(infra.redis);
-    bind<Clock>(CLOCK).toConstantValue({ now: () => new Date() });
+    bind<Clock>(CLOCK).toConstantValue(new SystemClock());
+    bind<Randomness>(RANDOMNESS).toConstantValue(new CryptoRandomness());
     bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue(
       (ctx) => new CacheInvalidatingUnitOfWork(new PgUnitOfWork(infra.pool), ctx.get(CACHE)),
     );

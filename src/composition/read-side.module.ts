@@ -16,6 +16,7 @@ import {
 } from "../ports/doctor-search.js";
 import { IMAGE_URLS } from "../ports/image-urls.js";
 import type { Logger } from "../ports/logger.js";
+import { RANDOMNESS } from "../ports/randomness.js";
 import type { Infrastructure } from "./infrastructure.js";
 
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
@@ -31,7 +32,8 @@ export const readSideModule = (infra: Infrastructure, config: Config, logger: Lo
         : shared,
     );
     bind(ReadCache).toDynamicValue(
-      (ctx) => new ReadCache(ctx.get(CACHE), config.CACHE_TTL_SECONDS, config.CACHE_ENABLED),
+      (ctx) =>
+        new ReadCache(ctx.get(CACHE), config.CACHE_TTL_SECONDS, config.CACHE_ENABLED, ctx.get(RANDOMNESS)),
     );
     bind<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE).toDynamicValue(
       (ctx) => new DoctorDocuments(ctx.get(DOCTOR_READ_MODEL), ctx.get(IMAGE_URLS), ctx.get(CLOCK)),
