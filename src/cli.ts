@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
-import { CREATE_ADMIN, type CreateAdmin } from "./application/commands/create-admin.js";
+import { CreateAdmin } from "./application/commands/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
 import { compose, openProjectionQueues, REDIS, type Runtime } from "./container.js";
@@ -48,7 +48,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
     const runtime = await compose(config, createLogger(config.LOG_LEVEL));
     try {
       const result = await runtime.container
-        .get<CreateAdmin>(CREATE_ADMIN)
+        .get(CreateAdmin)
         .execute({ email: values.email, password, name: values.name });
       if (!result.ok) throw new Error(result.error.detail);
       const { status, email, userId } = result.value;

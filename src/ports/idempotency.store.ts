@@ -6,9 +6,12 @@ export interface IdempotencyStore {
   save(userId: number, key: string, requestHash: string, appointmentId: number): Promise<void>;
 }
 
-/** Forgets Idempotency-Keys older than the retention (outside any booking); returns how many. */
+/**
+ * Forgets at most `limit` Idempotency-Keys older than the cutoff (outside any booking); returns how many.
+ * The workers call it batch after batch (application/maintenance/purges.ts).
+ */
 export interface IdempotencyKeyPurger {
-  purgeOlderThan(cutoff: Date): Promise<number>;
+  purgeOlderThan(cutoff: Date, limit: number): Promise<number>;
 }
 
 export const IDEMPOTENCY_KEY_PURGER = Symbol.for("doctorly.IdempotencyKeyPurger");

@@ -10,5 +10,3 @@ export interface Logger {
   readonly warn: LogFn;
   readonly error: LogFn;
 }
-
-export const LOGGER = Symbol.for("doctorly.Logger");

@@ -14,5 +14,3 @@ export interface OutboxReader {
    */
   publishBatch(limit: number, publish: (entries: readonly OutboxEntry[]) => Promise<void>): Promise<number>;
 }
-
-export const OUTBOX_READER = Symbol.for("doctorly.OutboxReader");

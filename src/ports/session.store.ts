@@ -28,7 +28,8 @@ export interface SessionStore {
  * such a row (a deleted session and a revoked one both answer 401), so none is kept. Returns how many.
  */
 export interface SessionPurger {
-  purgeEnded(now: Date): Promise<number>;
+  /** At most `limit` of them; the workers call it batch after batch (application/maintenance/purges.ts). */
+  purgeEnded(now: Date, limit: number): Promise<number>;
 }
 
 export const SESSION_STORE = Symbol.for("doctorly.SessionStore");

@@ -279,6 +279,7 @@ describe("doctors", () => {
     const ranked = await pool.anyFirst(sql.type(z.object({ id: z.number() }))`
       SELECT d.id FROM doctors d
       LEFT JOIN appointments a ON a.doctor_id = d.id AND a.status <> 'cancelled' AND a.created_at > now() - interval '30 days'
+      WHERE d.verified
       GROUP BY d.id
       ORDER BY count(a.id) DESC, (SELECT avg(r.rating) FROM ratings r WHERE r.doctor_id = d.id) DESC NULLS LAST, d.id
       LIMIT 10

@@ -71,9 +71,10 @@ export class FakeSessionStore implements SessionStore, SessionPurger {
     const row = this.rows.get(tokenDigest);
     if (row && row.revokedAt === null) this.rows.set(tokenDigest, { ...row, revokedAt: at });
   }
-  async purgeEnded(now: Date): Promise<number> {
+  async purgeEnded(now: Date, limit: number): Promise<number> {
     let purged = 0;
     for (const [digest, row] of this.rows) {
+      if (purged >= limit) break;
       if (row.revokedAt !== null || row.expiresAt <= now) purged += Number(this.rows.delete(digest));
     }
     return purged;

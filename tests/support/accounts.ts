@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createLogger } from "../../src/adapters/logging/pino.js";
-import { CREATE_ADMIN, type CreateAdmin } from "../../src/application/commands/create-admin.js";
+import { CreateAdmin } from "../../src/application/commands/create-admin.js";
 import { compose } from "../../src/container.js";
 import { testConfig } from "./env.js";
 import { randomLoopback, rawRequest } from "./raw-http.js";
@@ -83,7 +83,7 @@ export async function createAdmin(
   const email = (overrides.email ?? uniqueEmail("admin")).trim().toLowerCase();
   const password = overrides.password ?? `pw-${randomUUID()}`;
   const created = await server.runtime.container
-    .get<CreateAdmin>(CREATE_ADMIN)
+    .get(CreateAdmin)
     .execute({ email, password, name: overrides.name ?? "Test Admin" });
   if (!created.ok) throw new Error(`admin:create failed: ${created.error.detail}`);
   const token = await signIn(server, email, password);
@@ -101,9 +101,7 @@ export async function createAdminAt(baseUrl: string): Promise<string> {
   const password = `pw-${randomUUID()}`;
   const runtime = await compose(testConfig(), createLogger("silent"));
   try {
-    const created = await runtime.container
-      .get<CreateAdmin>(CREATE_ADMIN)
-      .execute({ email, password, name: "Test Admin" });
+    const created = await runtime.container.get(CreateAdmin).execute({ email, password, name: "Test Admin" });
     if (!created.ok) throw new Error(`admin:create failed: ${created.error.detail}`);
   } finally {
     await runtime.close();

@@ -27,23 +27,16 @@ export class PgIdempotencyStore implements IdempotencyStore {
 }
 
 export class PgIdempotencyKeyPurger implements IdempotencyKeyPurger {
-  constructor(
-    private readonly pool: DatabasePool,
-    private readonly batchSize = 1_000,
-  ) {}
+  constructor(private readonly pool: DatabasePool) {}
 
-  /** In batches, so that no sweep holds many row locks or runs one long statement. */
-  async purgeOlderThan(cutoff: Date): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const { rowCount } = await this.pool.query(sql.unsafe`
-        DELETE FROM idempotency_keys
-        WHERE ctid IN (
-          SELECT ctid FROM idempotency_keys WHERE created_at < ${cutoff.toISOString()}::timestamptz LIMIT ${this.batchSize}
-        )
-      `);
-      purged += rowCount;
-      if (rowCount < this.batchSize) return purged;
-    }
+  /** One batch, so that no sweep holds many row locks or runs one long statement. */
+  async purgeOlderThan(cutoff: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(sql.unsafe`
+      DELETE FROM idempotency_keys
+      WHERE ctid IN (
+        SELECT ctid FROM idempotency_keys WHERE created_at < ${cutoff.toISOString()}::timestamptz LIMIT ${limit}
+      )
+    `);
+    return rowCount;
   }
 }

@@ -52,28 +52,21 @@ export class PgSessionStore implements SessionStore {
 }
 
 export class PgSessionPurger implements SessionPurger {
-  constructor(
-    private readonly pool: DatabasePool,
-    private readonly batchSize = 1_000,
-  ) {}
+  constructor(private readonly pool: DatabasePool) {}
 
   /**
-   * In batches, like the Idempotency-Key purge, so that no sweep holds many row locks or runs one long
+   * One batch, like the Idempotency-Key purge, so that no sweep holds many row locks or runs one long
    * statement. `expires_at` never passes the absolute end, so it alone says a session has expired.
    */
-  async purgeEnded(now: Date): Promise<number> {
-    let purged = 0;
-    for (;;) {
-      const { rowCount } = await this.pool.query(sql.unsafe`
-        DELETE FROM sessions
-        WHERE ctid IN (
-          SELECT ctid FROM sessions
-          WHERE expires_at <= ${sql.timestamp(now)} OR revoked_at IS NOT NULL
-          LIMIT ${this.batchSize}
-        )
-      `);
-      purged += rowCount;
-      if (rowCount < this.batchSize) return purged;
-    }
+  async purgeEnded(now: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(sql.unsafe`
+      DELETE FROM sessions
+      WHERE ctid IN (
+        SELECT ctid FROM sessions
+        WHERE expires_at <= ${sql.timestamp(now)} OR revoked_at IS NOT NULL
+        LIMIT ${limit}
+      )
+    `);
+    return rowCount;
   }
 }

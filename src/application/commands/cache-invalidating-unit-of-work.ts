@@ -2,7 +2,7 @@ import type { DomainEvent } from "../../domain/events.js";
 import type { Result } from "../../domain/shared/result.js";
 import type { Cache } from "../../ports/cache.js";
 import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
-import { doctorCacheKeys, staleKeysOfDoctor } from "../queries/doctor-cache-keys.js";
+import { doctorCacheKeys, staleKeysOfDoctor } from "../cache/doctor-cache-keys.js";
 
 /** The cache entries a committed event makes stale. */
 export function staleKeysOfEvents(events: readonly DomainEvent[]): string[] {

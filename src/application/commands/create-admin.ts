@@ -52,5 +52,3 @@ export class CreateAdmin {
     });
   }
 }
-
-export const CREATE_ADMIN = Symbol.for("doctorly.CreateAdmin");

@@ -27,5 +27,3 @@ export class RegisterUser {
     });
   }
 }
-
-export const REGISTER_USER = Symbol.for("doctorly.RegisterUser");

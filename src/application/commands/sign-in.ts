@@ -129,5 +129,3 @@ export class SignIn {
     return this.decoy;
   }
 }
-
-export const SIGN_IN = Symbol.for("doctorly.SignIn");

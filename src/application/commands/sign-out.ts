@@ -16,5 +16,3 @@ export class SignOut {
     return ok(undefined);
   }
 }
-
-export const SIGN_OUT = Symbol.for("doctorly.SignOut");

@@ -1,7 +1,7 @@
 import type { Cache } from "../../ports/cache.js";
 import type { DoctorDocumentSource, DoctorSearchIndex } from "../../ports/doctor-search.js";
 import type { ReceivedJob } from "../../ports/job-queue.js";
-import { staleKeysOfDoctor } from "../queries/doctor-cache-keys.js";
+import { staleKeysOfDoctor } from "../cache/doctor-cache-keys.js";
 import { doctorIdOf, eventsOfJob, specializationIdOf } from "./projection-event.js";
 
 /** Doctors read from Postgres (and written to the index) per round. */

@@ -1,6 +1,6 @@
 import type { CatalogRepository } from "../../ports/catalog.repository.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
-import { doctorCacheKeys } from "./doctor-cache-keys.js";
+import { doctorCacheKeys } from "../cache/doctor-cache-keys.js";
 import type { ReadCache } from "./read-cache.js";
 
 export interface SpecializationView {
@@ -32,5 +32,3 @@ export class CatalogQueries {
     });
   }
 }
-
-export const CATALOG_QUERIES = Symbol.for("doctorly.CatalogQueries");

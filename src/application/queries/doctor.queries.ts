@@ -5,7 +5,7 @@ import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
-import { doctorCacheKeys } from "./doctor-cache-keys.js";
+import { doctorCacheKeys } from "../cache/doctor-cache-keys.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
 import type { ReadCache } from "./read-cache.js";
 import {

@@ -1,5 +1,6 @@
 import type { Cache } from "../../ports/cache.js";
-import { familyMemberKey } from "./doctor-cache-keys.js";
+import type { Randomness } from "../../ports/randomness.js";
+import { familyMemberKey } from "../cache/doctor-cache-keys.js";
 
 /** Cache-aside for query handlers: Redis first, the loader on a miss, the answer written back. */
 export class ReadCache {
@@ -8,6 +9,8 @@ export class ReadCache {
     private readonly ttlSeconds: number,
     /** Off in benchmarks to measure what the cache buys. */
     private readonly enabled: boolean,
+    /** Draws the generation of a family that has none. */
+    private readonly randomness: Randomness,
   ) {}
 
   /** `cacheable` keeps answers such as "not found" out of the cache. */
@@ -47,6 +50,9 @@ export class ReadCache {
     cacheable: (value: T) => boolean = () => true,
   ): Promise<T> {
     if (!this.enabled) return load();
-    return this.through(await familyMemberKey(this.cache, family, member, this.ttlSeconds), load, cacheable);
+    const key = await familyMemberKey(this.cache, family, member, this.ttlSeconds, () =>
+      this.randomness.uuid(),
+    );
+    return this.through(key, load, cacheable);
   }
 }

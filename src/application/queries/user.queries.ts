@@ -11,5 +11,3 @@ export class UserQueries {
     return user ? ok(user) : err(appError("not_found", "user_not_found", "No such account."));
   }
 }
-
-export const USER_QUERIES = Symbol.for("doctorly.UserQueries");

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Cache } from "../../ports/cache.js";
 
 /**
@@ -33,16 +32,20 @@ export function staleKeysOfDoctor(doctorId: number): string[] {
   ];
 }
 
-/** The key of one member of a family (e.g. `page=2&per_page=20` of doctors:all) under its current generation. */
+/**
+ * The key of one member of a family (e.g. `page=2&per_page=20` of doctors:all) under its current
+ * generation; a family without one gets `newGeneration()` (a random UUID).
+ */
 export async function familyMemberKey(
   cache: Cache,
   family: string,
   member: string,
   ttlSeconds: number,
+  newGeneration: () => string,
 ): Promise<string> {
   let generation = await cache.get<string>(generationKey(family));
   if (generation === null) {
-    generation = randomUUID();
+    generation = newGeneration();
     await cache.set(generationKey(family), generation, ttlSeconds);
   }
   return `${family}:${generation}:${member}`;

@@ -1,0 +1,81 @@
+import { ContainerModule } from "inversify";
+import { Argon2PasswordHasher } from "../adapters/auth/argon2.password-hasher.js";
+import { ZxcvbnCommonPasswords } from "../adapters/auth/common-passwords.zxcvbn.js";
+import { OsloSessionTokens } from "../adapters/auth/session-tokens.oslo.js";
+import { PgSessionPurger, PgSessionStore } from "../adapters/postgres/session.store.pg.js";
+import { PgUserRepository } from "../adapters/postgres/user.repository.pg.js";
+import { CreateAdmin } from "../application/commands/create-admin.js";
+import { RegisterUser } from "../application/commands/register-user.js";
+import { SignIn } from "../application/commands/sign-in.js";
+import { SignOut } from "../application/commands/sign-out.js";
+import { SessionAuthenticator } from "../application/queries/authenticate.js";
+import { UserQueries } from "../application/queries/user.queries.js";
+import type { Config } from "../config.js";
+import { DAY_MS } from "../domain/user/session.js";
+import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";
+import { CLOCK } from "../ports/clock.js";
+import { COMMON_PASSWORDS, type CommonPasswords } from "../ports/common-passwords.js";
+import type { Logger } from "../ports/logger.js";
+import { PASSWORD_HASHER, type PasswordHasher } from "../ports/password-hasher.js";
+import { SIGN_IN_CLIENT_LIMITER, SIGN_IN_PAIR_LIMITER } from "../ports/rate-limiter.js";
+import {
+  SESSION_PURGER,
+  SESSION_STORE,
+  type SessionPurger,
+  type SessionStore,
+} from "../ports/session.store.js";
+import { SESSION_TOKENS, type SessionTokens } from "../ports/token.js";
+import { UNIT_OF_WORK } from "../ports/unit-of-work.js";
+import { USER_REPOSITORY, type UserRepository } from "../ports/user.repository.js";
+import type { Infrastructure } from "./infrastructure.js";
+
+/**
+ * Accounts, sessions and sign-in (auth and users routes): the Authenticator every protected route uses,
+ * and the CLI's CreateAdmin. The sign-in limiters come from limits.module.ts.
+ */
+export const accountsModule = (infra: Infrastructure, config: Config, logger: Logger) =>
+  new ContainerModule(({ bind }) => {
+    const { pool } = infra;
+    const sessionLifetime = {
+      idleMs: config.SESSION_TTL_DAYS * DAY_MS,
+      maxMs: config.SESSION_MAX_DAYS * DAY_MS,
+    };
+    bind<PasswordHasher>(PASSWORD_HASHER).toConstantValue(new Argon2PasswordHasher());
+    bind<CommonPasswords>(COMMON_PASSWORDS).toConstantValue(new ZxcvbnCommonPasswords());
+    bind<SessionTokens>(SESSION_TOKENS).toConstantValue(new OsloSessionTokens());
+    bind<UserRepository>(USER_REPOSITORY).toConstantValue(new PgUserRepository(pool));
+    bind<SessionStore>(SESSION_STORE).toConstantValue(new PgSessionStore(pool));
+    bind<SessionPurger>(SESSION_PURGER).toConstantValue(new PgSessionPurger(pool));
+    bind<Authenticator>(AUTHENTICATOR).toDynamicValue(
+      (ctx) =>
+        new SessionAuthenticator(
+          ctx.get(SESSION_STORE),
+          ctx.get(SESSION_TOKENS),
+          ctx.get(CLOCK),
+          sessionLifetime.idleMs,
+        ),
+    );
+    bind(RegisterUser).toDynamicValue(
+      (ctx) => new RegisterUser(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
+    bind(CreateAdmin).toDynamicValue(
+      (ctx) => new CreateAdmin(ctx.get(UNIT_OF_WORK), ctx.get(PASSWORD_HASHER), ctx.get(COMMON_PASSWORDS)),
+    );
+    bind(SignIn).toDynamicValue(
+      (ctx) =>
+        new SignIn({
+          users: ctx.get(USER_REPOSITORY),
+          hasher: ctx.get(PASSWORD_HASHER),
+          sessions: ctx.get(SESSION_STORE),
+          tokens: ctx.get(SESSION_TOKENS),
+          limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
+          logger,
+          clock: ctx.get(CLOCK),
+          settings: { sessionLifetime },
+        }),
+    );
+    bind(SignOut).toDynamicValue(
+      (ctx) => new SignOut(ctx.get(SESSION_STORE), ctx.get(SESSION_TOKENS), ctx.get(CLOCK)),
+    );
+    bind(UserQueries).toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
+  });

@@ -1,0 +1,161 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import { type App, applyBodyLimit, createBaseApp } from "../adapters/http/app.js";
+import { ClientAddresses } from "../adapters/http/client-address.js";
+import { KnownRoutes } from "../adapters/http/known-routes.js";
+import { limitAttempts } from "../adapters/http/limits.js";
+import { registerAdminRoutes } from "../adapters/http/routes/admin.routes.js";
+import { registerAuthRoutes } from "../adapters/http/routes/auth.routes.js";
+import { registerCatalogRoutes } from "../adapters/http/routes/catalog.routes.js";
+import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
+import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
+import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "../adapters/http/routes/media.routes.js";
+import { registerPatientRoutes } from "../adapters/http/routes/patients.routes.js";
+import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
+import { registerSystemRoutes } from "../adapters/http/routes/system.routes.js";
+import { registerUserRoutes } from "../adapters/http/routes/users.routes.js";
+import { registerVisitRoutes } from "../adapters/http/routes/visits.routes.js";
+import { applySecurity } from "../adapters/http/security.js";
+import { isPostgresUnavailable } from "../adapters/postgres/unavailable.js";
+import { AddQualifications } from "../application/commands/add-qualifications.js";
+import { AddSlot } from "../application/commands/add-slot.js";
+import { AddSpecializations } from "../application/commands/add-specializations.js";
+import { BookAppointment } from "../application/commands/book-appointment.js";
+import { CancelAppointment } from "../application/commands/cancel-appointment.js";
+import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
+import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
+import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
+import { RateAppointment } from "../application/commands/rate-appointment.js";
+import { RegisterDoctor } from "../application/commands/register-doctor.js";
+import { RegisterPatient } from "../application/commands/register-patient.js";
+import { RegisterUser } from "../application/commands/register-user.js";
+import { SignIn } from "../application/commands/sign-in.js";
+import { SignOut } from "../application/commands/sign-out.js";
+import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
+import { CatalogQueries } from "../application/queries/catalog.queries.js";
+import { DoctorQueries } from "../application/queries/doctor.queries.js";
+import { DoctorSearch } from "../application/queries/doctor-search.service.js";
+import { PatientQueries } from "../application/queries/patient.queries.js";
+import { UserQueries } from "../application/queries/user.queries.js";
+import { VisitQueries } from "../application/queries/visit.queries.js";
+import { projectRoot } from "../config.js";
+import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";
+import { HEALTH_CHECKS } from "../ports/health.js";
+import { IMAGE_URLS } from "../ports/image-urls.js";
+import { MEDIA_STORE } from "../ports/media-store.js";
+import {
+  type AttemptLimiter,
+  REGISTRATION_LIMITER,
+  SEARCH_LIMITER,
+  UPLOAD_LIMITER,
+} from "../ports/rate-limiter.js";
+import type { Runtime } from "./runtime.js";
+
+/**
+ * The API on a Node HTTP server. A request that says `Expect: 100-continue` is told to go on only when
+ * its declared body fits the route's limit; otherwise the app answers 413 at once (and closes), so
+ * the client never sends a body that is already refused.
+ */
+export function serveHttp(
+  runtime: Runtime,
+  address: { port: number; hostname: string },
+  onListening?: (info: AddressInfo) => void,
+): ServerType {
+  const { config } = runtime;
+  const app = buildHttpApp(runtime);
+  const server = serve({ fetch: app.fetch, ...address }, onListening);
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://local").pathname;
+    const limit = isUploadPath(path) ? uploadBodyBytes(config.MAX_UPLOAD_BYTES) : config.MAX_BODY_BYTES;
+    if (Number(req.headers["content-length"] ?? 0) <= limit) res.writeContinue();
+    server.emit("request", req, res);
+  });
+  return server;
+}
+
+/** Every route, with the handlers it uses resolved from the container (so a missing binding fails at start). */
+export function buildHttpApp(runtime: Runtime): App {
+  const { container, config, logger } = runtime;
+  const knownRoutes = new KnownRoutes();
+  const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable, knownRoutes });
+  applySecurity(app, { corsOrigins: config.CORS_ORIGINS, knownRoutes });
+  applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
+  registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
+  registerCatalogRoutes(app, { catalog: container.get(CatalogQueries) });
+  const authenticator = container.get<Authenticator>(AUTHENTICATOR);
+  const clients = new ClientAddresses(config.TRUSTED_PROXIES);
+  const perClient = (token: symbol, detail: string) =>
+    limitAttempts(container.get<AttemptLimiter>(token), (c) => clients.of(c), detail);
+  const registrationLimit = perClient(
+    REGISTRATION_LIMITER,
+    "Too many accounts created from here; try again later.",
+  );
+  registerAuthRoutes(app, {
+    authenticator,
+    signIn: container.get(SignIn),
+    signOut: container.get(SignOut),
+    clients,
+  });
+  registerUserRoutes(app, {
+    authenticator,
+    registerUser: container.get(RegisterUser),
+    userQueries: container.get(UserQueries),
+    registrationLimit,
+  });
+  registerDoctorRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    patients: container.get(PatientQueries),
+    registerDoctor: container.get(RegisterDoctor),
+    addSlot: container.get(AddSlot),
+    addSpecializations: container.get(AddSpecializations),
+    addQualifications: container.get(AddQualifications),
+    registrationLimit,
+  });
+  registerSearchRoutes(app, {
+    search: container.get(DoctorSearch),
+    searchLimit: perClient(SEARCH_LIMITER, "Too many searches from here; slow down."),
+  });
+  registerPatientRoutes(app, {
+    authenticator,
+    patients: container.get(PatientQueries),
+    registerPatient: container.get(RegisterPatient),
+    bookAppointment: container.get(BookAppointment),
+    cancelAppointment: container.get(CancelAppointment),
+  });
+  registerVisitRoutes(app, {
+    authenticator,
+    visits: container.get(VisitQueries),
+    patients: container.get(PatientQueries),
+    changeVisitStatus: container.get(ChangeVisitStatus),
+    rateAppointment: container.get(RateAppointment),
+    joinWaitlist: container.get(JoinWaitlist),
+    leaveWaitlist: container.get(LeaveWaitlist),
+  });
+  registerMediaRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorImage: container.get(ChangeDoctorImage),
+    changeSpecializationImage: container.get(ChangeSpecializationImage),
+    media: container.get(MEDIA_STORE),
+    urls: container.get(IMAGE_URLS),
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    uploadsLimit: limitAttempts(
+      container.get<AttemptLimiter>(UPLOAD_LIMITER),
+      (c) => `user:${c.get("principal").userId}`,
+      "Too many pictures uploaded by this account; try again later.",
+    ),
+  });
+  // Listed last: suites that walk the document in order (hostile input) may suspend a doctor there,
+  // which then comes after every route that books.
+  registerAdminRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    changeDoctorVerification: container.get(ChangeDoctorVerification),
+  });
+  registerDocsRoutes(app, { publicDir: `${projectRoot}/public`, title: "Doctorly API", version: "1.0.0" });
+  knownRoutes.learn(app);
+  return app;
+}

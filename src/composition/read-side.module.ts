@@ -1,0 +1,42 @@
+import { ContainerModule } from "inversify";
+import { RedisCache } from "../adapters/redis/cache.redis.js";
+import { NearCache } from "../adapters/redis/near-cache.js";
+import { DoctorDocuments } from "../application/projections/doctor-documents.js";
+import { DoctorSearch } from "../application/queries/doctor-search.service.js";
+import { ReadCache } from "../application/queries/read-cache.js";
+import type { Config } from "../config.js";
+import { CACHE, type Cache } from "../ports/cache.js";
+import { CLOCK } from "../ports/clock.js";
+import { DOCTOR_READ_MODEL } from "../ports/doctor.read-model.js";
+import {
+  DOCTOR_DOCUMENT_SOURCE,
+  DOCTOR_SEARCH_INDEX,
+  type DoctorDocumentSource,
+  type DoctorSearchIndex,
+} from "../ports/doctor-search.js";
+import { IMAGE_URLS } from "../ports/image-urls.js";
+import type { Logger } from "../ports/logger.js";
+import { RANDOMNESS } from "../ports/randomness.js";
+import type { Infrastructure } from "./infrastructure.js";
+
+/** The read side: the doctor search index, the cache and the source that projections recompute from. */
+export const readSideModule = (infra: Infrastructure, config: Config, logger: Logger) =>
+  new ContainerModule(({ bind }) => {
+    bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).toConstantValue(infra.searchIndex);
+    const shared = new RedisCache(infra.redis, logger);
+    bind<Cache>(CACHE).toConstantValue(
+      infra.invalidations
+        ? new NearCache(shared, infra.redis, infra.invalidations, logger, {
+            ttlMs: config.CACHE_LOCAL_TTL_MS,
+          })
+        : shared,
+    );
+    bind(ReadCache).toDynamicValue(
+      (ctx) =>
+        new ReadCache(ctx.get(CACHE), config.CACHE_TTL_SECONDS, config.CACHE_ENABLED, ctx.get(RANDOMNESS)),
+    );
+    bind<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE).toDynamicValue(
+      (ctx) => new DoctorDocuments(ctx.get(DOCTOR_READ_MODEL), ctx.get(IMAGE_URLS), ctx.get(CLOCK)),
+    );
+    bind(DoctorSearch).toDynamicValue((ctx) => new DoctorSearch(ctx.get(DOCTOR_SEARCH_INDEX), logger));
+  });

@@ -1,0 +1,151 @@
+import type { DatabasePool } from "slonik";
+import { PgOutboxReader } from "../adapters/postgres/outbox.reader.pg.js";
+import {
+  BullJobQueue,
+  type JobWorkerOptions,
+  type RetryPolicy,
+  startJobWorker,
+} from "../adapters/queue/bullmq.js";
+import { createQueueRedis, createRedis } from "../adapters/redis/client.js";
+import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
+import { IndexWatchdog, startMaintenance } from "../application/maintenance/watchdog.js";
+import { DoctorProjector } from "../application/projections/doctor-projector.js";
+import { OutboxRelay, type OutboxRelayOptions } from "../application/projections/outbox-relay.js";
+import { Reminders } from "../application/projections/reminders.js";
+import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";
+import { CACHE, type Cache } from "../ports/cache.js";
+import { CLOCK, type Clock } from "../ports/clock.js";
+import {
+  DOCTOR_DOCUMENT_SOURCE,
+  DOCTOR_SEARCH_INDEX,
+  type DoctorDocumentSource,
+  type DoctorSearchIndex,
+} from "../ports/doctor-search.js";
+import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "../ports/idempotency.store.js";
+import { SESSION_PURGER, type SessionPurger } from "../ports/session.store.js";
+import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
+import { VISIT_READ_MODEL, type VisitReadModel } from "../ports/visit.read-model.js";
+import { PG_POOL } from "./infrastructure.js";
+import type { Runtime } from "./runtime.js";
+
+export const PROJECTION_QUEUE = "doctorly-projections";
+
+export interface WorkerOptions {
+  readonly queueName?: string;
+  /** Tests relay from a private copy of the outbox table. */
+  readonly outboxTable?: string;
+  readonly relay?: OutboxRelayOptions;
+  readonly worker?: JobWorkerOptions;
+  readonly retry?: RetryPolicy;
+}
+
+/** The queue of visit reminders that the workers beside `queueName` run. */
+const reminderQueueOf = (queueName: string) => `${queueName}-reminders`;
+
+/**
+ * The workers' queues for operator commands (failed jobs, replay): projections, then reminders.
+ * Close them after use.
+ */
+export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
+  const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
+  const queues = [
+    { label: "projections", queue: new BullJobQueue(queueName, connection) },
+    { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
+  ] as const;
+  return {
+    queues,
+    async close() {
+      for (const { queue } of queues) await queue.close();
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}
+
+/**
+ * The outbox relay and the projector worker. On start, an index that had to be created (first run, or
+ * Redis lost its data) is filled from Postgres in the background; events keep flowing meanwhile.
+ */
+export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { close(): Promise<void> } {
+  const { container, config, logger } = runtime;
+  const queueName = options.queueName ?? PROJECTION_QUEUE;
+  // The relay's connection fails fast (it is used inside a transaction); the worker's blocks and waits.
+  const relayRedis = createRedis(config.REDIS_URL, "relay");
+  const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
+  const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
+  for (const connection of [relayRedis, workerRedis, reminderRedis]) {
+    connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
+  }
+  const queue = new BullJobQueue(queueName, relayRedis, options.retry);
+  const relay = new OutboxRelay(
+    new PgOutboxReader(container.get<DatabasePool>(PG_POOL), options.outboxTable),
+    queue,
+    logger,
+    options.relay,
+  );
+  const index = container.get<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX);
+  const source = container.get<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE);
+  const projector = new DoctorProjector(source, index, container.get<Cache>(CACHE));
+  const reminderQueueName = reminderQueueOf(queueName);
+  const reminderQueue = new BullJobQueue(reminderQueueName, relayRedis, options.retry);
+  const reminders = new Reminders(
+    container.get<AppointmentReadModel>(APPOINTMENT_READ_MODEL),
+    reminderQueue,
+    container.get<UnitOfWork>(UNIT_OF_WORK),
+    container.get<Clock>(CLOCK),
+  );
+  const worker = startJobWorker(
+    queueName,
+    workerRedis,
+    async (job) => {
+      await projector.handle(job);
+      await reminders.plan(job);
+    },
+    logger,
+    options.worker,
+  );
+  const reminderWorker = startJobWorker(
+    reminderQueueName,
+    reminderRedis,
+    reminders.fire,
+    logger,
+    options.worker,
+  );
+  relay.start();
+
+  const maintenance = startMaintenance(
+    new IndexWatchdog({
+      index,
+      source,
+      reminders,
+      visits: container.get<VisitReadModel>(VISIT_READ_MODEL),
+      logger,
+    }),
+    new PurgeSchedule(
+      [
+        idempotencyKeyPurge(
+          container.get<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER),
+          config.IDEMPOTENCY_KEY_DAYS,
+        ),
+        sessionPurge(container.get<SessionPurger>(SESSION_PURGER)),
+      ],
+      container.get<Clock>(CLOCK),
+      logger,
+    ),
+  );
+  logger.info({ queue: queueName }, "projection workers started");
+
+  return {
+    async close() {
+      const maintenanceStopped = maintenance.stop();
+      await relay.stop();
+      await worker.close();
+      await reminderWorker.close();
+      await maintenanceStopped;
+      await queue.close();
+      await reminderQueue.close();
+      await Promise.all(
+        [relayRedis, workerRedis, reminderRedis].map((c) => c.quit().catch(() => c.disconnect())),
+      );
+    },
+  };
+}
