@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import type { Redis } from "ioredis";
 import {
   type RateLimiterAbstract,
@@ -72,7 +73,7 @@ export class RedisAttemptLimiter implements AttemptLimiter {
   private lastWarning = 0;
 
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly settings: AttemptLimiterSettings,
     private readonly logger: Logger,
     keyPrefix = "doctorly:v1:limit:",
@@ -92,6 +93,7 @@ export class RedisAttemptLimiter implements AttemptLimiter {
 
   async take(key: string): Promise<LimitDecision> {
     try {
+      await this.connected();
       return await decide(this.shared.consume(key));
     } catch (error) {
       this.warn("take", error);
@@ -110,6 +112,17 @@ export class RedisAttemptLimiter implements AttemptLimiter {
     // Both: the pair may have been counted here while Redis was away.
     await this.local.clear(key);
     await this.shared.delete(key).catch((error: unknown) => this.warn("clear", error));
+  }
+
+  /**
+   * While the connection is being made (at start, or after a drop), wait for it up to the timeout
+   * rather than count in memory at once: attempts counted in two places undercount.
+   */
+  private async connected(): Promise<void> {
+    if (this.redis.status === "ready" || this.redis.status === "end") return;
+    await once(this.redis, "ready", { signal: AbortSignal.timeout(LIMITER_REDIS_TIMEOUT_MS) }).catch(
+      () => undefined,
+    );
   }
 
   private warn(operation: string, error: unknown) {

@@ -111,6 +111,20 @@ describe("Redis attempt limiter when Redis cannot count", () => {
     dead.disconnect();
   });
 
+  it("waits for a connection still being made instead of counting apart (a fresh process counts in Redis)", async () => {
+    const fresh = createRedis(TEST_REDIS_URL, "test-fresh");
+    try {
+      const name = `fresh-${randomUUID()}`;
+      const limiter = new RedisAttemptLimiter(fresh, { name, attempts: 2, windowSeconds: 60 }, silent);
+      // Taken at once, before the connection is ready: every attempt must reach the shared count.
+      const answers = await Promise.all([limiter.take("k"), limiter.take("k"), limiter.take("k")]);
+      expect(answers.map((a) => a.allowed)).toEqual([true, true, false]);
+      expect(await redis.get(`doctorly:v1:limit:${name}:k`)).toBe("3");
+    } finally {
+      fresh.disconnect();
+    }
+  });
+
   it("counts in memory while Redis is too slow to answer, and in Redis again once it answers", async () => {
     const server = new DisposableRedisSearch(await freePort());
     await server.start();
