@@ -1,5 +1,5 @@
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { incomingHeader } from "./incoming.js";
 
 type Coding = "br" | "gzip";
@@ -22,6 +22,18 @@ export function acceptedCoding(header: string | undefined): Coding | null {
 /** Below this, a compressed answer saves less than it costs. */
 const MIN_BYTES = 1024;
 
+/** Content types worth compressing: JSON (problem+json too), text, scripts, SVG. */
+const COMPRESSIBLE = /^(application\/(?:[\w.+-]*\+)?json|text\/|application\/javascript|image\/svg\+xml)/i;
+
+/** Brotli at a fast quality: one answer at a time, on the request's own time. */
+const encode = (coding: Coding, plain: Uint8Array): Uint8Array<ArrayBuffer> => {
+  const buffer =
+    coding === "br"
+      ? brotliCompressSync(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+      : gzipSync(plain);
+  return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+};
+
 /**
  * A fixed body served compressed when the client asks: each coding is made once, on first use (brotli
  * at a fast quality: the docs bundle is 1.7 MB), then answered from memory like the plain bytes.
@@ -42,13 +54,44 @@ export class CompressedBody {
   private encoded(coding: Coding): Uint8Array<ArrayBuffer> {
     let body = this.codings.get(coding);
     if (!body) {
-      const buffer =
-        coding === "br"
-          ? brotliCompressSync(this.plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
-          : gzipSync(this.plain);
-      body = new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+      body = encode(coding, this.plain);
       this.codings.set(coding, body);
     }
     return body;
   }
+}
+
+/**
+ * API answers over 1 KB compressed for clients that ask (`Accept-Encoding`). A request that does not
+ * ask costs one header read: the answer is left as the handler made it, on Node's fast path. Answers
+ * already encoded (the docs assets), 304s and HEADs are left alone; a strong ETag becomes weak, since
+ * the bytes sent differ from the ones it names.
+ */
+export function compressAnswers(): MiddlewareHandler {
+  return async (c, next) => {
+    const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
+    await next();
+    if (!coding || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body) return;
+    const res = c.res;
+    if (res.headers.has("content-encoding") || !COMPRESSIBLE.test(res.headers.get("content-type") ?? ""))
+      return;
+    const plain = new Uint8Array(await res.arrayBuffer());
+    // Assigning c.res carries the old answer's headers over; they are corrected after.
+    c.res = new Response(plain.byteLength < MIN_BYTES ? plain : encode(coding, plain), res);
+    const headers = c.res.headers;
+    // A Vary on the Response replaces the `Vary: Origin` the security middleware put on Node's answer.
+    const vary = new Set(
+      (headers.get("vary") ?? "")
+        .split(",")
+        .map((v) => v.trim())
+        .filter(Boolean),
+    );
+    for (const name of ["Origin", "Accept-Encoding"]) vary.add(name);
+    headers.set("vary", [...vary].join(", "));
+    if (plain.byteLength < MIN_BYTES) return;
+    headers.set("content-encoding", coding);
+    headers.delete("content-length");
+    const etag = headers.get("etag");
+    if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+  };
 }
