@@ -35,6 +35,23 @@ function send(
   });
 }
 
+/** A GET whose body is read as the bytes sent (fetch would decode a compressed answer). */
+function rawGet(server: TestServer, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      http
+        .get(new URL(path, server.baseUrl), { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        })
+        .on("error", reject);
+    },
+  );
+}
+
 describe("HTTP: answers refused before the body is read", () => {
   let server: TestServer;
   let agent: http.Agent;
@@ -177,30 +194,15 @@ describe("HTTP: compression", () => {
     await server?.close();
   });
 
-  const raw = (path: string, acceptEncoding?: string) =>
-    new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http
-        .get(
-          new URL(path, server.baseUrl),
-          { headers: acceptEncoding ? { "accept-encoding": acceptEncoding } : {} },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (chunk: Buffer) => chunks.push(chunk));
-            res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-          },
-        )
-        .on("error", reject);
-    });
-
   it("sends the docs bundle and the OpenAPI document brotli- or gzip-compressed when asked, the same bytes once decoded", async () => {
     for (const path of ["/docs/assets/swagger-ui-bundle.js", "/openapi.json"]) {
-      const plain = await raw(path);
+      const plain = await rawGet(server, path);
       expect(plain.headers["content-encoding"], path).toBeUndefined();
       expect(plain.headers.vary, path).toContain("Accept-Encoding");
-      const br = await raw(path, "gzip, deflate, br");
+      const br = await rawGet(server, path, { "accept-encoding": "gzip, deflate, br" });
       expect(br.headers["content-encoding"], path).toBe("br");
       expect(brotliDecompressSync(br.body).equals(plain.body), path).toBe(true);
-      const gzip = await raw(path, "gzip");
+      const gzip = await rawGet(server, path, { "accept-encoding": "gzip" });
       expect(gzip.headers["content-encoding"], path).toBe("gzip");
       expect(gunzipSync(gzip.body).equals(plain.body), path).toBe(true);
       if (path.endsWith(".js")) expect(br.body.length).toBeLessThan(plain.body.length / 3);
@@ -312,38 +314,25 @@ describe("HTTP: API answers compressed when asked", () => {
     await server?.close();
   });
 
-  const raw = (path: string, headers: Record<string, string>) =>
-    new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-      http
-        .get(new URL(path, server.baseUrl), { headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (chunk: Buffer) => chunks.push(chunk));
-          res.on("end", () =>
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-          );
-        })
-        .on("error", reject);
-    });
-
   it("sends a JSON answer over 1 KB as br or gzip to a client that asks, the same JSON decoded, its ETag weak and still revalidating", async () => {
-    const plain = await raw("/misc/specializations", {});
+    const plain = await rawGet(server, "/misc/specializations", {});
     expect(plain.headers["content-encoding"]).toBeUndefined();
     expect(plain.body.length).toBeGreaterThan(1024);
-    const br = await raw("/misc/specializations", { "accept-encoding": "br, gzip" });
+    const br = await rawGet(server, "/misc/specializations", { "accept-encoding": "br, gzip" });
     expect(br.headers["content-encoding"]).toBe("br");
     expect(br.headers.vary).toContain("Accept-Encoding");
     expect(br.headers.vary).toContain("Origin");
     expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
     expect(br.headers.etag).toBe(`W/${plain.headers.etag}`);
-    const gz = await raw("/misc/specializations", { "accept-encoding": "gzip" });
+    const gz = await rawGet(server, "/misc/specializations", { "accept-encoding": "gzip" });
     expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
-    const revalidated = await raw("/misc/specializations", {
+    const revalidated = await rawGet(server, "/misc/specializations", {
       "accept-encoding": "gzip",
       "if-none-match": String(gz.headers.etag),
     });
     expect(revalidated.status).toBe(304);
     // Small answers stay as they are.
-    const small = await raw("/health", { "accept-encoding": "br" });
+    const small = await rawGet(server, "/health", { "accept-encoding": "br" });
     expect(small.headers["content-encoding"]).toBeUndefined();
     expect(JSON.parse(small.body.toString())).toEqual({ status: "ok" });
   });
