@@ -7,7 +7,34 @@
  * - Postgres being unreachable answers 503 (never a 500), on every route that reads or writes data;
  * - every operation has an `operationId` (derived from method and path unless the route names one).
  */
+import { problemBody } from "./problem.js";
+import { PROBLEM_TYPES } from "./problem-types.js";
+
 type Json = Record<string, unknown>;
+
+/** The code an example of each error status shows (the answers' codes are listed at /problems/{code}). */
+const EXAMPLE_CODES: Record<string, string> = {
+  400: "validation_failed",
+  401: "unauthenticated",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "sitting_full",
+  413: "body_too_large",
+  415: "unsupported_media_type",
+  429: "too_many_requests",
+  500: "internal",
+  503: "unavailable",
+};
+
+/** A problem+json answer as the app sends it for `status`, for the document's examples. */
+function problemExample(status: number): Json | undefined {
+  const code = EXAMPLE_CODES[status];
+  const known = code ? PROBLEM_TYPES[code] : undefined;
+  if (!code || !known) return undefined;
+  const errors = status === 400 ? [{ path: "body.email", message: "Invalid email address" }] : undefined;
+  return problemBody(status, code, known.meaning, errors) as unknown as Json;
+}
 
 const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"] as const;
 
@@ -78,6 +105,14 @@ export function withCommonAnswers<T extends object>(
       const security = op.security as Record<string, unknown>[];
       if (security.some((s) => "bearerAuth" in s)) add(401, "No valid bearer token");
       if (!options.infraPaths.includes(path)) add(503, "A dependency is unavailable; retry later");
+      for (const [status, response] of Object.entries(responses)) {
+        const media = ((response as Json).content as Json | undefined)?.["application/problem+json"] as
+          | Json
+          | undefined;
+        const example = problemExample(Number(status));
+        const isProblem = (media?.schema as Json | undefined)?.$ref === "#/components/schemas/Problem";
+        if (media && isProblem && !media.example && !media.examples && example) media.example = example;
+      }
       for (const [status, headers] of Object.entries(ANSWER_HEADERS)) {
         const response = responses[status] as Json | undefined;
         if (response) response.headers = { ...headers, ...((response.headers as Json | undefined) ?? {}) };

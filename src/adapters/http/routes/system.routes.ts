@@ -41,7 +41,15 @@ const ready = createRoute({
     },
     503: {
       description: "At least one dependency does not answer; `checks` says which",
-      content: { "application/problem+json": { schema: ProblemSchema.extend({ checks: ChecksSchema }) } },
+      content: {
+        "application/problem+json": {
+          schema: ProblemSchema.extend({ checks: ChecksSchema }),
+          example: {
+            ...problemBody(503, "not_ready", "Not ready: redis did not answer."),
+            checks: { postgres: "ok", redis: "failed", search: "failed" },
+          },
+        },
+      },
     },
   },
 });
