@@ -1034,11 +1034,63 @@ export interface components {
              */
             role?: "user";
         };
-        /** @description A Doctor as its own account and admins see it, with its verification. */
+        /**
+         * @description A Doctor as its own account and admins see it, with its verification.
+         * @example {
+         *       "id": 3,
+         *       "name": "Ayesha Khan",
+         *       "description": "Consultant cardiologist",
+         *       "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *       "timezone": "Asia/Karachi",
+         *       "experience": 12,
+         *       "rating": 4.67,
+         *       "rating_count": 3,
+         *       "no_of_patients": 41,
+         *       "specializations": [
+         *         {
+         *           "id": 3,
+         *           "name": "cardiologist",
+         *           "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *         }
+         *       ],
+         *       "qualifications": [
+         *         {
+         *           "name": "mbbs",
+         *           "procurement_year": "2013-06-30",
+         *           "institute_name": "King Edward Medical University"
+         *         }
+         *       ],
+         *       "slots": [
+         *         {
+         *           "id": 7,
+         *           "doctor_id": 3,
+         *           "day": "monday",
+         *           "start": "09:00",
+         *           "end": "11:00",
+         *           "appointment_duration": 15,
+         *           "num_slots": 8,
+         *           "consultation_fee": 150000
+         *         }
+         *       ],
+         *       "verified": true
+         *     }
+         */
         DoctorProfile: components["schemas"]["Doctor"] & {
             /** @description Whether an admin has verified the doctor. Patients see only verified doctors: an unverified or suspended one is absent from lists and search, and its profile, slots, timings and reviews answer 404. */
             verified: boolean;
         };
+        /**
+         * @example {
+         *       "id": 7,
+         *       "doctor_id": 3,
+         *       "day": "monday",
+         *       "start": "09:00",
+         *       "end": "11:00",
+         *       "appointment_duration": 15,
+         *       "num_slots": 8,
+         *       "consultation_fee": 150000
+         *     }
+         */
         Slot: {
             id: number;
             doctor_id: number;
@@ -1067,6 +1119,45 @@ export interface components {
              */
             consultation_fee: number;
         };
+        /**
+         * @example {
+         *       "id": 3,
+         *       "name": "Ayesha Khan",
+         *       "description": "Consultant cardiologist",
+         *       "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *       "timezone": "Asia/Karachi",
+         *       "experience": 12,
+         *       "rating": 4.67,
+         *       "rating_count": 3,
+         *       "no_of_patients": 41,
+         *       "specializations": [
+         *         {
+         *           "id": 3,
+         *           "name": "cardiologist",
+         *           "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *         }
+         *       ],
+         *       "qualifications": [
+         *         {
+         *           "name": "mbbs",
+         *           "procurement_year": "2013-06-30",
+         *           "institute_name": "King Edward Medical University"
+         *         }
+         *       ],
+         *       "slots": [
+         *         {
+         *           "id": 7,
+         *           "doctor_id": 3,
+         *           "day": "monday",
+         *           "start": "09:00",
+         *           "end": "11:00",
+         *           "appointment_duration": 15,
+         *           "num_slots": 8,
+         *           "consultation_fee": 150000
+         *         }
+         *       ]
+         *     }
+         */
         Doctor: {
             id: number;
             /** @example Ayesha Khan */
@@ -1174,6 +1265,15 @@ export interface components {
             per_page: number;
             total: number;
         };
+        /**
+         * @example {
+         *       "id": 12,
+         *       "name": "Mia Rivera",
+         *       "age": 7,
+         *       "gender": "female",
+         *       "symptoms": "Cough for a week"
+         *     }
+         */
         Patient: {
             id: number;
             name: string;
@@ -1182,6 +1282,17 @@ export interface components {
             gender: "male" | "female" | "other";
             symptoms: string | null;
         };
+        /**
+         * @example {
+         *       "slot_id": 7,
+         *       "date": "2026-12-07",
+         *       "starts_at": "2026-12-07T04:00:00.000Z",
+         *       "ends_at": "2026-12-07T06:00:00.000Z",
+         *       "capacity": 8,
+         *       "booked": 5,
+         *       "available": 3
+         *     }
+         */
         Sitting: {
             slot_id: number;
             /**
@@ -1219,6 +1330,38 @@ export interface components {
             /** @example fever for three days */
             symptoms?: string | null;
         };
+        /**
+         * @example {
+         *       "id": 101,
+         *       "status": "booked",
+         *       "patient": {
+         *         "id": 12,
+         *         "name": "Mia Rivera",
+         *         "age": 7,
+         *         "gender": "female",
+         *         "symptoms": "Cough for a week"
+         *       },
+         *       "doctor": {
+         *         "id": 3,
+         *         "name": "Ayesha Khan"
+         *       },
+         *       "slot": {
+         *         "id": 7,
+         *         "doctor_id": 3,
+         *         "day": "monday",
+         *         "start": "09:00",
+         *         "end": "11:00",
+         *         "appointment_duration": 15,
+         *         "num_slots": 8,
+         *         "consultation_fee": 150000
+         *       },
+         *       "date": "2026-12-07",
+         *       "seat": 3,
+         *       "expected_time": "2026-12-07T04:30:00.000Z",
+         *       "expected_local_time": "09:30",
+         *       "created_at": "2026-12-01T09:30:00.000Z"
+         *     }
+         */
         Appointment: {
             id: number;
             /** @enum {string} */
@@ -1277,6 +1420,14 @@ export interface components {
             /** @enum {string} */
             status: "arrived" | "fulfilled" | "noshow";
         };
+        /**
+         * @example {
+         *       "id": 9,
+         *       "rating": 5,
+         *       "review": "Calm and thorough.",
+         *       "created_at": "2026-12-01T09:30:00.000Z"
+         *     }
+         */
         Rating: {
             id: number;
             rating: number;
@@ -1299,6 +1450,13 @@ export interface components {
             per_page: number;
             total: number;
         };
+        /**
+         * @example {
+         *       "rating": 5,
+         *       "review": "Calm and thorough.",
+         *       "created_at": "2026-12-01T09:30:00.000Z"
+         *     }
+         */
         Review: {
             rating: number;
             review: string | null;
@@ -1325,6 +1483,16 @@ export interface components {
             per_page: number;
             total: number;
         };
+        /**
+         * @example {
+         *       "id": 31,
+         *       "kind": "booked",
+         *       "text": "Mia Rivera has seat 3 with Ayesha Khan on 2026-12-07 at 09:30.",
+         *       "appointment_id": 101,
+         *       "created_at": "2026-12-01T09:30:00.000Z",
+         *       "read_at": null
+         *     }
+         */
         Notification: {
             id: number;
             /** @enum {string} */
@@ -1375,6 +1543,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";
@@ -1398,6 +1571,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "status": "ok",
+                     *       "checks": {
+                     *         "postgres": "ok",
+                     *         "redis": "ok",
+                     *         "search": "ok"
+                     *       }
+                     *     }
+                     */
                     "application/json": {
                         /** @enum {string} */
                         status: "ok";

@@ -41,14 +41,19 @@ describe("limits: search per client", () => {
       "/misc/doctors/qualification/mbbs",
       "/misc/doctors/day/monday",
     ];
-    for (const path of paths) expect((await getFrom(server, client, path)).status).toBe(200);
+    // The limit counts requests, whatever they find. The shared test index may be rebuilt by another
+    // suite meanwhile (503 while RediSearch 2.x indexes in the background): any answer but 429 will do.
+    const answered = (status: number) => status === 200 || status === 503;
+    for (const path of paths) expect(answered((await getFrom(server, client, path)).status), path).toBe(true);
     const refused = await getFrom(server, client, "/misc/doctors/search?q=khan");
     expect(refused.status).toBe(429);
     expect(refused.headers["content-type"]).toContain("application/problem+json");
     expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers["retry-after"])).toBeLessThanOrEqual(60);
     expect(JSON.parse(refused.body)).toMatchObject({ status: 429, title: "Too Many Requests" });
-    expect((await getFrom(server, randomLoopback(), "/misc/doctors/search?q=khan")).status).toBe(200);
+    expect(answered((await getFrom(server, randomLoopback(), "/misc/doctors/search?q=khan")).status)).toBe(
+      true,
+    );
     // Other reads are not search: they stay open to the same client.
     expect((await getFrom(server, client, "/doctors/all")).status).toBe(200);
   });

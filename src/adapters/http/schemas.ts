@@ -42,6 +42,45 @@ export const DateString = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
   .openapi({ example: "2026-12-07" });
 
+/** Examples shown by the OpenAPI document (and checked against the schemas by its linters). */
+const SLOT_EXAMPLE = {
+  id: 7,
+  doctor_id: 3,
+  day: "monday" as const,
+  start: "09:00",
+  end: "11:00",
+  appointment_duration: 15,
+  num_slots: 8,
+  consultation_fee: 150000,
+};
+
+const DOCTOR_EXAMPLE = {
+  id: 3,
+  name: "Ayesha Khan",
+  description: "Consultant cardiologist",
+  image: "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+  timezone: "Asia/Karachi",
+  experience: 12,
+  rating: 4.67,
+  rating_count: 3,
+  no_of_patients: 41,
+  specializations: [
+    { id: 3, name: "cardiologist", image: "https://api.doctorly.example/static/defaults/specialization.svg" },
+  ],
+  qualifications: [
+    { name: "mbbs", procurement_year: "2013-06-30", institute_name: "King Edward Medical University" },
+  ],
+  slots: [SLOT_EXAMPLE],
+};
+
+const PATIENT_EXAMPLE = {
+  id: 12,
+  name: "Mia Rivera",
+  age: 7,
+  gender: "female" as const,
+  symptoms: "Cough for a week",
+};
+
 export const SlotSchema = z
   .object({
     id: z.number().int(),
@@ -53,7 +92,7 @@ export const SlotSchema = z
     num_slots: z.number().int().openapi({ example: 8 }),
     consultation_fee: z.number().int().openapi({ example: 150000, description: "minor units" }),
   })
-  .openapi("Slot");
+  .openapi("Slot", { example: SLOT_EXAMPLE });
 
 export const DoctorSchema = z
   .object({
@@ -75,7 +114,7 @@ export const DoctorSchema = z
     ),
     slots: z.array(SlotSchema),
   })
-  .openapi("Doctor");
+  .openapi("Doctor", { example: DOCTOR_EXAMPLE });
 
 export const DoctorProfileSchema = DoctorSchema.extend({
   verified: z.boolean().openapi({
@@ -85,6 +124,7 @@ export const DoctorProfileSchema = DoctorSchema.extend({
   }),
 }).openapi("DoctorProfile", {
   description: "A Doctor as its own account and admins see it, with its verification.",
+  example: { ...DOCTOR_EXAMPLE, verified: true },
 });
 
 export const PatientSchema = z
@@ -95,7 +135,7 @@ export const PatientSchema = z
     gender: z.enum(["male", "female", "other"]),
     symptoms: z.string().nullable(),
   })
-  .openapi("Patient");
+  .openapi("Patient", { example: PATIENT_EXAMPLE });
 
 export const SittingSchema = z
   .object({
@@ -107,7 +147,17 @@ export const SittingSchema = z
     booked: z.number().int(),
     available: z.number().int(),
   })
-  .openapi("Sitting");
+  .openapi("Sitting", {
+    example: {
+      slot_id: 7,
+      date: "2026-12-07",
+      starts_at: "2026-12-07T04:00:00.000Z",
+      ends_at: "2026-12-07T06:00:00.000Z",
+      capacity: 8,
+      booked: 5,
+      available: 3,
+    },
+  });
 
 export const AppointmentSchema = z
   .object({
@@ -122,7 +172,20 @@ export const AppointmentSchema = z
     expected_local_time: clockTime("09:30"),
     created_at: instant("2026-12-01T09:30:00.000Z"),
   })
-  .openapi("Appointment");
+  .openapi("Appointment", {
+    example: {
+      id: 101,
+      status: "booked",
+      patient: PATIENT_EXAMPLE,
+      doctor: { id: 3, name: "Ayesha Khan" },
+      slot: SLOT_EXAMPLE,
+      date: "2026-12-07",
+      seat: 3,
+      expected_time: "2026-12-07T04:30:00.000Z",
+      expected_local_time: "09:30",
+      created_at: "2026-12-01T09:30:00.000Z",
+    },
+  });
 
 export { calendarDate, instant };
 

@@ -20,7 +20,9 @@ const health = createRoute({
   responses: {
     200: {
       description: "Up",
-      content: { "application/json": { schema: z.object({ status: z.literal("ok") }) } },
+      content: {
+        "application/json": { schema: z.object({ status: z.literal("ok") }), example: { status: "ok" } },
+      },
     },
   },
 });
@@ -36,7 +38,10 @@ const ready = createRoute({
     200: {
       description: "Every dependency answers",
       content: {
-        "application/json": { schema: z.object({ status: z.literal("ok"), checks: ChecksSchema }) },
+        "application/json": {
+          schema: z.object({ status: z.literal("ok"), checks: ChecksSchema }),
+          example: { status: "ok", checks: { postgres: "ok", redis: "ok", search: "ok" } },
+        },
       },
     },
     503: {

@@ -60,7 +60,9 @@ const RatingSchema = z
     review: z.string().nullable(),
     created_at: instant("2026-12-01T09:30:00.000Z"),
   })
-  .openapi("Rating");
+  .openapi("Rating", {
+    example: { id: 9, rating: 5, review: "Calm and thorough.", created_at: "2026-12-01T09:30:00.000Z" },
+  });
 
 const Review = z
   .object({
@@ -68,7 +70,9 @@ const Review = z
     review: z.string().nullable(),
     created_at: instant("2026-12-01T09:30:00.000Z"),
   })
-  .openapi("Review");
+  .openapi("Review", {
+    example: { rating: 5, review: "Calm and thorough.", created_at: "2026-12-01T09:30:00.000Z" },
+  });
 
 const WaitlistBody = z
   .object({
@@ -91,7 +95,16 @@ const NotificationSchema = z
     created_at: instant("2026-12-01T09:30:00.000Z"),
     read_at: z.string().nullable(),
   })
-  .openapi("Notification");
+  .openapi("Notification", {
+    example: {
+      id: 31,
+      kind: "booked",
+      text: "Mia Rivera has seat 3 with Ayesha Khan on 2026-12-07 at 09:30.",
+      appointment_id: 101,
+      created_at: "2026-12-01T09:30:00.000Z",
+      read_at: null,
+    },
+  });
 
 export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
   const signedIn = requireAuth(deps.authenticator);
