@@ -1,27 +1,12 @@
-import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auth, newDoctor } from "../support/booking.js";
 import { imageForm, pngOf } from "../support/images.js";
-import { randomLoopback } from "../support/raw-http.js";
+import { randomLoopback, rawRequest } from "../support/raw-http.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 /** GET from a chosen loopback address, so each test is a client of its own. */
-function getFrom(server: TestServer, localAddress: string, path: string) {
-  return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>(
-    (resolve, reject) => {
-      http
-        .get(new URL(path, server.baseUrl), { localAddress }, (res) => {
-          let body = "";
-          res.setEncoding("utf8");
-          res.on("data", (chunk) => {
-            body += chunk;
-          });
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-        })
-        .on("error", reject);
-    },
-  );
-}
+const getFrom = (server: TestServer, localAddress: string, path: string) =>
+  rawRequest(server.baseUrl, { method: "GET", path, localAddress });
 
 describe("limits: search per client", () => {
   let server: TestServer;
