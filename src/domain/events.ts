@@ -29,10 +29,30 @@ export type DomainEvent =
       readonly doctorId: number;
       readonly qualificationIds: readonly number[];
     }
-  | { readonly type: "SlotAdded"; readonly doctorId: number; readonly slotId: number }
+  | { readonly type: "SlotAdded" | "SlotChanged"; readonly doctorId: number; readonly slotId: number }
+  /** Sittings of the slot on or after `from` no longer take place. */
+  | {
+      readonly type: "SlotRetired";
+      readonly doctorId: number;
+      readonly slotId: number;
+      readonly from: string;
+    }
+  /** The doctor's sittings from `from` to `to` (inclusive) are closed, or open again. */
+  | {
+      readonly type: "TimeOffTaken" | "TimeOffRemoved";
+      readonly doctorId: number;
+      readonly timeOffId: number;
+      readonly from: string;
+      readonly to: string;
+    }
   | { readonly type: "PatientRegistered"; readonly patientId: number; readonly userId: number }
   | ({ readonly type: "AppointmentBooked" } & AppointmentFacts)
-  | ({ readonly type: "AppointmentCancelled" } & AppointmentFacts)
+  | ({
+      readonly type: "AppointmentCancelled";
+      readonly cancelledBy: "patient" | "doctor";
+      /** The doctor's reason (given for every doctor's cancel); null for a patient's. */
+      readonly reason: string | null;
+    } & AppointmentFacts)
   | ({ readonly type: "AppointmentStatusChanged"; readonly status: string } & AppointmentFacts)
   | {
       readonly type: "AppointmentRated";

@@ -3,6 +3,7 @@ import type { Qualification } from "../../src/domain/doctor/doctor.js";
 import type { DomainEvent } from "../../src/domain/events.js";
 import type { Result } from "../../src/domain/shared/result.js";
 import { sittingOf } from "../../src/domain/sitting/sitting.js";
+import { closedReasonOf } from "../../src/domain/sitting/sitting-book.js";
 import type { Slot, SlotPlan } from "../../src/domain/slot/slot.js";
 import type { AppointmentRecord, NewAppointment } from "../../src/ports/appointment.repository.js";
 import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
@@ -20,7 +21,15 @@ interface State {
   doctorQualifications: (Qualification & { doctorId: number })[];
   slots: Slot[];
   patients: PatientRecord[];
-  appointments: (NewAppointment & { id: number; status: AppointmentStatus })[];
+  appointments: (NewAppointment & {
+    id: number;
+    status: AppointmentStatus;
+    cancelledBy?: "patient" | "doctor";
+    cancellationReason?: string | null;
+  })[];
+  /** The date from which each retired slot holds no sitting, by slot id. */
+  retiredFrom: Record<number, string>;
+  timeOff: { id: number; doctorId: number; from: string; to: string; reason: string | null }[];
   idempotency: { userId: number; key: string; requestHash: string; appointmentId: number }[];
   outbox: DomainEvent[];
   users: UserCredentials[];
@@ -51,6 +60,8 @@ export class FakeUnitOfWork implements UnitOfWork {
     slots: [],
     patients: [],
     appointments: [],
+    retiredFrom: {},
+    timeOff: [],
     idempotency: [],
     outbox: [],
     users: [],
@@ -198,7 +209,15 @@ export class FakeUnitOfWork implements UnitOfWork {
           waiting: s.waitlist
             .filter((w) => w.slotId === slot.id && w.date === date && w.status === "waiting")
             .map((w) => ({ id: w.id, patientId: w.patientId, ownerUserId: this.ownerOf(w.patientId) })),
-          closed: false,
+          closedReason: closedReasonOf({
+            retired: (s.retiredFrom[slot.id] ?? "9999-12-31") <= date,
+            timeOff:
+              s.timeOff.find((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)?.reason ??
+              (s.timeOff.some((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)
+                ? ""
+                : null),
+          }),
+          cancelled: [],
         }),
         newAppointmentId: async () => this.id(),
         newWaitingEntryId: async () => this.id(),
@@ -207,12 +226,15 @@ export class FakeUnitOfWork implements UnitOfWork {
           return w ? { slotId: w.slotId, date: w.date } : null;
         },
         save: async (before, after) => {
-          if (after.closed && !before.closed) throw new Error("closing a sitting is not stored yet");
           const ids = (xs: readonly { appointmentId: number }[]) => new Set(xs.map((x) => x.appointmentId));
-          const [kept, held] = [ids(after.seats), ids(before.seats)];
-          for (const seat of before.seats.filter((x) => !kept.has(x.appointmentId))) {
-            const a = s.appointments.find((x) => x.id === seat.appointmentId);
-            if (a) a.status = "cancelled";
+          const held = ids(before.seats);
+          for (const c of after.cancelled.slice(before.cancelled.length)) {
+            const a = s.appointments.find((x) => x.id === c.appointmentId);
+            if (a && a.status !== "cancelled") {
+              a.status = "cancelled";
+              a.cancelledBy = c.by;
+              a.cancellationReason = c.reason;
+            }
           }
           const createdAt = new Map<number, Date>();
           const added = after.seats.filter((x) => !held.has(x.appointmentId));

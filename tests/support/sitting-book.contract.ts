@@ -103,7 +103,7 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
       const uow = makeUow();
       const { slot } = await buildScene(uow);
       const loaded = await load(uow, slot);
-      expect(loaded).toMatchObject({ doctorId: slot.doctorId, seats: [], waiting: [], closed: false });
+      expect(loaded).toMatchObject({ doctorId: slot.doctorId, seats: [], waiting: [], closedReason: null });
       expect(loaded.sitting).toMatchObject({ date: DATE, startsAt: new Date("2030-01-07T04:00:00Z") });
     });
 
@@ -160,7 +160,14 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
         ),
       );
       const { after } = await decideAndSave(uow, slot, async (b, scope) =>
-        value(cancelSeat(b, first, NOW, await scope.sittings.newAppointmentId())),
+        value(
+          cancelSeat(
+            b,
+            { appointmentId: first, by: "patient" },
+            NOW,
+            await scope.sittings.newAppointmentId(),
+          ),
+        ),
       );
       const reloaded = await load(uow, slot);
       expect(reloaded.seats).toEqual([...after.seats].sort((a, b) => a.seat - b.seat));

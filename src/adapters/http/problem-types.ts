@@ -128,6 +128,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "Sitting closed",
     "The doctor has closed this sitting (time off or a retired slot): it takes no booking or waiting.",
   ),
+  sitting_ended: p(
+    409,
+    "Sitting ended",
+    "The sitting has ended: its appointments can no longer be cancelled.",
+  ),
   sitting_not_started: p(
     409,
     "Sitting not started",

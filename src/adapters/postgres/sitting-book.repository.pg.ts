@@ -1,7 +1,12 @@
 import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
 import { sittingOf } from "../../domain/sitting/sitting.js";
-import type { Seat, SittingBook, WaitingEntry } from "../../domain/sitting/sitting-book.js";
+import {
+  closedReasonOf,
+  type Seat,
+  type SittingBook,
+  type WaitingEntry,
+} from "../../domain/sitting/sitting-book.js";
 import type { Slot } from "../../domain/slot/slot.js";
 import type { EntryPlace, SittingBookRepository } from "../../ports/sitting-book.repository.js";
 
@@ -13,7 +18,14 @@ const seatRow = z.object({
   status: z.enum(["booked", "arrived", "fulfilled", "noshow"]),
 });
 const entryRow = z.object({ id: z.number(), patientId: z.number(), ownerUserId: z.number() });
-const bookRow = z.object({ seats: z.array(seatRow), waiting: z.array(entryRow) });
+const bookRow = z.object({
+  seats: z.array(seatRow),
+  waiting: z.array(entryRow),
+  numSlots: z.number(),
+  consultationFee: z.number(),
+  retired: z.boolean(),
+  timeOff: z.string().nullable(),
+});
 const placeRow = z.object({ slotId: z.number(), date: z.string() });
 const nextIdRow = z.object({ id: z.number() });
 const insertedRow = z.object({ id: z.number(), createdAt: z.number().transform((ms) => new Date(ms)) });
@@ -33,8 +45,9 @@ export class PgSittingBookRepository implements SittingBookRepository {
     await this.db.query(sql.unsafe`
       SELECT pg_advisory_xact_lock(${slot.id}::int4, (${date}::date - DATE '2000-01-01')::int4)
     `);
-    // One statement for both lists, so the lock costs one round trip more than the read, as before.
-    const { seats, waiting } = await this.db.one(sql.type(bookRow)`
+    // One statement for the lists and for what may have changed before the lock was granted: the slot's
+    // capacity and fee, its retirement and the doctor's time off on that date.
+    const row = await this.db.one(sql.type(bookRow)`
       SELECT
         COALESCE((SELECT json_agg(json_build_object('appointmentId', a.id, 'seat', a.seat,
             'patientId', a.patient_id, 'ownerUserId', p.user_id, 'status', a.status) ORDER BY a.seat)
@@ -43,16 +56,23 @@ export class PgSittingBookRepository implements SittingBookRepository {
         COALESCE((SELECT json_agg(json_build_object('id', w.id, 'patientId', w.patient_id,
             'ownerUserId', p.user_id) ORDER BY w.id)
           FROM waitlist_entries w JOIN patients p ON p.id = w.patient_id
-          WHERE w.slot_id = ${slot.id} AND w.sitting_date = ${date} AND w.status = 'waiting'), '[]') AS waiting
+          WHERE w.slot_id = ${slot.id} AND w.sitting_date = ${date} AND w.status = 'waiting'), '[]') AS waiting,
+        s.num_slots AS "numSlots", s.consultation_fee AS "consultationFee",
+        COALESCE(s.retired_from <= ${date}::date, false) AS retired,
+        (SELECT COALESCE(t.reason, '') FROM time_off t
+          WHERE t.doctor_id = s.doctor_id AND ${date}::date BETWEEN t.from_date AND t.to_date
+          ORDER BY t.id LIMIT 1) AS "timeOff"
+      FROM slots s WHERE s.id = ${slot.id}
     `);
+    const current = { ...slot, numSlots: row.numSlots, consultationFee: row.consultationFee };
     return {
-      slot,
-      sitting: sittingOf(slot, date, timeZone),
+      slot: current,
+      sitting: sittingOf(current, date, timeZone),
       doctorId: slot.doctorId,
-      seats,
-      waiting,
-      // Closing a sitting is not stored yet: the next issue adds its table.
-      closed: false,
+      seats: row.seats,
+      waiting: row.waiting,
+      closedReason: closedReasonOf({ retired: row.retired, timeOff: row.timeOff }),
+      cancelled: [],
     };
   }
 
@@ -76,17 +96,19 @@ export class PgSittingBookRepository implements SittingBookRepository {
   }
 
   async save(before: SittingBook, after: SittingBook): Promise<{ createdAt: ReadonlyMap<number, Date> }> {
-    if (after.closed && !before.closed) throw new Error("closing a sitting is not stored yet");
     const { slot } = after;
     const date = after.sitting.date;
-    const cancelled = without(before.seats, after.seats, (s) => s.appointmentId);
+    // A closed sitting is not stored as such: it is closed by its slot's retirement or a time off, which
+    // the command writes beside this save.
+    const cancelled = after.cancelled.slice(before.cancelled.length);
     if (cancelled.length > 0) {
       await this.db.query(sql.unsafe`
-        UPDATE appointments SET status = 'cancelled', cancelled_at = now()
-        WHERE id = ANY(${sql.array(
-          cancelled.map((s) => s.appointmentId),
-          "int4",
-        )})
+        UPDATE appointments a
+        SET status = 'cancelled', cancelled_at = now(), cancelled_by = c.by, cancellation_reason = c.reason
+        FROM json_to_recordset(${sql.json(
+          cancelled.map((c) => ({ id: c.appointmentId, by: c.by, reason: c.reason })),
+        )}) AS c(id int, by text, reason text)
+        WHERE a.id = c.id AND a.status <> 'cancelled'
       `);
     }
     const createdAt = new Map<number, Date>();

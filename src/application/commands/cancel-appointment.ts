@@ -1,6 +1,7 @@
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { cancelSeat } from "../../domain/sitting/sitting-book.js";
+import { type CancelRequest, cancelSeat } from "../../domain/sitting/sitting-book.js";
 import type { Principal } from "../../domain/user/principal.js";
+import type { AppointmentRecord } from "../../ports/appointment.repository.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 import { recordSittingChange } from "./record-sitting-change.js";
@@ -8,9 +9,33 @@ import { recordSittingChange } from "./record-sitting-change.js";
 const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
 
 /**
- * Only the account that owns the patient may cancel, and only before the sitting starts; the freed
- * seat goes to the first one waiting.
+ * One appointment cancelled under its sitting's lock, by whoever `mayCancel` lets; the freed seat goes
+ * to the first one waiting. The appointment row is locked first, then the sitting: bookings take only
+ * the sitting's lock, so the two orders can never deadlock with them.
  */
+async function cancelOne(
+  uow: UnitOfWork,
+  clock: Clock,
+  appointmentId: number,
+  mayCancel: (appointment: AppointmentRecord) => boolean,
+  request: CancelRequest,
+): Promise<Result<{ appointmentId: number }>> {
+  return uow.run(async (scope) => {
+    const { appointments, slots, sittings } = scope;
+    const appointment = await appointments.findForUpdate(appointmentId);
+    if (!appointment || !mayCancel(appointment)) return err(notFound);
+    const found = await slots.findWithTimeZone(appointment.slotId);
+    if (!found) return err(notFound);
+
+    const before = await sittings.lockAndLoad(found.slot, found.timeZone, appointment.date);
+    const decided = cancelSeat(before, request, clock.now(), await sittings.newAppointmentId());
+    if (!decided.ok) return decided;
+    await recordSittingChange(scope, before, decided.value);
+    return ok({ appointmentId: appointment.id });
+  });
+}
+
+/** Only the account that owns the patient may cancel, and only before the sitting starts. */
 export class CancelAppointment {
   constructor(
     private readonly uow: UnitOfWork,
@@ -18,20 +43,32 @@ export class CancelAppointment {
   ) {}
 
   execute(principal: Principal, appointmentId: number): Promise<Result<{ appointmentId: number }>> {
-    return this.uow.run(async (scope) => {
-      const { appointments, slots, sittings } = scope;
-      const appointment = await appointments.findForUpdate(appointmentId);
-      if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
-      const found = await slots.findWithTimeZone(appointment.slotId);
-      if (!found) return err(notFound);
+    return cancelOne(this.uow, this.clock, appointmentId, (a) => a.ownerUserId === principal.userId, {
+      appointmentId,
+      by: "patient",
+    });
+  }
+}
 
-      // The appointment row is locked first, then the sitting: bookings take only the sitting's lock,
-      // so the two orders can never deadlock.
-      const before = await sittings.lockAndLoad(found.slot, found.timeZone, appointment.date);
-      const decided = cancelSeat(before, appointment.id, this.clock.now(), await sittings.newAppointmentId());
-      if (!decided.ok) return decided;
-      await recordSittingChange(scope, before, decided.value);
-      return ok({ appointmentId: appointment.id });
+/**
+ * The doctor of an appointment cancels it with a reason (the patient's account is told): only a booked
+ * one, and only before its sitting ends.
+ */
+export class CancelAppointmentByDoctor {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(
+    principal: Principal,
+    appointmentId: number,
+    reason: string,
+  ): Promise<Result<{ appointmentId: number }>> {
+    return cancelOne(this.uow, this.clock, appointmentId, (a) => a.doctorUserId === principal.userId, {
+      appointmentId,
+      by: "doctor",
+      reason,
     });
   }
 }

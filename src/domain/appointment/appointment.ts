@@ -41,6 +41,21 @@ export const cancelAppointment = (
   return ok("cancelled");
 };
 
+/** A doctor may cancel only a booked appointment (with a reason), and only before its sitting ends. */
+export const cancelAppointmentByDoctor = (
+  status: AppointmentStatus,
+  sitting: Sitting,
+  now: Date,
+): Result<"cancelled"> => {
+  if (status !== "booked") return illegal(status, "cancelled");
+  if (now.getTime() >= sitting.endsAt.getTime()) {
+    return err(
+      appError("conflict", "sitting_ended", "The sitting has already ended; it can no longer be cancelled."),
+    );
+  }
+  return ok("cancelled");
+};
+
 const VISIT_TRANSITIONS: Readonly<Record<VisitStatus, readonly AppointmentStatus[]>> = {
   arrived: ["booked"],
   fulfilled: ["arrived"],

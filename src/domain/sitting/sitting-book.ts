@@ -1,4 +1,9 @@
-import { type AppointmentStatus, cancelAppointment, lowestFreeSeat } from "../appointment/appointment.js";
+import {
+  type AppointmentStatus,
+  cancelAppointment,
+  cancelAppointmentByDoctor,
+  lowestFreeSeat,
+} from "../appointment/appointment.js";
 import { nextInLine } from "../appointment/visit.js";
 import type { DomainEvent } from "../events.js";
 import { err, ok, type Result } from "../shared/result.js";
@@ -33,10 +38,22 @@ export interface WaitingEntry {
   readonly ownerUserId: number;
 }
 
+/** Who cancelled an appointment. */
+export type CancelledBy = "patient" | "doctor";
+
+/** A seat this decision cancelled, with who did it and why (the doctor always gives a reason). */
+export interface Cancellation {
+  readonly appointmentId: number;
+  readonly by: CancelledBy;
+  readonly reason: string | null;
+}
+
 /**
  * One dated sitting of a slot with everything its rules need: the seats held and who waits, in the
- * order they joined. It is the consistency boundary: the repository loads it under the sitting's lock,
- * the functions below decide, and the repository saves the difference before the lock is released.
+ * order they joined, and why it does not take place when it is closed (its slot retired from that date,
+ * or the doctor's time off). It is the consistency boundary: the repository loads it under the
+ * sitting's lock (with the slot as it is then), the functions below decide, and the repository saves
+ * the difference before the lock is released.
  */
 export interface SittingBook {
   readonly slot: Slot;
@@ -44,8 +61,23 @@ export interface SittingBook {
   readonly doctorId: number;
   readonly seats: readonly Seat[];
   readonly waiting: readonly WaitingEntry[];
-  readonly closed: boolean;
+  /** Null while the sitting takes place; else why not ("slot retired", the time off's reason). */
+  readonly closedReason: string | null;
+  /** The seats cancelled by the decisions since it was loaded (empty when loaded). */
+  readonly cancelled: readonly Cancellation[];
 }
+
+/** Why a sitting of a retired slot does not take place. */
+export const SLOT_RETIRED = "slot retired";
+/** Why a sitting in a time off without a reason does not take place. */
+export const DOCTOR_UNAVAILABLE = "doctor unavailable";
+
+/**
+ * Why a sitting is closed, from what closes one: its slot retired on or before its date (that wins),
+ * or a time off of its doctor covering the date (`timeOff`: its reason, "" when it gave none).
+ */
+export const closedReasonOf = (facts: { retired: boolean; timeOff: string | null }): string | null =>
+  facts.retired ? SLOT_RETIRED : facts.timeOff === null ? null : facts.timeOff || DOCTOR_UNAVAILABLE;
 
 /** A decision: the book after it and the events it records, in the order they happened. */
 export interface Decided {
@@ -67,6 +99,8 @@ const freeSeat = (book: SittingBook) =>
     book.seats.map((s) => s.seat),
     book.slot.numSlots,
   );
+
+const isClosed = (book: SittingBook) => book.closedReason !== null;
 
 const holdsSeat = (book: SittingBook, patientId: number) => book.seats.some((s) => s.patientId === patientId);
 
@@ -96,7 +130,7 @@ export function bookSeat(
   limits: Limits,
 ): Result<Decided & { seat: Seat }> {
   const { date } = book.sitting;
-  if (book.closed) return err(sittingClosed(date));
+  if (isClosed(book)) return err(sittingClosed(date));
   if (hasStarted(book, now)) return bookingOfStartedSitting;
   if (holdsSeat(book, request.patientId)) return err(alreadyBooked(date));
   const seat = freeSeat(book);
@@ -118,28 +152,32 @@ export function bookSeat(
   return ok({ ...seated(book, taken), seat: taken });
 }
 
+/** A cancel of one seat: by the account that owns its patient, or by the doctor with a reason. */
+export type CancelRequest =
+  | { readonly appointmentId: number; readonly by: "patient" }
+  | { readonly appointmentId: number; readonly by: "doctor"; readonly reason: string };
+
+/** `book` with `seat` cancelled and the event saying so. */
+const withoutSeat = (book: SittingBook, seat: Seat, by: CancelledBy, reason: string | null): Decided => ({
+  book: {
+    ...book,
+    seats: book.seats.filter((s) => s !== seat),
+    cancelled: [...book.cancelled, { appointmentId: seat.appointmentId, by, reason }],
+  },
+  events: [{ type: "AppointmentCancelled", ...facts(book, seat), cancelledBy: by, reason }],
+});
+
 /**
- * The patient's cancel of a booked seat before the sitting starts. The freed seat goes at once to the
- * first entry waiting whose patient holds no seat there (appointment id `handOverId`), never refused by
- * a cap: the entry counted as a seat already. An appointment not among the seats is a cancelled one.
+ * The first entry waiting whose patient holds no seat there gets the lowest free seat (appointment id
+ * `handOverId`), never refused by a cap: the entry counted as a seat already.
  */
-export function cancelSeat(
-  book: SittingBook,
-  appointmentId: number,
-  now: Date,
-  handOverId: number,
-): Result<Decided> {
-  const seat = book.seats.find((s) => s.appointmentId === appointmentId);
-  const cancelled = cancelAppointment(seat?.status ?? "cancelled", book.sitting, now);
-  if (!cancelled.ok) return cancelled;
-  if (!seat) throw new Error("unreachable: only a held seat can be cancelled");
-  const freed: SittingBook = { ...book, seats: book.seats.filter((s) => s !== seat) };
-  const events: DomainEvent[] = [{ type: "AppointmentCancelled", ...facts(book, seat) }];
-  const entry = nextInLine(freed.waiting, new Set(freed.seats.map((s) => s.patientId)));
-  const free = freeSeat(freed);
-  if (entry === null || free === null) return ok({ book: freed, events });
+const handOver = (decided: Decided, handOverId: number): Decided => {
+  const { book } = decided;
+  const entry = nextInLine(book.waiting, new Set(book.seats.map((s) => s.patientId)));
+  const free = freeSeat(book);
+  if (entry === null || free === null) return decided;
   const handedOver = seated(
-    { ...freed, waiting: freed.waiting.filter((w) => w !== entry) },
+    { ...book, waiting: book.waiting.filter((w) => w !== entry) },
     {
       appointmentId: handOverId,
       seat: free,
@@ -148,7 +186,30 @@ export function cancelSeat(
       status: "booked",
     },
   );
-  return ok({ book: handedOver.book, events: [...events, ...handedOver.events] });
+  return { book: handedOver.book, events: [...decided.events, ...handedOver.events] };
+};
+
+/**
+ * A cancel of a booked seat: the patient's before the sitting starts, the doctor's before it ends. The
+ * freed seat goes at once to the first one waiting (see `handOver`). An appointment not among the seats
+ * is a cancelled one.
+ */
+export function cancelSeat(
+  book: SittingBook,
+  request: CancelRequest,
+  now: Date,
+  handOverId: number,
+): Result<Decided> {
+  const seat = book.seats.find((s) => s.appointmentId === request.appointmentId);
+  const status = seat?.status ?? "cancelled";
+  const cancelled =
+    request.by === "doctor"
+      ? cancelAppointmentByDoctor(status, book.sitting, now)
+      : cancelAppointment(status, book.sitting, now);
+  if (!cancelled.ok) return cancelled;
+  if (!seat) throw new Error("unreachable: only a held seat can be cancelled");
+  const reason = request.by === "doctor" ? request.reason : null;
+  return ok(handOver(withoutSeat(book, seat, request.by, reason), handOverId));
 }
 
 /**
@@ -162,7 +223,7 @@ export function joinWaitlist(
   limits: Limits,
 ): Result<Decided & { entry: WaitingEntry; position: number }> {
   const { date } = book.sitting;
-  if (book.closed) return err(sittingClosed(date));
+  if (isClosed(book)) return err(sittingClosed(date));
   if (hasStarted(book, now)) return bookingOfStartedSitting;
   if (holdsSeat(book, request.patientId)) return err(alreadyBooked(date));
   if (freeSeat(book) !== null) return err(sittingNotFull);
@@ -205,21 +266,24 @@ export function leaveWaitlist(book: SittingBook, entryId: number, byUserId: numb
 }
 
 /**
- * The doctor closes a sitting that has not started: every held seat is cancelled and every waiting
- * entry ends; nobody can book or wait for it afterwards. `reason` is for the notices.
+ * The sitting no longer takes place (`reason`: its slot retired, the doctor's time off): every held seat
+ * is cancelled by the doctor with that reason and every waiting entry ends; nobody can book or wait for
+ * it afterwards. Closing a closed sitting changes nothing (two time offs may cover one date). A sitting
+ * that has started is refused: it is taking place.
  */
-export function closeSitting(
-  book: SittingBook,
-  now: Date,
-  reason: string,
-): Result<Decided & { reason: string }> {
-  if (book.closed) return err(sittingClosed(book.sitting.date));
+export function closeSitting(book: SittingBook, now: Date, reason: string): Result<Decided> {
+  if (isClosed(book)) return ok({ book, events: [] });
   if (hasStarted(book, now)) return err(closingOfStartedSitting);
   const { date } = book.sitting;
+  let decided: Decided = { book, events: [] };
+  for (const seat of book.seats) {
+    const next = withoutSeat(decided.book, seat, "doctor", reason);
+    decided = { book: next.book, events: [...decided.events, ...next.events] };
+  }
   return ok({
-    book: { ...book, seats: [], waiting: [], closed: true },
+    book: { ...decided.book, waiting: [], closedReason: reason },
     events: [
-      ...book.seats.map((s): DomainEvent => ({ type: "AppointmentCancelled", ...facts(book, s) })),
+      ...decided.events,
       ...book.waiting.map(
         (w): DomainEvent => ({
           type: "WaitlistLeft",
@@ -230,6 +294,5 @@ export function closeSitting(
         }),
       ),
     ],
-    reason,
   });
 }

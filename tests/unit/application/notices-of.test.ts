@@ -25,7 +25,8 @@ const empty: SittingBook = {
   doctorId: 9,
   seats: [],
   waiting: [],
-  closed: false,
+  closedReason: null,
+  cancelled: [],
 };
 
 const decide = <T extends { book: SittingBook }>(r: { ok: true; value: T } | { ok: false }) => {
@@ -57,7 +58,7 @@ describe("noticesOf", () => {
     const before = decide(
       joinWaitlist(full, { patientId: 2, ownerUserId: 22, newId: 5 }, NOW, DEFAULT_LIMITS),
     ).book;
-    const cancelled = decide(cancelSeat(before, 100, NOW, 101));
+    const cancelled = decide(cancelSeat(before, { appointmentId: 100, by: "patient" }, NOW, 101));
     const notices = noticesOf({ before, after: cancelled.book, events: cancelled.events });
     expect(notices.map((n) => [n.userId, n.kind, n.appointmentId])).toEqual([
       [11, "cancelled", 100],

@@ -4,6 +4,7 @@ import type { Result } from "../../../src/domain/shared/result.js";
 import {
   bookSeat,
   cancelSeat,
+  closedReasonOf,
   closeSitting,
   joinWaitlist,
   leaveWaitlist,
@@ -34,7 +35,7 @@ const makeBook = (
   seats: Seat[] = [],
   waiting: WaitingEntry[] = [],
   capacity = 3,
-  closed = false,
+  closedReason: string | null = null,
 ): SittingBook => ({
   slot: {
     id: 7,
@@ -55,7 +56,8 @@ const makeBook = (
   doctorId: 9,
   seats,
   waiting,
-  closed,
+  closedReason,
+  cancelled: [],
 });
 
 const ask = (patientId: number, ownerUserId = 100 + patientId, newId = 2000) => ({
@@ -123,20 +125,22 @@ describe("bookSeat", () => {
   });
 
   it("refuses a closed sitting", () => {
-    expect(codeOf(bookSeat(makeBook([], [], 3, true), ask(5), NOW, LIMITS))).toBe("sitting_closed");
+    expect(codeOf(bookSeat(makeBook([], [], 3, "ill"), ask(5), NOW, LIMITS))).toBe("sitting_closed");
   });
 });
 
 describe("cancelSeat", () => {
   it("frees the seat and records AppointmentCancelled", () => {
-    const { book, events } = value(cancelSeat(makeBook([seat(1, 1), seat(2, 2)]), 1001, NOW, 2000));
+    const { book, events } = value(
+      cancelSeat(makeBook([seat(1, 1), seat(2, 2)]), { appointmentId: 1001, by: "patient" }, NOW, 2000),
+    );
     expect(book.seats.map((s) => s.patientId)).toEqual([2]);
     expect(types(events)).toEqual(["AppointmentCancelled"]);
   });
 
   it("hands the freed seat to the first entry waiting", () => {
     const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)], [entry(1, 8), entry(2, 9)]);
-    const { book, events } = value(cancelSeat(full, 1002, NOW, 2000));
+    const { book, events } = value(cancelSeat(full, { appointmentId: 1002, by: "patient" }, NOW, 2000));
     expect(book.seats).toContainEqual({
       appointmentId: 2000,
       seat: 2,
@@ -150,28 +154,34 @@ describe("cancelSeat", () => {
 
   it("skips a waiting patient who holds a seat there", () => {
     const full = makeBook([seat(1, 1), seat(2, 8)], [entry(1, 8), entry(2, 9)], 2);
-    const { book } = value(cancelSeat(full, 1001, NOW, 2000));
+    const { book } = value(cancelSeat(full, { appointmentId: 1001, by: "patient" }, NOW, 2000));
     expect(book.seats.map((s) => s.patientId)).toEqual([8, 9]);
     expect(book.waiting).toEqual([entry(1, 8)]);
   });
 
   it("hands over past the account's cap: the entry counted already", () => {
     const full = makeBook([seat(1, 1, 77), seat(2, 2)], [entry(1, 3, 77)], 2);
-    const { book } = value(cancelSeat(full, 1002, NOW, 2000));
+    const { book } = value(cancelSeat(full, { appointmentId: 1002, by: "patient" }, NOW, 2000));
     expect(book.seats.filter((s) => s.ownerUserId === 77)).toHaveLength(2);
   });
 
   it("refuses once the sitting has started", () => {
-    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), 1001, STARTED, 2000))).toBe("sitting_started");
+    expect(
+      codeOf(cancelSeat(makeBook([seat(1, 1)]), { appointmentId: 1001, by: "patient" }, STARTED, 2000)),
+    ).toBe("sitting_started");
   });
 
   it("refuses an appointment that is not booked", () => {
     const arrived = makeBook([{ ...seat(1, 1), status: "arrived" }]);
-    expect(codeOf(cancelSeat(arrived, 1001, NOW, 2000))).toBe("illegal_transition");
+    expect(codeOf(cancelSeat(arrived, { appointmentId: 1001, by: "patient" }, NOW, 2000))).toBe(
+      "illegal_transition",
+    );
   });
 
   it("refuses an appointment cancelled already", () => {
-    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), 1009, NOW, 2000))).toBe("illegal_transition");
+    expect(
+      codeOf(cancelSeat(makeBook([seat(1, 1)]), { appointmentId: 1009, by: "patient" }, NOW, 2000)),
+    ).toBe("illegal_transition");
   });
 });
 
@@ -204,7 +214,9 @@ describe("joinWaitlist", () => {
 
   it("refuses a started or closed sitting", () => {
     expect(codeOf(joinWaitlist(full(), ask(5), STARTED, LIMITS))).toBe("sitting_started");
-    expect(codeOf(joinWaitlist({ ...full(), closed: true }, ask(5), NOW, LIMITS))).toBe("sitting_closed");
+    expect(codeOf(joinWaitlist({ ...full(), closedReason: "ill" }, ask(5), NOW, LIMITS))).toBe(
+      "sitting_closed",
+    );
   });
 });
 
@@ -224,10 +236,37 @@ describe("leaveWaitlist", () => {
   });
 });
 
+describe("cancelSeat by the doctor", () => {
+  const byDoctor = (appointmentId: number) => ({ appointmentId, by: "doctor" as const, reason: "ill" });
+
+  it("records who cancelled and why, and hands the seat over", () => {
+    const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)], [entry(1, 8)]);
+    const { book, events } = value(cancelSeat(full, byDoctor(1002), NOW, 2000));
+    expect(book.cancelled).toEqual([{ appointmentId: 1002, by: "doctor", reason: "ill" }]);
+    expect(events[0]).toMatchObject({ type: "AppointmentCancelled", cancelledBy: "doctor", reason: "ill" });
+    expect(book.seats.map((s) => s.patientId)).toEqual([1, 3, 8]);
+  });
+
+  it("may cancel while the sitting runs, not once it has ended", () => {
+    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), byDoctor(1001), STARTED, 2000))).toBe("ok");
+    const ended = new Date("2026-12-07T06:30:00Z");
+    expect(codeOf(cancelSeat(makeBook([seat(1, 1)]), byDoctor(1001), ended, 2000))).toBe("sitting_ended");
+  });
+
+  it("refuses a visit that is not booked", () => {
+    const arrived = makeBook([{ ...seat(1, 1), status: "arrived" }]);
+    expect(codeOf(cancelSeat(arrived, byDoctor(1001), NOW, 2000))).toBe("illegal_transition");
+  });
+});
+
 describe("closeSitting", () => {
-  it("cancels every seat and ends every waiting entry", () => {
+  it("cancels every seat by the doctor with the reason and ends every waiting entry", () => {
     const closed = value(closeSitting(makeBook([seat(1, 1), seat(2, 2)], [entry(1, 8)]), NOW, "ill"));
-    expect(closed.book).toMatchObject({ seats: [], waiting: [], closed: true });
+    expect(closed.book).toMatchObject({ seats: [], waiting: [], closedReason: "ill" });
+    expect(closed.book.cancelled).toEqual([
+      { appointmentId: 1001, by: "doctor", reason: "ill" },
+      { appointmentId: 1002, by: "doctor", reason: "ill" },
+    ]);
     expect(types(closed.events)).toEqual(["AppointmentCancelled", "AppointmentCancelled", "WaitlistLeft"]);
   });
 
@@ -235,7 +274,24 @@ describe("closeSitting", () => {
     expect(codeOf(closeSitting(makeBook(), STARTED, "ill"))).toBe("sitting_started");
   });
 
-  it("refuses a sitting closed already", () => {
-    expect(codeOf(closeSitting(makeBook([], [], 3, true), NOW, "ill"))).toBe("sitting_closed");
+  it("changes nothing in a sitting closed already (two time offs over one date)", () => {
+    const closed = value(closeSitting(makeBook([], [], 3, "holiday"), NOW, "ill"));
+    expect(closed.events).toEqual([]);
+    expect(closed.book.closedReason).toBe("holiday");
+  });
+
+  it("refuses bookings and waiting afterwards", () => {
+    const closed = value(closeSitting(makeBook([seat(1, 1)]), NOW, "ill")).book;
+    expect(codeOf(bookSeat(closed, ask(5), NOW, LIMITS))).toBe("sitting_closed");
+    expect(codeOf(joinWaitlist(closed, ask(5), NOW, LIMITS))).toBe("sitting_closed");
+  });
+});
+
+describe("closedReasonOf", () => {
+  it("says a retired slot first, then the time off's reason or that the doctor is unavailable", () => {
+    expect(closedReasonOf({ retired: true, timeOff: "ill" })).toBe("slot retired");
+    expect(closedReasonOf({ retired: false, timeOff: "ill" })).toBe("ill");
+    expect(closedReasonOf({ retired: false, timeOff: "" })).toBe("doctor unavailable");
+    expect(closedReasonOf({ retired: false, timeOff: null })).toBeNull();
   });
 });
