@@ -13,6 +13,7 @@ import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
 import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "../adapters/http/routes/media.routes.js";
 import { registerPatientRoutes } from "../adapters/http/routes/patients.routes.js";
+import { registerScheduleRoutes } from "../adapters/http/routes/schedule.routes.js";
 import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "../adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "../adapters/http/routes/users.routes.js";
@@ -23,7 +24,7 @@ import { AddQualifications } from "../application/commands/add-qualifications.js
 import { AddSlot } from "../application/commands/add-slot.js";
 import { AddSpecializations } from "../application/commands/add-specializations.js";
 import { BookAppointment } from "../application/commands/book-appointment.js";
-import { CancelAppointment } from "../application/commands/cancel-appointment.js";
+import { CancelAppointment, CancelAppointmentByDoctor } from "../application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
@@ -32,8 +33,10 @@ import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RegisterUser } from "../application/commands/register-user.js";
+import { RetireSlot } from "../application/commands/retire-slot.js";
 import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
+import { RemoveTimeOff, TakeTimeOff } from "../application/commands/time-off.js";
 import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
 import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
@@ -149,6 +152,17 @@ export function buildHttpApp(runtime: Runtime): App {
       (c) => `user:${c.get("principal").userId}`,
       "Too many pictures uploaded by this account; try again later.",
     ),
+  });
+  // Listed late: closing sittings and retiring slots come after every route that books, for suites that
+  // walk the document in order (hostile input).
+  registerScheduleRoutes(app, {
+    authenticator,
+    doctors: container.get(DoctorQueries),
+    patients: container.get(PatientQueries),
+    takeTimeOff: container.get(TakeTimeOff),
+    removeTimeOff: container.get(RemoveTimeOff),
+    retireSlot: container.get(RetireSlot),
+    cancelByDoctor: container.get(CancelAppointmentByDoctor),
   });
   // Listed last: suites that walk the document in order (hostile input) may suspend a doctor there,
   // which then comes after every route that books.

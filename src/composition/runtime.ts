@@ -8,6 +8,7 @@ import { infrastructureModule, openInfrastructure } from "./infrastructure.js";
 import { limitsModule } from "./limits.module.js";
 import { mediaModule } from "./media.module.js";
 import { readSideModule } from "./read-side.module.js";
+import { scheduleModule } from "./schedule.module.js";
 import { visitsModule } from "./visits.module.js";
 
 /** The composition root: the one place that knows which adapter serves which port. */
@@ -28,6 +29,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     limitsModule(infra, config, logger),
     accountsModule(infra, config, logger),
     bookingModule(infra, config),
+    scheduleModule(config),
     visitsModule(infra, config),
     mediaModule(infra, config, logger),
   );

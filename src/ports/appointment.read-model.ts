@@ -11,6 +11,11 @@ export interface AppointmentRow {
   readonly date: string;
   readonly seat: number;
   readonly createdAt: Date;
+  /** Who cancelled it (null unless cancelled; null too for one cancelled before this was recorded). */
+  readonly cancelledBy: "patient" | "doctor" | null;
+  readonly cancellationReason: string | null;
+  /** Where it was before it was rescheduled, or null. */
+  readonly rescheduledFrom: { readonly slotId: number; readonly date: string; readonly seat: number } | null;
 }
 
 export interface AppointmentReadModel {

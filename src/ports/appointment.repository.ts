@@ -43,6 +43,8 @@ export interface AppointmentRepository {
    */
   heldSeats(slotId: number, date: string): Promise<HeldSeat[]>;
   insert(appointment: NewAppointment): Promise<{ id: number; createdAt: Date }>;
+  /** The appointment as committed, without a lock; null when it does not exist. */
+  find(appointmentId: number): Promise<AppointmentRecord | null>;
   /** Locks the appointment's row; null when it does not exist. */
   findForUpdate(appointmentId: number): Promise<AppointmentRecord | null>;
   setStatus(appointmentId: number, status: AppointmentStatus): Promise<void>;

@@ -1,3 +1,4 @@
+import type { TimeOff } from "../domain/doctor/time-off.js";
 import type { Slot } from "../domain/slot/slot.js";
 
 /** Everything public about a doctor, as stored; the query layer turns it into the API's Doctor. */
@@ -14,6 +15,7 @@ export interface DoctorRow {
   readonly noOfPatients: number;
   readonly specializations: readonly { id: number; name: string; imageKey: string | null }[];
   readonly qualifications: readonly { name: string; procurementYear: string; instituteName: string }[];
+  /** The slots in service (not retired). */
   readonly slots: readonly Slot[];
 }
 
@@ -21,6 +23,14 @@ export interface SittingCount {
   readonly slotId: number;
   readonly date: string;
   readonly booked: number;
+}
+
+/** What closes a doctor's sittings between two dates, beside the slots in service. */
+export interface Closures {
+  /** Time offs overlapping the dates. */
+  readonly timeOff: readonly TimeOff[];
+  /** Slots retired after the first date: their sittings before `retiredFrom` still take place. */
+  readonly retiredSlots: readonly { readonly slot: Slot; readonly retiredFrom: string }[];
 }
 
 /**
@@ -47,6 +57,9 @@ export interface DoctorReadModel {
   popularIds(since: Date, limit: number): Promise<number[]>;
   /** Non-cancelled appointments per sitting of the doctor's slots between two dates (inclusive). */
   sittingCounts(doctorId: number, from: string, to: string): Promise<SittingCount[]>;
+  closuresBetween(doctorId: number, from: string, to: string): Promise<Closures>;
+  /** The doctor's time offs that end on or after `date`, earliest first. */
+  timeOffFrom(doctorId: number, date: string): Promise<TimeOff[]>;
 }
 
 export const DOCTOR_READ_MODEL = Symbol.for("doctorly.DoctorReadModel");

@@ -6,6 +6,9 @@ export const NOTIFICATION_KINDS = [
   "reminder_24h",
   "reminder_2h",
   "doctor_suspended",
+  "sitting_closed",
+  "cancelled_by_doctor",
+  "moved",
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];

@@ -7,11 +7,18 @@ export interface SlotWithDoctor {
   readonly doctorUserId: number;
   /** An unverified (or suspended) doctor's slots cannot be booked or waited for: they answer 404. */
   readonly doctorVerified: boolean;
+  /** The first date the slot holds no sitting any more, or null while it is in service. */
+  readonly retiredFrom: string | null;
 }
 
 export interface SlotRepository {
+  /** The doctor's slots in service (not retired), in id order. */
   listByDoctor(doctorId: number): Promise<Slot[]>;
+  /** The doctor's slots that still hold a sitting on or after `date` (in service, or retired later), by id. */
+  listHoldingSittingsFrom(doctorId: number, date: string): Promise<Slot[]>;
   insert(doctorId: number, plan: SlotPlan): Promise<Slot>;
   /** The slot with its doctor's time zone, name, account and verification, or null. */
   findWithTimeZone(slotId: number): Promise<SlotWithDoctor | null>;
+  /** From `from` on the slot holds no sitting; its time is free for another slot at once. */
+  retire(slotId: number, from: string): Promise<void>;
 }

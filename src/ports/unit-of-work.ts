@@ -10,6 +10,7 @@ import type { PatientRepository } from "./patient.repository.js";
 import type { RatingRepository } from "./rating.repository.js";
 import type { SittingBookRepository } from "./sitting-book.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
+import type { TimeOffRepository } from "./time-off.repository.js";
 import type { UserRepository } from "./user.repository.js";
 import type { WaitlistRepository } from "./waitlist.repository.js";
 
@@ -21,6 +22,7 @@ export interface TransactionScope {
   readonly outbox: OutboxWriter;
   readonly doctors: DoctorRepository;
   readonly slots: SlotRepository;
+  readonly timeOff: TimeOffRepository;
   readonly patients: PatientRepository;
   readonly appointments: AppointmentRepository;
   /** The dated sittings: seats and waiting entries, loaded under the sitting's lock. */

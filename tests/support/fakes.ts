@@ -83,6 +83,26 @@ export class FakeUnitOfWork implements UnitOfWork {
     return this.state.nextId++;
   }
 
+  private record(id: number): AppointmentRecord | null {
+    const s = this.state;
+    const a = s.appointments.find((x) => x.id === id);
+    const owner = a && s.patients.find((p) => p.id === a.patientId);
+    const doctor = a && s.doctors.find((d) => d.id === a.doctorId);
+    if (!a || !owner || !doctor) return null;
+    const { patientId, slotId, doctorId, date, seat, status } = a;
+    return {
+      id,
+      status,
+      patientId,
+      slotId,
+      doctorId,
+      date,
+      seat,
+      ownerUserId: owner.userId,
+      doctorUserId: doctor.userId,
+    };
+  }
+
   private ownerOf(patientId: number): number {
     return this.state.patients.find((p) => p.id === patientId)?.userId ?? 0;
   }
@@ -128,7 +148,10 @@ export class FakeUnitOfWork implements UnitOfWork {
           void s.doctorQualifications.push(...qs.map((q) => ({ ...q, doctorId }))),
       },
       slots: {
-        listByDoctor: async (doctorId) => s.slots.filter((x) => x.doctorId === doctorId),
+        listByDoctor: async (doctorId) =>
+          s.slots.filter((x) => x.doctorId === doctorId && s.retiredFrom[x.id] === undefined),
+        listHoldingSittingsFrom: async (doctorId, date) =>
+          s.slots.filter((x) => x.doctorId === doctorId && (s.retiredFrom[x.id] ?? "9999-12-31") > date),
         insert: async (doctorId, plan: SlotPlan) => {
           const slot = { ...plan, id: this.id(), doctorId };
           s.slots.push(slot);
@@ -145,8 +168,24 @@ export class FakeUnitOfWork implements UnitOfWork {
                 doctorName: name ?? "",
                 doctorUserId: doctor.userId,
                 doctorVerified: doctor.verified,
+                retiredFrom: s.retiredFrom[slot.id] ?? null,
               }
             : null;
+        },
+        retire: async (slotId, from) => {
+          s.retiredFrom[slotId] = from;
+        },
+      },
+      timeOff: {
+        add: async (doctorId, plan) => {
+          const timeOff = { ...plan, id: this.id(), doctorId };
+          s.timeOff.push(timeOff);
+          return timeOff;
+        },
+        findOwned: async (id, doctorId) =>
+          s.timeOff.find((t) => t.id === id && t.doctorId === doctorId) ?? null,
+        remove: async (id) => {
+          s.timeOff = s.timeOff.filter((t) => t.id !== id);
         },
       },
       patients: {
@@ -174,14 +213,8 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.appointments.push(row);
           return { id: row.id, createdAt: new Date() };
         },
-        findForUpdate: async (id): Promise<AppointmentRecord | null> => {
-          const a = s.appointments.find((x) => x.id === id);
-          const owner = a && s.patients.find((p) => p.id === a.patientId);
-          const doctor = a && s.doctors.find((d) => d.id === a.doctorId);
-          return a && owner && doctor
-            ? { ...a, ownerUserId: owner.userId, doctorUserId: doctor.userId }
-            : null;
-        },
+        find: async (id) => this.record(id),
+        findForUpdate: async (id) => this.record(id),
         setStatus: async (id, status) => {
           const a = s.appointments.find((x) => x.id === id);
           if (a) a.status = status;

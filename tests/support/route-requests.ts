@@ -39,6 +39,7 @@ export function multipartBody(
 }
 
 const png = () => pngOf(16, 16);
+const daysFromToday = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
 let slotCounter = 0;
 /** Start times that never overlap: each call gets its own 15-minute window on a Sunday. */
 const freshSlotStart = () => {
@@ -195,6 +196,54 @@ export const REQUESTS: Record<string, RequestBuilder> = {
       newDoctor(ctx.server, { name: "Matrix Suspended Doctor" }),
     );
     return { path: `/admin/doctors/${doctor.id}/suspend` };
+  },
+
+  // Far beyond the booking horizon: the world's sittings, which other routes book, stay open.
+  "GET /doctors/time_off": () => ({ path: "/doctors/time_off" }),
+  "POST /doctors/time_off": () => ({
+    path: "/doctors/time_off",
+    json: { from: daysFromToday(300), to: daysFromToday(301), reason: "matrix" },
+  }),
+  "DELETE /doctors/time_off/{id}": async (ctx) => {
+    const timeOff = await ctx.once("time-off", async () =>
+      created(
+        await post(ctx.server, "/doctors/time_off", ctx.world.tokens.doctor, {
+          from: daysFromToday(310),
+          to: daysFromToday(310),
+        }),
+        "time off",
+      ),
+    );
+    return { path: `/doctors/time_off/${timeOff.id}` };
+  },
+  // A slot of its own: the world's slots must keep their sittings for the other routes.
+  "DELETE /doctors/slots/{id}": async (ctx) => {
+    const slot = await ctx.once("slot-to-retire", async () =>
+      created(
+        await post(ctx.server, "/doctors/add_slot", ctx.world.tokens.doctor, {
+          day: "sunday",
+          start: freshSlotStart(),
+          appointment_duration: 15,
+          num_slots: 1,
+          consultation_fee: 0,
+        }),
+        "slot to retire",
+      ),
+    );
+    return { path: `/doctors/slots/${slot.id}` };
+  },
+  "POST /doctors/appointments/{id}/cancel": async (ctx) => {
+    const appointment = await ctx.once("appointment-the-doctor-cancels", async () => {
+      const patient = await ownPatient(ctx, "doctor-cancels");
+      return created(
+        await post(ctx.server, "/patient/new_appointment", ctx.world.tokens.user, {
+          slot_id: ctx.world.slotId,
+          patient_id: patient.id,
+        }),
+        "booking the doctor cancels",
+      );
+    });
+    return { path: `/doctors/appointments/${appointment.id}/cancel`, json: { reason: "matrix" } };
   },
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),

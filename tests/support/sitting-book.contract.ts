@@ -4,6 +4,7 @@ import { ok, type Result } from "../../src/domain/shared/result.js";
 import {
   bookSeat,
   cancelSeat,
+  closeSitting,
   joinWaitlist,
   leaveWaitlist,
   type SittingBook,
@@ -176,6 +177,44 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
         [2, p2.id],
       ]);
       expect(reloaded.waiting).toEqual([]);
+    });
+
+    it("stores a close: seats cancelled by the doctor with the reason, entries ended", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      await book(uow, slot, p1);
+      await book(uow, slot, p2);
+      await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          joinWaitlist(
+            b,
+            { patientId: p3.id, ownerUserId: p3.userId, newId: await scope.sittings.newWaitingEntryId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+      const { after } = await decideAndSave(uow, slot, async (b) => value(closeSitting(b, NOW, "flood")));
+      expect(after.cancelled.map((c) => [c.by, c.reason])).toEqual([
+        ["doctor", "flood"],
+        ["doctor", "flood"],
+      ]);
+      // Nothing keeps it closed but a time off or a retirement, which the command writes beside it.
+      expect(await load(uow, slot)).toMatchObject({ seats: [], waiting: [], closedReason: null });
+    });
+
+    it("loads a sitting closed by its doctor's time off, or by its slot's retirement", async () => {
+      const uow = makeUow();
+      const { slot } = await buildScene(uow);
+      value(
+        await uow.run(async (scope) =>
+          ok(await scope.timeOff.add(slot.doctorId, { from: DATE, to: DATE, reason: null })),
+        ),
+      );
+      expect((await load(uow, slot)).closedReason).toBe("doctor unavailable");
+      value(await uow.run(async (scope) => ok(await scope.slots.retire(slot.id, DATE))));
+      expect((await load(uow, slot)).closedReason).toBe("slot retired");
     });
 
     it("stores a left entry: it waits no more", async () => {

@@ -128,6 +128,7 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "Sitting closed",
     "The doctor has closed this sitting (time off or a retired slot): it takes no booking or waiting.",
   ),
+  time_off_not_found: p(404, "Time off not found", "No time off with this id belongs to the doctor."),
   sitting_ended: p(
     409,
     "Sitting ended",

@@ -145,7 +145,15 @@ export const SittingSchema = z
     ends_at: instant("2026-12-07T06:00:00.000Z"),
     capacity: z.number().int(),
     booked: z.number().int(),
-    available: z.number().int(),
+    available: z.number().int().openapi({ description: "Free seats; 0 when closed" }),
+    status: z.enum(["open", "full", "started", "closed"]).openapi({
+      description:
+        "open: seats free · full: join the waitlist · started: taking place · closed: does not take place",
+    }),
+    closed_reason: z.string().nullable().openapi({
+      description:
+        'Why a closed sitting does not take place ("slot retired", a time off\'s reason, "doctor unavailable"); null otherwise',
+    }),
   })
   .openapi("Sitting", {
     example: {
@@ -156,6 +164,8 @@ export const SittingSchema = z
       capacity: 8,
       booked: 5,
       available: 3,
+      status: "open",
+      closed_reason: null,
     },
   });
 
@@ -171,6 +181,16 @@ export const AppointmentSchema = z
     expected_time: instant("2026-12-07T04:30:00.000Z"),
     expected_local_time: clockTime("09:30"),
     created_at: instant("2026-12-01T09:30:00.000Z"),
+    cancelled_by: z.enum(["patient", "doctor"]).nullable().openapi({
+      description: "Who cancelled it; null unless cancelled (or cancelled before this was recorded)",
+    }),
+    cancellation_reason: z.string().nullable().openapi({
+      description: "The doctor's reason (\"slot retired\", the time off's reason, …); null otherwise",
+    }),
+    rescheduled_from: z
+      .object({ slot_id: z.number().int(), date: calendarDate(), seat: z.number().int() })
+      .nullable()
+      .openapi({ description: "The place it held before it was rescheduled; null if it never moved" }),
   })
   .openapi("Appointment", {
     example: {
@@ -184,6 +204,9 @@ export const AppointmentSchema = z
       expected_time: "2026-12-07T04:30:00.000Z",
       expected_local_time: "09:30",
       created_at: "2026-12-01T09:30:00.000Z",
+      cancelled_by: null,
+      cancellation_reason: null,
+      rescheduled_from: null,
     },
   });
 

@@ -16,13 +16,19 @@ export const appointmentRow = z.object({
   timeZone: z.string(),
   patient: patientRow,
   slot: slotRow,
+  cancelledBy: z.enum(["patient", "doctor"]).nullable(),
+  cancellationReason: z.string().nullable(),
+  rescheduledFrom: z.object({ slotId: z.number(), date: z.string(), seat: z.number() }).nullable(),
 });
 
 export const SELECT_APPOINTMENTS = sql.fragment`
   SELECT a.id, a.status, to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat, a.created_at AS "createdAt",
     u.name AS "doctorName", d.timezone AS "timeZone",
     (SELECT row_to_json(x) FROM (SELECT ${PATIENT_COLUMNS}) x) AS patient,
-    (SELECT row_to_json(y) FROM (SELECT ${SLOT_COLUMNS}) y) AS slot
+    (SELECT row_to_json(y) FROM (SELECT ${SLOT_COLUMNS}) y) AS slot,
+    a.cancelled_by AS "cancelledBy", a.cancellation_reason AS "cancellationReason",
+    CASE WHEN a.rescheduled_from_slot_id IS NOT NULL THEN json_build_object('slotId', a.rescheduled_from_slot_id,
+      'date', to_char(a.rescheduled_from_date, 'YYYY-MM-DD'), 'seat', a.rescheduled_from_seat) END AS "rescheduledFrom"
   FROM appointments a
   JOIN patients p ON p.id = a.patient_id
   JOIN slots s ON s.id = a.slot_id
@@ -39,6 +45,9 @@ export const toAppointmentRow = (r: z.infer<typeof appointmentRow>): Appointment
   patient: r.patient,
   slot: r.slot,
   doctor: { id: r.slot.doctorId, name: r.doctorName, timeZone: r.timeZone },
+  cancelledBy: r.cancelledBy,
+  cancellationReason: r.cancellationReason,
+  rescheduledFrom: r.rescheduledFrom,
 });
 
 export class PgAppointmentReadModel implements AppointmentReadModel {

@@ -26,6 +26,12 @@ const recordRow = z.object({
   seat: z.number(),
 });
 
+const SELECT_RECORD = sql.fragment`
+  SELECT a.id, a.status, a.patient_id AS "patientId", p.user_id AS "ownerUserId", d.user_id AS "doctorUserId",
+         a.slot_id AS "slotId", a.doctor_id AS "doctorId", to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat
+  FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN doctors d ON d.id = a.doctor_id
+`;
+
 export class PgAppointmentRepository implements AppointmentRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -46,14 +52,13 @@ export class PgAppointmentRepository implements AppointmentRepository {
     `);
   }
 
+  find(appointmentId: number): Promise<AppointmentRecord | null> {
+    return this.db.maybeOne(sql.type(recordRow)`${SELECT_RECORD} WHERE a.id = ${appointmentId}`);
+  }
+
   findForUpdate(appointmentId: number): Promise<AppointmentRecord | null> {
     return this.db.maybeOne(sql.type(recordRow)`
-      SELECT a.id, a.status, a.patient_id AS "patientId", p.user_id AS "ownerUserId", d.user_id AS "doctorUserId",
-             a.slot_id AS "slotId",
-             a.doctor_id AS "doctorId", to_char(a.sitting_date, 'YYYY-MM-DD') AS date, a.seat
-      FROM appointments a JOIN patients p ON p.id = a.patient_id JOIN doctors d ON d.id = a.doctor_id
-      WHERE a.id = ${appointmentId}
-      FOR UPDATE OF a
+      ${SELECT_RECORD} WHERE a.id = ${appointmentId} FOR UPDATE OF a
     `);
   }
 

@@ -1,8 +1,10 @@
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
-import type { DoctorReadModel, DoctorRow, SittingCount } from "../../ports/doctor.read-model.js";
+import type { TimeOff } from "../../domain/doctor/time-off.js";
+import type { Closures, DoctorReadModel, DoctorRow, SittingCount } from "../../ports/doctor.read-model.js";
 import { countRow, idRow } from "./rows.js";
-import { slotRow } from "./slot.repository.pg.js";
+import { SLOT_COLUMNS, slotRow } from "./slot.repository.pg.js";
+import { TIME_OFF_COLUMNS, timeOffRow } from "./time-off.repository.pg.js";
 
 const doctorRow = z.object({
   id: z.number(),
@@ -45,11 +47,12 @@ export const DOCTOR_ROWS = sql.fragment`
     COALESCE((SELECT json_agg(json_build_object('id', s.id, 'doctorId', s.doctor_id, 'day', s.day,
         'startMinute', s.start_minute, 'appointmentDuration', s.appointment_duration, 'numSlots', s.num_slots,
         'consultationFee', s.consultation_fee) ORDER BY ${WEEK_ORDER}, s.start_minute)
-      FROM slots s WHERE s.doctor_id = d.id), '[]') AS slots
+      FROM slots s WHERE s.doctor_id = d.id AND s.retired_from IS NULL), '[]') AS slots
   FROM doctors d JOIN users u ON u.id = d.user_id
 `;
 
 const sittingCountRow = z.object({ slotId: z.number(), date: z.string(), booked: z.number() });
+const retiredSlotRow = slotRow.extend({ retiredFrom: z.string() });
 
 export class PgDoctorReadModel implements DoctorReadModel {
   constructor(private readonly pool: DatabasePool) {}
@@ -141,5 +144,33 @@ export class PgDoctorReadModel implements DoctorReadModel {
       GROUP BY slot_id, sitting_date
     `);
     return [...rows];
+  }
+
+  async closuresBetween(doctorId: number, from: string, to: string): Promise<Closures> {
+    const [timeOff, retiredSlots] = await Promise.all([
+      this.pool.any(sql.type(timeOffRow)`
+        SELECT ${TIME_OFF_COLUMNS} FROM time_off t
+        WHERE t.doctor_id = ${doctorId} AND t.to_date >= ${from} AND t.from_date <= ${to}
+        ORDER BY t.id
+      `),
+      this.pool.any(sql.type(retiredSlotRow)`
+        SELECT ${SLOT_COLUMNS}, to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom" FROM slots s
+        WHERE s.doctor_id = ${doctorId} AND s.retired_from > ${from}
+      `),
+    ]);
+    return {
+      timeOff: [...timeOff],
+      retiredSlots: retiredSlots.map(({ retiredFrom, ...slot }) => ({ slot, retiredFrom })),
+    };
+  }
+
+  async timeOffFrom(doctorId: number, date: string): Promise<TimeOff[]> {
+    return [
+      ...(await this.pool.any(sql.type(timeOffRow)`
+        SELECT ${TIME_OFF_COLUMNS} FROM time_off t
+        WHERE t.doctor_id = ${doctorId} AND t.to_date >= ${date}
+        ORDER BY t.from_date, t.id
+      `)),
+    ];
   }
 }

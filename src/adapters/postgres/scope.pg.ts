@@ -10,6 +10,7 @@ import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgRatingRepository } from "./rating.repository.pg.js";
 import { PgSittingBookRepository } from "./sitting-book.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
+import { PgTimeOffRepository } from "./time-off.repository.pg.js";
 import { PgUserRepository } from "./user.repository.pg.js";
 import { PgWaitlistRepository } from "./waitlist.repository.pg.js";
 
@@ -22,6 +23,7 @@ export function pgTransactionScope(db: CommonQueryMethods, appended: AppendedRow
     outbox: appended,
     doctors: new PgDoctorRepository(db),
     slots: new PgSlotRepository(db),
+    timeOff: new PgTimeOffRepository(db),
     patients: new PgPatientRepository(db),
     appointments: new PgAppointmentRepository(db),
     sittings: new PgSittingBookRepository(db),

@@ -38,6 +38,7 @@ const slotWithTimeZoneRow = slotRow.extend({
   doctorName: z.string(),
   doctorUserId: z.number(),
   doctorVerified: z.boolean(),
+  retiredFrom: z.string().nullable(),
 });
 
 export class PgSlotRepository implements SlotRepository {
@@ -46,7 +47,17 @@ export class PgSlotRepository implements SlotRepository {
   async listByDoctor(doctorId: number): Promise<Slot[]> {
     return [
       ...(await this.db.any(sql.type(slotRow)`
-        SELECT ${SLOT_COLUMNS} FROM slots s WHERE s.doctor_id = ${doctorId} ORDER BY s.id
+        SELECT ${SLOT_COLUMNS} FROM slots s WHERE s.doctor_id = ${doctorId} AND s.retired_from IS NULL ORDER BY s.id
+      `)),
+    ];
+  }
+
+  async listHoldingSittingsFrom(doctorId: number, date: string): Promise<Slot[]> {
+    return [
+      ...(await this.db.any(sql.type(slotRow)`
+        SELECT ${SLOT_COLUMNS} FROM slots s
+        WHERE s.doctor_id = ${doctorId} AND (s.retired_from IS NULL OR s.retired_from > ${date}::date)
+        ORDER BY s.id
       `)),
     ];
   }
@@ -63,12 +74,16 @@ export class PgSlotRepository implements SlotRepository {
   async findWithTimeZone(slotId: number): Promise<SlotWithDoctor | null> {
     const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
       SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
-             d.verified AS "doctorVerified"
+             d.verified AS "doctorVerified", to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
       FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
       WHERE s.id = ${slotId}
     `);
     if (!row) return null;
-    const { timeZone, doctorName, doctorUserId, doctorVerified, ...slot } = row;
-    return { slot, timeZone, doctorName, doctorUserId, doctorVerified };
+    const { timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom, ...slot } = row;
+    return { slot, timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom };
+  }
+
+  async retire(slotId: number, from: string): Promise<void> {
+    await this.db.query(sql.unsafe`UPDATE slots SET retired_from = ${from} WHERE id = ${slotId}`);
   }
 }

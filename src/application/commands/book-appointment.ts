@@ -126,6 +126,9 @@ export class BookAppointment {
               date,
               seat,
               createdAt: createdAt.get(id) ?? now,
+              cancelledBy: null,
+              cancellationReason: null,
+              rescheduledFrom: null,
             },
           });
         }

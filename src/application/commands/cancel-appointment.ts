@@ -10,8 +10,9 @@ const notFound = appError("not_found", "appointment_not_found", "No such appoint
 
 /**
  * One appointment cancelled under its sitting's lock, by whoever `mayCancel` lets; the freed seat goes
- * to the first one waiting. The appointment row is locked first, then the sitting: bookings take only
- * the sitting's lock, so the two orders can never deadlock with them.
+ * to the first one waiting. The sitting is locked first, then the appointment's row (against a visit's
+ * status changing at the same moment): the order in which closing a sitting takes them, so the two can
+ * never deadlock.
  */
 async function cancelOne(
   uow: UnitOfWork,
@@ -22,12 +23,13 @@ async function cancelOne(
 ): Promise<Result<{ appointmentId: number }>> {
   return uow.run(async (scope) => {
     const { appointments, slots, sittings } = scope;
-    const appointment = await appointments.findForUpdate(appointmentId);
+    const appointment = await appointments.find(appointmentId);
     if (!appointment || !mayCancel(appointment)) return err(notFound);
     const found = await slots.findWithTimeZone(appointment.slotId);
     if (!found) return err(notFound);
 
     const before = await sittings.lockAndLoad(found.slot, found.timeZone, appointment.date);
+    await appointments.findForUpdate(appointment.id);
     const decided = cancelSeat(before, request, clock.now(), await sittings.newAppointmentId());
     if (!decided.ok) return decided;
     await recordSittingChange(scope, before, decided.value);

@@ -5,7 +5,9 @@ import type { Notification } from "../../ports/notifier.js";
 /**
  * The in-app notices of one decision on a sitting, derived from its events: a booking tells the
  * account that booked, a seat handed over tells the account whose entry waited, a cancel tells the
- * account that held the seat. `patientNames` names the patients of direct bookings.
+ * account that held the seat (saying why when the doctor cancelled it), and a sitting that closes
+ * tells every account with a seat or a waiting entry there, with the reason. `patientNames` names the
+ * patients of direct bookings.
  */
 export function noticesOf(
   change: {
@@ -16,6 +18,8 @@ export function noticesOf(
   patientNames: ReadonlyMap<number, string> = new Map(),
 ): Notification[] {
   const { before, after, events } = change;
+  // Set by this decision: the sitting was open before it.
+  const closedNow = before.closedReason === null ? after.closedReason : null;
   return events.flatMap((event): Notification[] => {
     if (event.type === "AppointmentBooked") {
       const { appointmentId, seat, date, patientId } = event;
@@ -45,13 +49,38 @@ export function noticesOf(
     if (event.type === "AppointmentCancelled") {
       const held = before.seats.find((s) => s.appointmentId === event.appointmentId);
       if (!held) return [];
-      const { appointmentId, seat, date } = event;
+      const { appointmentId, seat, date, reason } = event;
+      const place = `Appointment ${appointmentId} (seat ${seat} on ${date})`;
+      if (event.cancelledBy === "patient") {
+        return [
+          { userId: held.ownerUserId, kind: "cancelled", text: `${place} is cancelled.`, appointmentId },
+        ];
+      }
+      return [
+        closedNow !== null
+          ? {
+              userId: held.ownerUserId,
+              kind: "sitting_closed",
+              text: `The sitting of ${date} does not take place (${closedNow}): ${place} is cancelled.`,
+              appointmentId,
+            }
+          : {
+              userId: held.ownerUserId,
+              kind: "cancelled_by_doctor",
+              text: `The doctor cancelled ${place}: ${reason ?? "no reason given"}.`,
+              appointmentId,
+            },
+      ];
+    }
+    if (event.type === "WaitlistLeft" && closedNow !== null) {
+      const entry = before.waiting.find((w) => w.id === event.entryId);
+      if (!entry) return [];
       return [
         {
-          userId: held.ownerUserId,
-          kind: "cancelled",
-          text: `Appointment ${appointmentId} (seat ${seat} on ${date}) is cancelled.`,
-          appointmentId,
+          userId: entry.ownerUserId,
+          kind: "sitting_closed",
+          text: `The sitting of ${event.date} does not take place (${closedNow}): your place on its waitlist has ended.`,
+          appointmentId: null,
         },
       ];
     }

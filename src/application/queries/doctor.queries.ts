@@ -1,11 +1,12 @@
 import { isCalendarDate } from "../../domain/shared/calendar-date.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { upcomingSittings } from "../../domain/sitting/sitting.js";
+import { sittingStatus, upcomingSittings } from "../../domain/sitting/sitting.js";
 import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { ImageUrls } from "../../ports/image-urls.js";
 import { doctorCacheKeys } from "../cache/doctor-cache-keys.js";
+import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
 import type { ReadCache } from "./read-cache.js";
 import {
@@ -13,10 +14,12 @@ import {
   type DoctorView,
   type SittingView,
   type SlotView,
+  type TimeOffView,
   toDoctorProfileView,
   toDoctorView,
   toSittingView,
   toSlotView,
+  toTimeOffView,
 } from "./views.js";
 
 const POPULAR_LIMIT = 10;
@@ -66,6 +69,15 @@ export class DoctorQueries {
     if (visible.ok) return ok({ ...visible.value, verified: true });
     const [row] = await this.doctors.findByIds([id], { includeUnverified: true });
     return row ? ok(toDoctorProfileView(row, this.urls, this.clock.now())) : err(doctorNotFound);
+  }
+
+  /** The calling doctor's time offs that have not ended (today in the doctor's zone), earliest first. */
+  async ownTimeOff(userId: number): Promise<Result<{ data: TimeOffView[] }>> {
+    const id = await this.doctors.doctorIdOfUser(userId);
+    const [row] = id === null ? [] : await this.doctors.findByIds([id], { includeUnverified: true });
+    if (!row) return err(doctorNotFound);
+    const today = localDateOf(this.clock.now(), row.timeZone);
+    return ok({ data: (await this.doctors.timeOffFrom(row.id, today)).map(toTimeOffView) });
   }
 
   /** GET /admin/doctors: every doctor, or the verified or unverified ones, in id order (never cached). */
@@ -126,12 +138,27 @@ export class DoctorQueries {
     if (!row) return err(doctorNotFound);
     const now = this.clock.now();
     const start = from ?? localDateOf(now, row.timeZone);
-    const counts = await this.doctors.sittingCounts(id, start, addDays(start, days - 1));
+    const end = addDays(start, days - 1);
+    const [counts, closures] = await Promise.all([
+      this.doctors.sittingCounts(id, start, end),
+      this.doctors.closuresBetween(id, start, end),
+    ]);
     const booked = new Map(counts.map((c) => [`${c.slotId}/${c.date}`, c.booked]));
-    const sittings = row.slots
-      .flatMap((slot) => upcomingSittings(slot, row.timeZone, { from: start, days, now }))
+    // A retired slot's sittings before its retirement still take place; from then on it is gone.
+    const sittings = slotsHoldingSittings(row.slots, closures)
+      .flatMap(({ slot, retiredFrom }) =>
+        upcomingSittings(slot, row.timeZone, { from: start, days, now }).filter(
+          (s) => retiredFrom === null || s.date < retiredFrom,
+        ),
+      )
       .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.slotId - b.slotId);
-    return ok({ data: sittings.map((s) => toSittingView(s, booked.get(`${s.slotId}/${s.date}`) ?? 0)) });
+    return ok({
+      data: sittings.map((s) => {
+        const n = booked.get(`${s.slotId}/${s.date}`) ?? 0;
+        const reason = closedReasonOn(closures, s.date);
+        return toSittingView(s, n, sittingStatus(s, n, reason, now), reason);
+      }),
+    });
   }
 
   private async views(ids: number[]): Promise<DoctorView[]> {

@@ -1,6 +1,7 @@
 import type { AppointmentStatus } from "../../domain/appointment/appointment.js";
 import { experienceYears } from "../../domain/doctor/doctor.js";
-import { expectedTime, type Sitting, sittingOf } from "../../domain/sitting/sitting.js";
+import type { TimeOff } from "../../domain/doctor/time-off.js";
+import { expectedTime, type Sitting, type SittingStatus, sittingOf } from "../../domain/sitting/sitting.js";
 import { localClockOf, localDateOf } from "../../domain/sitting/zoned-time.js";
 import { formatClock, type Slot, slotEndMinute } from "../../domain/slot/slot.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
@@ -34,6 +35,9 @@ export interface SittingView {
   capacity: number;
   booked: number;
   available: number;
+  status: SittingStatus;
+  /** Why the sitting does not take place; null unless `status` is closed. */
+  closed_reason: string | null;
 }
 
 export interface AppointmentView {
@@ -47,7 +51,24 @@ export interface AppointmentView {
   expected_time: string;
   expected_local_time: string;
   created_at: string;
+  cancelled_by: "patient" | "doctor" | null;
+  cancellation_reason: string | null;
+  rescheduled_from: { slot_id: number; date: string; seat: number } | null;
 }
+
+export interface TimeOffView {
+  id: number;
+  from: string;
+  to: string;
+  reason: string | null;
+}
+
+export const toTimeOffView = (t: TimeOff): TimeOffView => ({
+  id: t.id,
+  from: t.from,
+  to: t.to,
+  reason: t.reason,
+});
 
 export const toSlotView = (s: Slot): SlotView => ({
   id: s.id,
@@ -96,14 +117,21 @@ export const toPatientView = (p: PatientRecord): PatientView => ({
   symptoms: p.symptoms,
 });
 
-export const toSittingView = (s: Sitting, booked: number): SittingView => ({
+export const toSittingView = (
+  s: Sitting,
+  booked: number,
+  status: SittingStatus,
+  closedReason: string | null,
+): SittingView => ({
   slot_id: s.slotId,
   date: s.date,
   starts_at: s.startsAt.toISOString(),
   ends_at: s.endsAt.toISOString(),
   capacity: s.capacity,
   booked,
-  available: Math.max(0, s.capacity - booked),
+  available: status === "closed" ? 0 : Math.max(0, s.capacity - booked),
+  status,
+  closed_reason: status === "closed" ? closedReason : null,
 });
 
 export const toAppointmentView = (a: AppointmentRow): AppointmentView => {
@@ -119,5 +147,12 @@ export const toAppointmentView = (a: AppointmentRow): AppointmentView => {
     expected_time: expected.toISOString(),
     expected_local_time: localClockOf(expected, a.doctor.timeZone),
     created_at: a.createdAt.toISOString(),
+    cancelled_by: a.cancelledBy,
+    cancellation_reason: a.cancellationReason,
+    rescheduled_from: a.rescheduledFrom && {
+      slot_id: a.rescheduledFrom.slotId,
+      date: a.rescheduledFrom.date,
+      seat: a.rescheduledFrom.seat,
+    },
   };
 };

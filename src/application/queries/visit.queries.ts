@@ -1,12 +1,13 @@
 import { isCalendarDate } from "../../domain/shared/calendar-date.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { sittingOf } from "../../domain/sitting/sitting.js";
+import { sittingOf, sittingStatus } from "../../domain/sitting/sitting.js";
 import { localDateOf } from "../../domain/sitting/zoned-time.js";
 import { isoWeekdayOf } from "../../domain/slot/weekday.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { VisitReadModel } from "../../ports/visit.read-model.js";
+import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
 import { doctorNotFound } from "./doctor.queries.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
 import { type AppointmentView, type SittingView, toAppointmentView, toSittingView } from "./views.js";
@@ -50,17 +51,22 @@ export class VisitQueries {
       doctorId === null ? [] : await this.doctors.findByIds([doctorId], { includeUnverified: true });
     if (!doctor) return err(doctorNotFound);
     const day = date ?? localDateOf(this.clock.now(), doctor.timeZone);
+    const closures = await this.doctors.closuresBetween(doctor.id, day, day);
     const appointments = (await this.visits.doctorDay(doctor.id, day)).map((a) => ({
       slotId: a.slot.id,
       view: toAppointmentView(a),
     }));
-    const data = doctor.slots
-      .filter((slot) => slot.day === isoWeekdayOf(day))
-      .map((slot) => sittingOf(slot, day, doctor.timeZone))
+    const now = this.clock.now();
+    const reason = closedReasonOn(closures, day);
+    // A slot retired after this day held its sitting on it, with its appointments.
+    const data = slotsHoldingSittings(doctor.slots, closures)
+      .filter(({ slot, retiredFrom }) => slot.day === isoWeekdayOf(day) && (retiredFrom ?? "9999") > day)
+      .map(({ slot }) => sittingOf(slot, day, doctor.timeZone))
       .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime())
       .map((sitting) => {
         const queue = appointments.filter((a) => a.slotId === sitting.slotId).map((a) => a.view);
-        return { sitting: toSittingView(sitting, queue.length), appointments: queue };
+        const status = sittingStatus(sitting, queue.length, reason, now);
+        return { sitting: toSittingView(sitting, queue.length, status, reason), appointments: queue };
       });
     return ok({ data });
   }

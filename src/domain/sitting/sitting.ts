@@ -1,4 +1,4 @@
-import { isCalendarDate } from "../shared/calendar-date.js";
+import { isCalendarDate, requireEpochDay } from "../shared/calendar-date.js";
 import type { Result } from "../shared/result.js";
 import { appError, err, ok } from "../shared/result.js";
 import type { Slot } from "../slot/slot.js";
@@ -54,6 +54,10 @@ const datesOfSlot = (slot: Slot, from: string, days: number): string[] => {
   return dates;
 };
 
+/** The dates of `slot`'s sittings from `from` to `to` (inclusive), in order. */
+export const slotDatesBetween = (slot: Slot, from: string, to: string): string[] =>
+  datesOfSlot(slot, from, requireEpochDay(to) - requireEpochDay(from) + 1);
+
 /** Sittings on the `days` dates starting at `from`, in time order, without those already ended at `now`. */
 export const upcomingSittings = (
   slot: Slot,
@@ -65,6 +69,21 @@ export const upcomingSittings = (
     .filter((sitting) => sitting.endsAt.getTime() > window.now.getTime());
 
 const hasStarted = (sitting: Sitting, now: Date) => now.getTime() >= sitting.startsAt.getTime();
+
+/** What a client can do with a sitting: book it (open), wait for it (full), nothing (started, closed). */
+export type SittingStatus = "open" | "full" | "started" | "closed";
+
+/** A started sitting is taking place whatever closed it since; `closedReason` as in the sitting book. */
+export const sittingStatus = (
+  sitting: Sitting,
+  booked: number,
+  closedReason: string | null,
+  now: Date,
+): SittingStatus => {
+  if (hasStarted(sitting, now)) return "started";
+  if (closedReason !== null) return "closed";
+  return booked >= sitting.capacity ? "full" : "open";
+};
 
 const dateError = (code: string, detail: string, message: string) =>
   err(appError("validation", code, detail, { errors: [{ path: "date", message }] }));

@@ -105,6 +105,13 @@ const RULES: Record<string, Rule> = {
   "POST /admin/doctors/{id}/verify": adminOnly,
   "POST /admin/doctors/{id}/suspend": adminOnly,
 
+  "GET /doctors/time_off": doctorOnly,
+  "POST /doctors/time_off": doctorOnly,
+  // The time off, the slot and the appointment are "doctor"'s; another doctor is told they do not exist.
+  "DELETE /doctors/time_off/{id}": { ...doctorOnly, otherDoctor: 404 },
+  "DELETE /doctors/slots/{id}": { ...doctorOnly, otherDoctor: 404 },
+  "POST /doctors/appointments/{id}/cancel": { ...doctorOnly, otherDoctor: 404 },
+
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
   "GET /patient/appointment/{id}": ownerOnly("ok"),

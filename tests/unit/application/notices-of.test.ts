@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { noticesOf } from "../../../src/application/notifications/notices-of.js";
 import type { SittingBook } from "../../../src/domain/sitting/sitting-book.js";
-import { bookSeat, cancelSeat, joinWaitlist } from "../../../src/domain/sitting/sitting-book.js";
+import {
+  bookSeat,
+  cancelSeat,
+  closeSitting,
+  joinWaitlist,
+} from "../../../src/domain/sitting/sitting-book.js";
 import { DEFAULT_LIMITS } from "../../../src/domain/user/limits.js";
 
 const NOW = new Date("2026-12-07T05:00:00Z");
@@ -77,5 +82,50 @@ describe("noticesOf", () => {
       joinWaitlist(full, { patientId: 2, ownerUserId: 22, newId: 5 }, NOW, DEFAULT_LIMITS),
     );
     expect(noticesOf({ before: full, after: joined.book, events: joined.events })).toEqual([]);
+  });
+
+  it("tells the holder why the doctor cancelled, and the next in line of the seat", () => {
+    const full = decide(
+      bookSeat(empty, { patientId: 1, ownerUserId: 11, newId: 100 }, NOW, DEFAULT_LIMITS),
+    ).book;
+    const before = decide(
+      joinWaitlist(full, { patientId: 2, ownerUserId: 22, newId: 5 }, NOW, DEFAULT_LIMITS),
+    ).book;
+    const cancelled = decide(
+      cancelSeat(before, { appointmentId: 100, by: "doctor", reason: "called to surgery" }, NOW, 101),
+    );
+    const notices = noticesOf({ before, after: cancelled.book, events: cancelled.events });
+    expect(notices.map((n) => [n.userId, n.kind])).toEqual([
+      [11, "cancelled_by_doctor"],
+      [22, "moved_from_waitlist"],
+    ]);
+    expect(notices[0]?.text).toBe(
+      "The doctor cancelled Appointment 100 (seat 1 on 2026-12-07): called to surgery.",
+    );
+  });
+
+  it("tells every seat holder and every waiting account of a closed sitting, with the reason", () => {
+    const full = decide(
+      bookSeat(empty, { patientId: 1, ownerUserId: 11, newId: 100 }, NOW, DEFAULT_LIMITS),
+    ).book;
+    const before = decide(
+      joinWaitlist(full, { patientId: 2, ownerUserId: 22, newId: 5 }, NOW, DEFAULT_LIMITS),
+    ).book;
+    const closed = decide(closeSitting(before, NOW, "holiday"));
+    const notices = noticesOf({ before, after: closed.book, events: closed.events });
+    expect(notices).toEqual([
+      {
+        userId: 11,
+        kind: "sitting_closed",
+        text: "The sitting of 2026-12-07 does not take place (holiday): Appointment 100 (seat 1 on 2026-12-07) is cancelled.",
+        appointmentId: 100,
+      },
+      {
+        userId: 22,
+        kind: "sitting_closed",
+        text: "The sitting of 2026-12-07 does not take place (holiday): your place on its waitlist has ended.",
+        appointmentId: null,
+      },
+    ]);
   });
 });

@@ -23,6 +23,9 @@ const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({
   date: "2026-12-07",
   seat,
   createdAt: new Date("2026-12-01T00:00:00Z"),
+  cancelledBy: null,
+  cancellationReason: null,
+  rescheduledFrom: null,
 });
 
 const received = (name: string, data: unknown): ReceivedJob => ({ id: "j", name, data, attemptsMade: 0 });
