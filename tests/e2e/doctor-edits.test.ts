@@ -1,9 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PG_POOL } from "../../src/container.js";
+import { PG_POOL, startWorkers } from "../../src/container.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, patientsOfAccounts, post } from "../support/booking.js";
+import { eventually } from "../support/eventually.js";
 import { nextWeekday } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -29,9 +31,12 @@ interface DoctorJson {
   slots: SlotJson[];
 }
 
+const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
+
 describe("doctors change their profile and their slots", () => {
   let server: TestServer;
   let pool: DatabasePool;
+  let workers: { close(): Promise<void> };
 
   const send = (method: string, path: string, token: string, body?: unknown) =>
     server.request(path, {
@@ -57,8 +62,10 @@ describe("doctors change their profile and their slots", () => {
   beforeAll(async () => {
     server = await startTestServer();
     pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+    workers = startWorkers(server.runtime);
   });
   afterAll(async () => {
+    await workers.close();
     await server.close();
   });
 
@@ -185,6 +192,28 @@ describe("doctors change their profile and their slots", () => {
       expect(seen.qualifications.map((q) => q.name)).toEqual(["md"]);
       expect((await outboxOf(dr.id)).filter((t) => t === "DoctorProfileChanged")).toHaveLength(2);
     });
+  });
+
+  it("shows each edit in search within 2 s: the new name, a specialization gone, the new fee", async () => {
+    const [before, after] = [uniqueWord(), uniqueWord()];
+    const dr = await newDoctor(server, { name: `Search ${before}` });
+    await post(server, "/doctors/add_specializations", dr.token, { specializations: ["cardiologist"] });
+    const slot = await addSlot(server, dr.token, { day: "monday", start: "09:00", consultation_fee: 700 });
+    const found = (query: string) => async () =>
+      (
+        (await (await get(server, `/misc/doctors/search?${query}`)).json()) as { data: { id: number }[] }
+      ).data.some((d) => d.id === dr.id);
+    expect(await eventually(found(`q=${before}&specialization=cardiologist&max_fee=700`), 2_000, 50)).toBe(
+      true,
+    );
+
+    expect((await patch("/doctors/info", dr.token, { name: `Search ${after}` })).status).toBe(200);
+    expect((await del("/doctors/specializations/cardiologist", dr.token)).status).toBe(200);
+    expect((await patch(`/doctors/slots/${slot.id}`, dr.token, { consultation_fee: 900 })).status).toBe(200);
+    expect(await eventually(found(`q=${after}&max_fee=900`), 2_000, 50)).toBe(true);
+    expect(await found(`q=${before}`)()).toBe(false);
+    expect(await found(`q=${after}&specialization=cardiologist`)()).toBe(false);
+    expect(await found(`q=${after}&max_fee=700`)()).toBe(false);
   });
 
   describe("PATCH /doctors/slots/{id}", () => {
