@@ -136,6 +136,13 @@ export interface SlotChange {
  * still within the day and clear of the other slots that day. Seats held are checked per sitting.
  */
 export const planSlotChange = (slot: Slot, others: readonly Slot[], change: SlotChange): Result<Slot> => {
+  if (change.numSlots === undefined && change.consultationFee === undefined) {
+    return err(
+      appError("validation", "validation_failed", "The slot change is not valid.", {
+        errors: [{ path: "body", message: "give num_slots or consultation_fee" }],
+      }),
+    );
+  }
   const errors: FieldError[] = [];
   if (change.numSlots !== undefined && !inRange(change.numSlots, NUM_SLOTS_RANGE)) {
     errors.push({ path: "num_slots", message: "must be a whole number from 1 to 200" });

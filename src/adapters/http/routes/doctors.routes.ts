@@ -382,14 +382,11 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         sent !== null && typeof sent === "object"
           ? FIXED_SLOT_FIELDS.filter((f) => Object.hasOwn(sent, f))
           : [];
-      if (fixed.length > 0 || (body.num_slots === undefined && body.consultation_fee === undefined)) {
-        const errors =
-          fixed.length > 0
-            ? fixed.map((path) => ({
-                path,
-                message: "cannot be changed (it would move booked people): retire the slot and add another",
-              }))
-            : [{ path: "body", message: "give num_slots or consultation_fee" }];
+      if (fixed.length > 0) {
+        const errors = fixed.map((path) => ({
+          path,
+          message: "cannot be changed (it would move booked people): retire the slot and add another",
+        }));
         return respond(
           c,
           err(appError("validation", "validation_failed", "The slot change is not valid.", { errors })),
