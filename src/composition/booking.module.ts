@@ -9,9 +9,12 @@ import { AddSlot } from "../application/commands/add-slot.js";
 import { AddSpecializations } from "../application/commands/add-specializations.js";
 import { BookAppointment } from "../application/commands/book-appointment.js";
 import { CancelAppointment } from "../application/commands/cancel-appointment.js";
+import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangeSlot } from "../application/commands/change-slot.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
+import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
 import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";
@@ -50,6 +53,18 @@ export const bookingModule = (infra: Infrastructure, config: Config) =>
     );
     bind(AddQualifications).toDynamicValue(
       (ctx) => new AddQualifications(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY), ctx.get(CLOCK)),
+    );
+    bind(ChangeSlot).toDynamicValue(
+      (ctx) => new ChangeSlot(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS),
+    );
+    bind(ChangeDoctorProfile).toDynamicValue(
+      (ctx) => new ChangeDoctorProfile(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)),
+    );
+    bind(RemoveSpecialization).toDynamicValue(
+      (ctx) => new RemoveSpecialization(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY)),
+    );
+    bind(RemoveQualification).toDynamicValue(
+      (ctx) => new RemoveQualification(ctx.get(UNIT_OF_WORK), ctx.get(CATALOG_REPOSITORY)),
     );
     bind(RegisterDoctor).toDynamicValue(
       (ctx) =>

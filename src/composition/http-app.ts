@@ -26,13 +26,16 @@ import { AddSpecializations } from "../application/commands/add-specializations.
 import { BookAppointment } from "../application/commands/book-appointment.js";
 import { CancelAppointment, CancelAppointmentByDoctor } from "../application/commands/cancel-appointment.js";
 import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
+import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangeSlot } from "../application/commands/change-slot.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RegisterUser } from "../application/commands/register-user.js";
+import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
 import { RetireSlot } from "../application/commands/retire-slot.js";
 import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
@@ -117,6 +120,10 @@ export function buildHttpApp(runtime: Runtime): App {
     addSlot: container.get(AddSlot),
     addSpecializations: container.get(AddSpecializations),
     addQualifications: container.get(AddQualifications),
+    changeProfile: container.get(ChangeDoctorProfile),
+    changeSlot: container.get(ChangeSlot),
+    removeSpecialization: container.get(RemoveSpecialization),
+    removeQualification: container.get(RemoveQualification),
     registrationLimit,
   });
   registerSearchRoutes(app, {

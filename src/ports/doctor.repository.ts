@@ -8,6 +8,13 @@ export interface DoctorRecord {
   readonly verified: boolean;
 }
 
+/** Fields of a doctor's profile to change; those left out stay as they are. Already checked. */
+export interface ProfileChange {
+  readonly name?: string | undefined;
+  readonly description?: string | undefined;
+  readonly timeZone?: string | undefined;
+}
+
 /** The write side of a doctor's profile, used inside a unit of work. */
 export interface DoctorRepository {
   insert(input: { userId: number; description: string; timeZone: string }): Promise<DoctorRecord>;
@@ -20,4 +27,10 @@ export interface DoctorRepository {
   addSpecializations(doctorId: number, specializationIds: readonly number[]): Promise<void>;
   qualificationIds(doctorId: number): Promise<number[]>;
   addQualifications(doctorId: number, qualifications: readonly Qualification[]): Promise<void>;
+  /** Whether the doctor held it (and now does not). */
+  removeSpecialization(doctorId: number, specializationId: number): Promise<boolean>;
+  /** Whether the doctor held it (and now does not). */
+  removeQualification(doctorId: number, qualificationId: number): Promise<boolean>;
+  /** Writes the fields given: the name (of the doctor's account), the description, the time zone. */
+  updateProfile(doctor: DoctorRecord, change: ProfileChange): Promise<void>;
 }

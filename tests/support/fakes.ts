@@ -35,6 +35,8 @@ interface State {
   users: UserCredentials[];
   /** Media key of each doctor's picture, by doctor id. */
   doctorImages: Record<number, string>;
+  /** Each doctor's description, by doctor id. */
+  doctorDescriptions: Record<number, string>;
   specializations: { id: number; name: string; imageKey: string | null }[];
   waitlist: {
     id: number;
@@ -66,6 +68,7 @@ export class FakeUnitOfWork implements UnitOfWork {
     outbox: [],
     users: [],
     doctorImages: {},
+    doctorDescriptions: {},
     specializations: [],
     waitlist: [],
     ratings: [],
@@ -131,6 +134,7 @@ export class FakeUnitOfWork implements UnitOfWork {
         insert: async (input) => {
           const doctor = { id: this.id(), userId: input.userId, timeZone: input.timeZone, verified: false };
           s.doctors.push(doctor);
+          s.doctorDescriptions[doctor.id] = input.description;
           return doctor;
         },
         lockByUserId: async (userId) => s.doctors.find((d) => d.userId === userId) ?? null,
@@ -146,12 +150,63 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.doctorQualifications.filter((q) => q.doctorId === doctorId).map((q) => q.qualificationId),
         addQualifications: async (doctorId, qs) =>
           void s.doctorQualifications.push(...qs.map((q) => ({ ...q, doctorId }))),
+        removeSpecialization: async (doctorId, id) => {
+          const kept = s.doctorSpecializations.filter((x) => !(x.doctorId === doctorId && x.id === id));
+          const removed = kept.length < s.doctorSpecializations.length;
+          s.doctorSpecializations = kept;
+          return removed;
+        },
+        removeQualification: async (doctorId, id) => {
+          const kept = s.doctorQualifications.filter(
+            (q) => !(q.doctorId === doctorId && q.qualificationId === id),
+          );
+          const removed = kept.length < s.doctorQualifications.length;
+          s.doctorQualifications = kept;
+          return removed;
+        },
+        updateProfile: async (doctor, change) => {
+          if (change.name !== undefined) {
+            s.users = s.users.map((u) =>
+              u.id === doctor.userId ? { ...u, name: change.name as string } : u,
+            );
+          }
+          if (change.description !== undefined) s.doctorDescriptions[doctor.id] = change.description;
+          if (change.timeZone !== undefined) {
+            const timeZone = change.timeZone;
+            s.doctors = s.doctors.map((d) => (d.id === doctor.id ? { ...d, timeZone } : d));
+          }
+        },
       },
       slots: {
         listByDoctor: async (doctorId) =>
           s.slots.filter((x) => x.doctorId === doctorId && s.retiredFrom[x.id] === undefined),
         listHoldingSittingsFrom: async (doctorId, date) =>
           s.slots.filter((x) => x.doctorId === doctorId && (s.retiredFrom[x.id] ?? "9999-12-31") > date),
+        lockLive: async (slotId, doctorId) =>
+          s.slots.find(
+            (x) => x.id === slotId && x.doctorId === doctorId && s.retiredFrom[x.id] === undefined,
+          ) ?? null,
+        update: async (slot) => {
+          const others = s.slots.filter(
+            (x) => x.id !== slot.id && x.doctorId === slot.doctorId && s.retiredFrom[x.id] === undefined,
+          );
+          const end = slot.startMinute + slot.appointmentDuration * slot.numSlots;
+          if (
+            end > 1440 ||
+            others.some(
+              (x) =>
+                x.day === slot.day &&
+                x.startMinute < end &&
+                slot.startMinute < x.startMinute + x.appointmentDuration * x.numSlots,
+            )
+          ) {
+            throw new Error("fake constraint violation: the handler should have prevented this");
+          }
+          s.slots = s.slots.map((x) =>
+            x.id === slot.id ? { ...x, numSlots: slot.numSlots, consultationFee: slot.consultationFee } : x,
+          );
+          return s.slots.find((x) => x.id === slot.id) as Slot;
+        },
         insert: async (doctorId, plan: SlotPlan) => {
           const slot = { ...plan, id: this.id(), doctorId };
           s.slots.push(slot);
@@ -225,33 +280,41 @@ export class FakeUnitOfWork implements UnitOfWork {
             .map((a) => ({ id: a.id, ownerUserId: this.ownerOf(a.patientId), date: a.date, seat: a.seat })),
       },
       sittings: {
-        lockAndLoad: async (slot, timeZone, date) => ({
-          slot,
-          sitting: sittingOf(slot, date, timeZone),
-          doctorId: slot.doctorId,
-          seats: s.appointments
-            .filter((a) => a.slotId === slot.id && a.date === date && a.status !== "cancelled")
-            .sort((a, b) => a.seat - b.seat)
-            .map((a) => ({
-              appointmentId: a.id,
-              seat: a.seat,
-              patientId: a.patientId,
-              ownerUserId: this.ownerOf(a.patientId),
-              status: a.status as Exclude<AppointmentStatus, "cancelled">,
-            })),
-          waiting: s.waitlist
-            .filter((w) => w.slotId === slot.id && w.date === date && w.status === "waiting")
-            .map((w) => ({ id: w.id, patientId: w.patientId, ownerUserId: this.ownerOf(w.patientId) })),
-          closedReason: closedReasonOf({
-            retired: (s.retiredFrom[slot.id] ?? "9999-12-31") <= date,
-            timeOff:
-              s.timeOff.find((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)?.reason ??
-              (s.timeOff.some((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)
-                ? ""
-                : null),
-          }),
-          cancelled: [],
-        }),
+        lockAndLoad: async (loaded, timeZone, date) => {
+          // As in Postgres, the capacity and fee are those committed when the lock is granted.
+          const stored = s.slots.find((x) => x.id === loaded.id);
+          const slot = stored
+            ? { ...loaded, numSlots: stored.numSlots, consultationFee: stored.consultationFee }
+            : loaded;
+          return {
+            slot,
+            sitting: sittingOf(slot, date, timeZone),
+            doctorId: slot.doctorId,
+            seats: s.appointments
+              .filter((a) => a.slotId === slot.id && a.date === date && a.status !== "cancelled")
+              .sort((a, b) => a.seat - b.seat)
+              .map((a) => ({
+                appointmentId: a.id,
+                seat: a.seat,
+                patientId: a.patientId,
+                ownerUserId: this.ownerOf(a.patientId),
+                status: a.status as Exclude<AppointmentStatus, "cancelled">,
+              })),
+            waiting: s.waitlist
+              .filter((w) => w.slotId === slot.id && w.date === date && w.status === "waiting")
+              .map((w) => ({ id: w.id, patientId: w.patientId, ownerUserId: this.ownerOf(w.patientId) })),
+            closedReason: closedReasonOf({
+              retired: (s.retiredFrom[slot.id] ?? "9999-12-31") <= date,
+              timeOff:
+                s.timeOff.find((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)
+                  ?.reason ??
+                (s.timeOff.some((t) => t.doctorId === slot.doctorId && t.from <= date && date <= t.to)
+                  ? ""
+                  : null),
+            }),
+            cancelled: [],
+          };
+        },
         newAppointmentId: async () => this.id(),
         newWaitingEntryId: async () => this.id(),
         placeOfEntry: async (entryId) => {

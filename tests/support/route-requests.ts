@@ -127,6 +127,43 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     path: "/doctors/add_specializations",
     json: { specializations: ["cardiologist"] },
   }),
+  // Only the description: a new time zone would be refused for the world doctor's appointments.
+  "PATCH /doctors/info": () => ({
+    path: "/doctors/info",
+    json: { description: "Matrix GP, edited" },
+  }),
+  // Only the fee: the other routes book the world's slot, whose seats must stay as they are.
+  "PATCH /doctors/slots/{id}": ({ world }) => ({
+    path: `/doctors/slots/${world.slotId}`,
+    json: { consultation_fee: 1200 },
+  }),
+  // Entries of their own, held by both doctors (each removes its own), apart from what the add routes add.
+  "DELETE /doctors/specializations/{name}": async (ctx) => {
+    await ctx.once("specialization-to-remove", () =>
+      Promise.all(
+        [ctx.world.tokens.doctor, ctx.world.tokens.otherDoctor].map(async (token) => {
+          const res = await post(ctx.server, "/doctors/add_specializations", token, {
+            specializations: ["dermatologist"],
+          });
+          if (res.status !== 200) throw new Error(`specialization: ${res.status} ${await res.text()}`);
+        }),
+      ),
+    );
+    return { path: "/doctors/specializations/Dermatologist" };
+  },
+  "DELETE /doctors/qualifications/{name}": async (ctx) => {
+    await ctx.once("qualification-to-remove", () =>
+      Promise.all(
+        [ctx.world.tokens.doctor, ctx.world.tokens.otherDoctor].map(async (token) => {
+          const res = await post(ctx.server, "/doctors/add_qualifications", token, {
+            qualifications: [{ name: "bds", procurement_year: "2012-06-01", institute_name: "KEMU" }],
+          });
+          if (res.status !== 200) throw new Error(`qualification: ${res.status} ${await res.text()}`);
+        }),
+      ),
+    );
+    return { path: "/doctors/qualifications/bds" };
+  },
   "GET /doctors/appointments": () => ({ path: "/doctors/appointments" }),
   "POST /doctors/appointments/{id}/status": ({ world }) => ({
     path: `/doctors/appointments/${world.appointmentId}/status`,

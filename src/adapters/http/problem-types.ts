@@ -102,6 +102,16 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
   waitlist_entry_not_found: p(404, "Waiting entry not found", "No such waiting entry among the caller's."),
   user_not_found: p(404, "Account not found", "The account no longer exists."),
   specialization_not_found: p(404, "Specialization not found", "No specialization has this id."),
+  specialization_not_held: p(
+    404,
+    "Specialization not held",
+    "The doctor does not hold this specialization (or the name is not in the catalog).",
+  ),
+  qualification_not_held: p(
+    404,
+    "Qualification not held",
+    "The doctor does not hold this qualification (or the name is not in the catalog).",
+  ),
   method_not_allowed: p(
     405,
     "Method not allowed",
@@ -111,6 +121,16 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
   slot_overlap: p(409, "Slot overlaps", "The slot overlaps another of the doctor's slots on that day."),
   specialization_already_held: p(409, "Specialization held", "The doctor already holds this specialization."),
   qualification_already_held: p(409, "Qualification held", "The doctor already holds this qualification."),
+  future_appointments: p(
+    409,
+    "Appointments still to come",
+    "The time zone cannot change while booked or arrived appointments are still to come: they would move.",
+  ),
+  seats_held: p(
+    409,
+    "Seats held",
+    "The number of seats cannot go below a seat held in an upcoming sitting; `errors` names each one.",
+  ),
   already_booked: p(409, "Already booked", "This patient already holds a seat in that sitting."),
   sitting_full: p(409, "Sitting full", "The sitting has no free seat; join its waitlist instead."),
   no_free_seat: p(

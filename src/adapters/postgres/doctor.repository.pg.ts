@@ -1,7 +1,7 @@
 import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
 import type { Qualification } from "../../domain/doctor/doctor.js";
-import type { DoctorRecord, DoctorRepository } from "../../ports/doctor.repository.js";
+import type { DoctorRecord, DoctorRepository, ProfileChange } from "../../ports/doctor.repository.js";
 
 const doctorRow = z.object({
   id: z.number(),
@@ -73,5 +73,34 @@ export class PgDoctorRepository implements DoctorRepository {
         ["int4", "date", "text"],
       )} AS q(id, procured, institute)
     `);
+  }
+
+  async removeSpecialization(doctorId: number, specializationId: number): Promise<boolean> {
+    const removed = await this.db.query(sql.unsafe`
+      DELETE FROM doctor_specializations
+      WHERE doctor_id = ${doctorId} AND specialization_id = ${specializationId}
+    `);
+    return removed.rowCount > 0;
+  }
+
+  async removeQualification(doctorId: number, qualificationId: number): Promise<boolean> {
+    const removed = await this.db.query(sql.unsafe`
+      DELETE FROM doctor_qualifications WHERE doctor_id = ${doctorId} AND qualification_id = ${qualificationId}
+    `);
+    return removed.rowCount > 0;
+  }
+
+  async updateProfile(doctor: DoctorRecord, change: ProfileChange): Promise<void> {
+    if (change.name !== undefined) {
+      await this.db.query(sql.unsafe`UPDATE users SET name = ${change.name} WHERE id = ${doctor.userId}`);
+    }
+    if (change.description !== undefined || change.timeZone !== undefined) {
+      await this.db.query(sql.unsafe`
+        UPDATE doctors
+        SET description = COALESCE(${change.description ?? null}::text, description),
+            timezone = COALESCE(${change.timeZone ?? null}::text, timezone)
+        WHERE id = ${doctor.id}
+      `);
+    }
   }
 }

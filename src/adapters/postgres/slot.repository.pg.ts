@@ -62,6 +62,23 @@ export class PgSlotRepository implements SlotRepository {
     ];
   }
 
+  lockLive(slotId: number, doctorId: number): Promise<Slot | null> {
+    // NO KEY UPDATE: a booking's appointment takes KEY SHARE on its slot (the foreign key) and must not wait.
+    return this.db.maybeOne(sql.type(slotRow)`
+      SELECT ${SLOT_COLUMNS} FROM slots s
+      WHERE s.id = ${slotId} AND s.doctor_id = ${doctorId} AND s.retired_from IS NULL
+      FOR NO KEY UPDATE
+    `);
+  }
+
+  update(slot: Slot): Promise<Slot> {
+    return this.db.one(sql.type(slotRow)`
+      UPDATE slots AS s SET num_slots = ${slot.numSlots}, consultation_fee = ${slot.consultationFee}
+      WHERE s.id = ${slot.id}
+      RETURNING ${SLOT_COLUMNS}
+    `);
+  }
+
   insert(doctorId: number, plan: SlotPlan): Promise<Slot> {
     return this.db.one(sql.type(slotRow)`
       INSERT INTO slots AS s (doctor_id, day, start_minute, appointment_duration, num_slots, consultation_fee)
@@ -72,11 +89,15 @@ export class PgSlotRepository implements SlotRepository {
   }
 
   async findWithTimeZone(slotId: number): Promise<SlotWithDoctor | null> {
+    // The doctor's row shared until the transaction ends: a change of its time zone (which takes it for
+    // update, then checks for live appointments) cannot pass a booking made with the old zone. Taken
+    // before any sitting's lock, as the doctor's lock is everywhere.
     const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
       SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
              d.verified AS "doctorVerified", to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
       FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
       WHERE s.id = ${slotId}
+      FOR SHARE OF d
     `);
     if (!row) return null;
     const { timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom, ...slot } = row;

@@ -122,7 +122,8 @@ export class BookAppointment {
               status: "booked",
               patient,
               doctor: { id: slot.doctorId, name: doctorName, timeZone },
-              slot,
+              // As read under the sitting's lock: its number of seats may have changed since `slot` was read.
+              slot: before.slot,
               date,
               seat,
               createdAt: createdAt.get(id) ?? now,

@@ -40,3 +40,12 @@ export const waitlistEntryNotFound = appError(
   "waitlist_entry_not_found",
   "No such waitlist_entry.",
 );
+
+/** A capacity cut below seats that are held: each one, with the date of its sitting. */
+export const seatsHeld = (held: readonly { readonly seat: number; readonly date: string }[]) =>
+  appError(
+    "conflict",
+    "seats_held",
+    "Seats above the new number of seats are held in upcoming sittings; they must be cancelled first.",
+    { errors: held.map((h) => ({ path: "num_slots", message: `seat ${h.seat} is held on ${h.date}` })) },
+  );

@@ -15,6 +15,7 @@ import {
   alreadyWaiting,
   bookingOfStartedSitting,
   closingOfStartedSitting,
+  seatsHeld,
   sittingClosed,
   sittingFull,
   sittingNotFull,
@@ -296,3 +297,38 @@ export function closeSitting(book: SittingBook, now: Date, reason: string): Resu
     ],
   });
 }
+
+/**
+ * The sitting after its slot's capacity changed to `newCapacity`. A closed sitting needs nothing.
+ * Lowering below a held seat is refused (`seats_held`, naming each seat and the date): nobody loses a
+ * place. Raising opens the new seats at once: entries waiting for a sitting that has not started are
+ * seated into them in the order they joined (see `handOver`), using `newIds` for the appointments
+ * (`seatsToOpen` says how many it needs).
+ */
+export function resizeSitting(
+  book: SittingBook,
+  newCapacity: number,
+  now: Date,
+  newIds: readonly number[],
+): Result<Decided> {
+  const resized: SittingBook = {
+    ...book,
+    slot: { ...book.slot, numSlots: newCapacity },
+    sitting: { ...book.sitting, capacity: newCapacity },
+  };
+  if (isClosed(book)) return ok({ book: resized, events: [] });
+  const above = book.seats.filter((s) => s.seat > newCapacity).sort((a, b) => a.seat - b.seat);
+  if (above.length > 0) return err(seatsHeld(above.map((s) => ({ seat: s.seat, date: book.sitting.date }))));
+  let decided: Decided = { book: resized, events: [] };
+  if (hasStarted(book, now)) return ok(decided);
+  for (const id of newIds) {
+    const next = handOver(decided, id);
+    if (next === decided) break;
+    decided = next;
+  }
+  return ok(decided);
+}
+
+/** How many appointment ids `resizeSitting` may use for `book` at `newCapacity`. */
+export const seatsToOpen = (book: SittingBook, newCapacity: number): number =>
+  isClosed(book) ? 0 : Math.max(0, Math.min(book.waiting.length, newCapacity - book.seats.length));

@@ -124,3 +124,70 @@ export const planSlot = (existing: readonly Slot[], input: SlotInput): Result<Sl
   }
   return ok(plan);
 };
+
+/** What a doctor may change of a slot: the fee and the number of seats (nothing that moves people). */
+export interface SlotChange {
+  readonly numSlots?: number | undefined;
+  readonly consultationFee?: number | undefined;
+}
+
+/**
+ * The slot after `change`, given the doctor's other live slots: the same ranges as adding one, the end
+ * still within the day and clear of the other slots that day. Seats held are checked per sitting.
+ */
+export const planSlotChange = (slot: Slot, others: readonly Slot[], change: SlotChange): Result<Slot> => {
+  if (change.numSlots === undefined && change.consultationFee === undefined) {
+    return err(
+      appError("validation", "validation_failed", "The slot change is not valid.", {
+        errors: [{ path: "body", message: "give num_slots or consultation_fee" }],
+      }),
+    );
+  }
+  const errors: FieldError[] = [];
+  if (change.numSlots !== undefined && !inRange(change.numSlots, NUM_SLOTS_RANGE)) {
+    errors.push({ path: "num_slots", message: "must be a whole number from 1 to 200" });
+  }
+  if (
+    change.consultationFee !== undefined &&
+    !inRange(change.consultationFee, { min: 0, max: MAX_CONSULTATION_FEE })
+  ) {
+    errors.push({ path: "consultation_fee", message: "must be a whole number of minor units, 0 or more" });
+  }
+  if (errors.length > 0) {
+    return err(appError("validation", "invalid_slot", "The slot is not valid.", { errors }));
+  }
+  const changed: Slot = {
+    ...slot,
+    numSlots: change.numSlots ?? slot.numSlots,
+    consultationFee: change.consultationFee ?? slot.consultationFee,
+  };
+  const end = slotEndMinute(changed);
+  if (end > MINUTES_PER_DAY) {
+    return err(
+      appError(
+        "validation",
+        "slot_past_midnight",
+        "The slot would end after midnight; a slot may end at 24:00.",
+        {
+          errors: [
+            {
+              path: "num_slots",
+              message: `the slot would end ${end - MINUTES_PER_DAY} minutes after midnight`,
+            },
+          ],
+        },
+      ),
+    );
+  }
+  const clash = others.find((other) => other.id !== slot.id && overlaps(other, changed));
+  if (clash) {
+    return err(
+      appError(
+        "conflict",
+        "slot_overlap",
+        `The slot would overlap your ${clash.day} slot ${formatClock(clash.startMinute)}–${formatClock(slotEndMinute(clash))}.`,
+      ),
+    );
+  }
+  return ok(changed);
+};

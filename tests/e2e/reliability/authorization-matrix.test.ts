@@ -83,6 +83,11 @@ const RULES: Record<string, Rule> = {
   "GET /doctors/patients/{id}": { ...doctorOnly, otherDoctor: 404 },
   "POST /doctors/add_qualifications": doctorOnly,
   "POST /doctors/add_specializations": doctorOnly,
+  "PATCH /doctors/info": doctorOnly,
+  // The slot is "doctor"'s; another doctor is told it does not exist.
+  "PATCH /doctors/slots/{id}": { ...doctorOnly, otherDoctor: 404 },
+  "DELETE /doctors/specializations/{name}": doctorOnly,
+  "DELETE /doctors/qualifications/{name}": doctorOnly,
   "GET /doctors/appointments": doctorOnly,
   // "doctor" may change it, but not to noshow before the sitting has started: 409, not 401/403/404.
   "POST /doctors/appointments/{id}/status": { ...doctorOnly, doctor: 409, otherDoctor: 404 },

@@ -8,8 +8,10 @@ import {
   closeSitting,
   joinWaitlist,
   leaveWaitlist,
+  resizeSitting,
   type Seat,
   type SittingBook,
+  seatsToOpen,
   type WaitingEntry,
 } from "../../../src/domain/sitting/sitting-book.js";
 import { DEFAULT_LIMITS } from "../../../src/domain/user/limits.js";
@@ -293,5 +295,59 @@ describe("closedReasonOf", () => {
     expect(closedReasonOf({ retired: false, timeOff: "ill" })).toBe("ill");
     expect(closedReasonOf({ retired: false, timeOff: "" })).toBe("doctor unavailable");
     expect(closedReasonOf({ retired: false, timeOff: null })).toBeNull();
+  });
+});
+
+describe("resizeSitting", () => {
+  it("refuses a cut below a held seat, naming each seat above it and the date", () => {
+    const book = makeBook([seat(1, 1), seat(4, 4), seat(5, 5)], [], 5);
+    const cut = resizeSitting(book, 3, NOW, []);
+    expect(codeOf(cut)).toBe("seats_held");
+    expect(cut.ok ? [] : cut.error.errors).toEqual([
+      { path: "num_slots", message: "seat 4 is held on 2026-12-07" },
+      { path: "num_slots", message: "seat 5 is held on 2026-12-07" },
+    ]);
+    expect(cut.ok ? null : cut.error.kind).toBe("conflict");
+  });
+
+  it("cuts down to the highest held seat, with no event; the book has the new capacity", () => {
+    const { book, events } = value(resizeSitting(makeBook([seat(1, 1), seat(3, 3)], [], 6), 3, NOW, []));
+    expect(events).toEqual([]);
+    expect(book.slot.numSlots).toBe(3);
+    expect(book.sitting.capacity).toBe(3);
+    expect(book.seats.map((s) => s.seat)).toEqual([1, 3]);
+  });
+
+  it("seats the entries waiting in the order they joined into the new seats, skipping a patient seated", () => {
+    const before = makeBook(
+      [seat(1, 1), seat(2, 2)],
+      [entry(51, 2), entry(52, 7), entry(53, 8), entry(54, 9)],
+      2,
+    );
+    expect(seatsToOpen(before, 4)).toBe(2);
+    const { book, events } = value(resizeSitting(before, 4, NOW, [3001, 3002]));
+    expect(types(events)).toEqual(["AppointmentBooked", "AppointmentBooked"]);
+    expect(book.seats.slice(2).map((s) => [s.appointmentId, s.seat, s.patientId, s.ownerUserId])).toEqual([
+      [3001, 3, 7, 107],
+      [3002, 4, 8, 108],
+    ]);
+    expect(book.waiting.map((w) => w.id)).toEqual([51, 54]);
+  });
+
+  it("fills the lowest free seats first and stops when nobody waits", () => {
+    const before = makeBook([seat(1, 1), seat(3, 3)], [entry(51, 7)], 3);
+    const { book } = value(resizeSitting(before, 5, NOW, [3001, 3002, 3003]));
+    expect(book.seats.map((s) => s.seat)).toEqual([1, 3, 2]);
+    expect(book.waiting).toEqual([]);
+  });
+
+  it("leaves a closed sitting alone, and seats nobody into a sitting that has started", () => {
+    const closed = makeBook([seat(5, 5)], [entry(51, 7)], 5, "slot retired");
+    expect(seatsToOpen(closed, 8)).toBe(0);
+    expect(value(resizeSitting(closed, 2, NOW, [])).events).toEqual([]);
+    const started = value(resizeSitting(makeBook([seat(1, 1)], [entry(51, 7)], 1), 3, STARTED, [3001]));
+    expect(started.events).toEqual([]);
+    expect(started.book.waiting).toHaveLength(1);
+    expect(codeOf(resizeSitting(makeBook([seat(2, 2)], [], 2), 1, STARTED, []))).toBe("seats_held");
   });
 });

@@ -3,15 +3,22 @@ import type { MiddlewareHandler } from "hono";
 import type { AddQualifications } from "../../../application/commands/add-qualifications.js";
 import type { AddSlot } from "../../../application/commands/add-slot.js";
 import type { AddSpecializations } from "../../../application/commands/add-specializations.js";
+import type { ChangeDoctorProfile } from "../../../application/commands/change-doctor-profile.js";
+import type { ChangeSlot } from "../../../application/commands/change-slot.js";
 import type { RegisterDoctor } from "../../../application/commands/register-doctor.js";
+import type {
+  RemoveQualification,
+  RemoveSpecialization,
+} from "../../../application/commands/remove-from-profile.js";
 import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import { toSlotView } from "../../../application/queries/views.js";
-import { ok } from "../../../domain/shared/result.js";
+import { appError, err, ok } from "../../../domain/shared/result.js";
+import { seatsHeld } from "../../../domain/sitting/sitting-book.errors.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
-import { problemResponses } from "../problem.js";
+import { problemAnswer, problemResponses } from "../problem.js";
 import { respond, respondPublicRead, respondPublicReadText, respondWithDoctor } from "../respond.js";
 import {
   bearer,
@@ -40,6 +47,10 @@ export interface DoctorRouteDeps {
   readonly addSlot: AddSlot;
   readonly addSpecializations: AddSpecializations;
   readonly addQualifications: AddQualifications;
+  readonly changeProfile: ChangeDoctorProfile;
+  readonly changeSlot: ChangeSlot;
+  readonly removeSpecialization: RemoveSpecialization;
+  readonly removeQualification: RemoveQualification;
   /** Per client, shared with POST /users/register. */
   readonly registrationLimit: MiddlewareHandler<AppEnv>;
 }
@@ -106,6 +117,39 @@ const AddQualificationsBody = z
       .max(20),
   })
   .openapi("NewQualifications");
+
+const ProfileChangeBody = z
+  .object({
+    name: singleLineText({ max: 200 }).optional().openapi({ example: "Ayesha Khan" }),
+    description: multiLineText({ max: 2000 }).optional().openapi({ example: "Consultant cardiologist" }),
+    timezone: singleLineText({ max: 64 })
+      .optional()
+      .openapi({ example: "Asia/Karachi", description: "IANA name" }),
+  })
+  .openapi("DoctorProfileChange", {
+    description: "The fields to change, at least one; those left out stay as they are.",
+    example: { description: "Consultant cardiologist, also sees children" },
+  });
+
+/** Fields of a slot that cannot change: they would move the people booked into it. */
+const FIXED_SLOT_FIELDS = ["day", "start", "appointment_duration"] as const;
+
+const SlotChangeBody = z
+  .object({
+    num_slots: z.number().int().min(1).max(200).optional().openapi({ example: 10 }),
+    consultation_fee: z.number().int().min(0).max(2_147_483_647).optional().openapi({ example: 175000 }),
+  })
+  .openapi("SlotChange", {
+    description:
+      "The fields to change, at least one. `day`, `start` and `appointment_duration` cannot change (400): " +
+      "retire the slot and add another.",
+    example: { num_slots: 10 },
+  });
+
+const CatalogNameParam = (example: string) =>
+  z.object({
+    name: singleLineText({ min: 1, max: 100 }).openapi({ param: { name: "name", in: "path" }, example }),
+  });
 
 const TimingsQuery = z.object({
   from: DateString.optional(),
@@ -262,6 +306,155 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       const result = await deps.addQualifications.execute(
         c.get("principal").userId,
         c.req.valid("json").qualifications,
+      );
+      return respondWithDoctor(c, deps.doctors, result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/doctors/info",
+      tags,
+      summary: "Change the calling doctor's name, description or time zone",
+      description:
+        "Only the fields given change (at least one). The name and time zone are checked as at registration. " +
+        "Slots are wall-clock times in the doctor's zone, so a new `timezone` is refused (409 " +
+        "`future_appointments`) while the doctor has booked or arrived appointments whose sitting has not ended: " +
+        "they would silently move.",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { body: jsonBody(ProfileChangeBody) },
+      responses: {
+        200: { description: "The updated profile", content: jsonContent(DoctorProfileSchema) },
+        ...problemResponses(400, 401, 403),
+        ...problemAnswer(409, "`future_appointments`: a new time zone while appointments are still to come", [
+          {
+            code: "future_appointments",
+            detail:
+              "You have 2 booked or arrived appointments still to come; in another time zone they would " +
+              "silently move. Change the time zone once they are over or cancelled.",
+          },
+        ]),
+      },
+    }),
+    async (c) => {
+      const result = await deps.changeProfile.execute(c.get("principal").userId, c.req.valid("json"));
+      return respondWithDoctor(c, deps.doctors, result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/doctors/slots/{id}",
+      tags,
+      summary: "Change the number of seats or the fee of one of the calling doctor's slots",
+      description:
+        "Ranges as when adding a slot; the end (start + appointment_duration × num_slots) must stay within the " +
+        "day and clear of the doctor's other slots. Raising `num_slots` opens the seats at once: entries waiting " +
+        "for upcoming sittings are seated into them in the order they joined, and their owners are notified " +
+        "(`moved_from_waitlist`). Lowering it below a seat held in any upcoming sitting is refused (409 " +
+        "`seats_held`, `errors` naming each seat and date). `day`, `start` and `appointment_duration` cannot " +
+        "change (400): retire the slot and add another. Another doctor's slot, a retired or unknown one is 404.",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { params: IdParam, body: jsonBody(SlotChangeBody) },
+      responses: {
+        200: { description: "The slot as it now is", content: jsonContent(SlotSchema) },
+        ...problemResponses(400, 401, 403, 404),
+        ...problemAnswer(
+          409,
+          "`seats_held`: a seat above the new number is held in an upcoming sitting; `slot_overlap`: the " +
+            "longer slot would overlap another of the doctor's slots that day",
+          [
+            { code: "seats_held", detail: seatsHeld([{ seat: 7, date: "2026-12-14" }]).detail },
+            { code: "slot_overlap", detail: "The slot would overlap your monday slot 11:00–12:00." },
+          ],
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      // The validated body drops unknown fields; these three are refused by name rather than ignored.
+      const sent: unknown = await c.req.json();
+      const fixed =
+        sent !== null && typeof sent === "object"
+          ? FIXED_SLOT_FIELDS.filter((f) => Object.hasOwn(sent, f))
+          : [];
+      if (fixed.length > 0) {
+        const errors = fixed.map((path) => ({
+          path,
+          message: "cannot be changed (it would move booked people): retire the slot and add another",
+        }));
+        return respond(
+          c,
+          err(appError("validation", "validation_failed", "The slot change is not valid.", { errors })),
+          200,
+        );
+      }
+      const result = await deps.changeSlot.execute(c.get("principal").userId, c.req.valid("param").id, {
+        numSlots: body.num_slots,
+        consultationFee: body.consultation_fee,
+      });
+      return respond(c, result.ok ? ok(toSlotView(result.value)) : result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/doctors/specializations/{name}",
+      tags,
+      summary: "Remove a specialization from the calling doctor's profile",
+      description:
+        "The name is matched as when adding (case and surrounding spaces ignored). One the doctor does not hold, " +
+        "or an unknown name, is 404 `specialization_not_held`.",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { params: CatalogNameParam("cardiologist") },
+      responses: {
+        200: { description: "The profile without it", content: jsonContent(DoctorProfileSchema) },
+        ...problemResponses(400, 401, 403),
+        ...problemAnswer(404, "`specialization_not_held`: the doctor does not hold it", [
+          { code: "specialization_not_held", detail: 'You do not hold the specialization "cardiologist".' },
+        ]),
+      },
+    }),
+    async (c) => {
+      const result = await deps.removeSpecialization.execute(
+        c.get("principal").userId,
+        c.req.valid("param").name,
+      );
+      return respondWithDoctor(c, deps.doctors, result, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/doctors/qualifications/{name}",
+      tags,
+      summary: "Remove a qualification from the calling doctor's profile",
+      description:
+        "The name is matched as when adding (case and surrounding spaces ignored); `experience` counts from the " +
+        "earliest qualification left. One the doctor does not hold, or an unknown name, is 404 " +
+        "`qualification_not_held`.",
+      security: bearer,
+      middleware: [...doctorOnly],
+      request: { params: CatalogNameParam("mbbs") },
+      responses: {
+        200: { description: "The profile without it", content: jsonContent(DoctorProfileSchema) },
+        ...problemResponses(400, 401, 403),
+        ...problemAnswer(404, "`qualification_not_held`: the doctor does not hold it", [
+          { code: "qualification_not_held", detail: 'You do not hold the qualification "mbbs".' },
+        ]),
+      },
+    }),
+    async (c) => {
+      const result = await deps.removeQualification.execute(
+        c.get("principal").userId,
+        c.req.valid("param").name,
       );
       return respondWithDoctor(c, deps.doctors, result, 200);
     },
