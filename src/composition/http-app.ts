@@ -36,6 +36,7 @@ import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RegisterUser } from "../application/commands/register-user.js";
 import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
+import { RescheduleAppointment } from "../application/commands/reschedule-appointment.js";
 import { RetireSlot } from "../application/commands/retire-slot.js";
 import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
@@ -136,6 +137,7 @@ export function buildHttpApp(runtime: Runtime): App {
     registerPatient: container.get(RegisterPatient),
     bookAppointment: container.get(BookAppointment),
     cancelAppointment: container.get(CancelAppointment),
+    rescheduleAppointment: container.get(RescheduleAppointment),
   });
   registerVisitRoutes(app, {
     authenticator,
