@@ -577,7 +577,7 @@ export interface paths {
         };
         /**
          * Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha)
-         * @description The name search of the original API, from the search index; the same word rules as `q` of /misc/doctors/search.
+         * @description The name search of the original API, from the search index; the same word rules as `q` of /misc/doctors/search. The one name it cannot search for is the word `search` itself, which is the path of /misc/doctors/search (the original API's paths are kept): use `/misc/doctors/search?q=search` for that.
          */
         get: operations["getMiscDoctorsByName"];
         put?: never;
@@ -1076,6 +1076,36 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Health: {
+            /** @enum {string} */
+            status: "ok";
+        };
+        Readiness: {
+            /** @enum {string} */
+            status: "ok";
+            /**
+             * @example {
+             *       "postgres": "ok",
+             *       "redis": "ok",
+             *       "search": "ok"
+             *     }
+             */
+            checks: {
+                [key: string]: "ok" | "failed";
+            };
+        };
+        NotReady: components["schemas"]["Problem"] & {
+            /**
+             * @example {
+             *       "postgres": "ok",
+             *       "redis": "ok",
+             *       "search": "ok"
+             *     }
+             */
+            checks: {
+                [key: string]: "ok" | "failed";
+            };
+        };
         Problem: {
             /** @example /problems/sitting_full */
             type: string;
@@ -1103,6 +1133,9 @@ export interface components {
             /** @example The sitting has no free seat; join its waitlist instead. */
             meaning: string;
         };
+        QualificationList: {
+            data: components["schemas"]["Qualification"][];
+        };
         /**
          * @example {
          *       "id": 1,
@@ -1112,6 +1145,9 @@ export interface components {
         Qualification: {
             id: number;
             name: string;
+        };
+        SpecializationList: {
+            data: components["schemas"]["Specialization"][];
         };
         /**
          * @example {
@@ -1463,6 +1499,18 @@ export interface components {
             gender: "male" | "female" | "other";
             symptoms: string | null;
         };
+        PatientList: {
+            data: components["schemas"]["Patient"][];
+        };
+        SlotList: {
+            data: components["schemas"]["Slot"][];
+        };
+        DoctorList: {
+            data: components["schemas"]["Doctor"][];
+        };
+        SittingList: {
+            data: components["schemas"]["Sitting"][];
+        };
         /**
          * @example {
          *       "slot_id": 7,
@@ -1733,6 +1781,9 @@ export interface components {
              */
             image: string;
         };
+        TimeOffList: {
+            data: components["schemas"]["TimeOff"][];
+        };
         /**
          * @example {
          *       "id": 4,
@@ -1843,10 +1894,7 @@ export interface operations {
                      *       "status": "ok"
                      *     }
                      */
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
-                    };
+                    "application/json": components["schemas"]["Health"];
                 };
             };
         };
@@ -1876,20 +1924,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/json": {
-                        /** @enum {string} */
-                        status: "ok";
-                        /**
-                         * @example {
-                         *       "postgres": "ok",
-                         *       "redis": "ok",
-                         *       "search": "ok"
-                         *     }
-                         */
-                        checks: {
-                            [key: string]: "ok" | "failed";
-                        };
-                    };
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description At least one dependency does not answer; `checks` says which */
@@ -1913,18 +1948,7 @@ export interface operations {
                      *       }
                      *     }
                      */
-                    "application/problem+json": components["schemas"]["Problem"] & {
-                        /**
-                         * @example {
-                         *       "postgres": "ok",
-                         *       "redis": "ok",
-                         *       "search": "ok"
-                         *     }
-                         */
-                        checks: {
-                            [key: string]: "ok" | "failed";
-                        };
-                    };
+                    "application/problem+json": components["schemas"]["NotReady"];
                 };
             };
         };
@@ -2029,9 +2053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Qualification"][];
-                    };
+                    "application/json": components["schemas"]["QualificationList"];
                 };
             };
             /** @description Not modified: the ETag sent in If-None-Match is still the current one */
@@ -2082,9 +2104,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Specialization"][];
-                    };
+                    "application/json": components["schemas"]["SpecializationList"];
                 };
             };
             /** @description Not modified: the ETag sent in If-None-Match is still the current one */
@@ -4032,9 +4052,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Patient"][];
-                    };
+                    "application/json": components["schemas"]["PatientList"];
                 };
             };
             /** @description Bad Request */
@@ -4248,9 +4266,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Slot"][];
-                    };
+                    "application/json": components["schemas"]["SlotList"];
                 };
             };
             /** @description Not modified: the ETag sent in If-None-Match is still the current one */
@@ -4341,9 +4357,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Doctor"][];
-                    };
+                    "application/json": components["schemas"]["DoctorList"];
                 };
             };
             /** @description Not modified: the ETag sent in If-None-Match is still the current one */
@@ -4399,9 +4413,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["Sitting"][];
-                    };
+                    "application/json": components["schemas"]["SittingList"];
                 };
             };
             /** @description Not modified: the ETag sent in If-None-Match is still the current one */
@@ -7152,9 +7164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: components["schemas"]["TimeOff"][];
-                    };
+                    "application/json": components["schemas"]["TimeOffList"];
                 };
             };
             /** @description Unauthorized */

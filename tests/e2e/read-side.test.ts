@@ -67,6 +67,20 @@ describe("read side: search projection and caches", () => {
     expect(JSON.stringify(byDay)).not.toMatch(/@example\.test|password/);
   });
 
+  it("finds a doctor named Search: by q=search (the one name the path form cannot take) and by prefix", async () => {
+    const surname = uniqueWord();
+    const dr = await newDoctor(server, { name: `Search ${surname}` });
+    await addSlot(server, dr.token, { day: "friday", start: "09:00" });
+    const found = await eventually(
+      async () =>
+        (await idsOf(await get(server, `/misc/doctors/search?q=search%20${surname}`))).includes(dr.id),
+      2_000,
+      50,
+    );
+    expect(found).toBe(true);
+    expect(await idsOf(await get(server, `/misc/doctors/sear%20${surname.slice(0, 6)}`))).toContain(dr.id);
+  });
+
   it("treats query syntax in client text as plain text: never an error", async () => {
     for (const ch of ["@", "{", "}", "|", "*", "-", '"', "'", "(", ")", ":", "\\", "%", "~", "@name:{x}"]) {
       const q = encodeURIComponent(`ay${ch}esha ${ch}`);

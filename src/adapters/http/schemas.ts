@@ -31,6 +31,10 @@ export const pageOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
     })
     .openapi(name);
 
+/** An unpaged list `{data: [...]}`, one named component per item type. */
+export const listOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z.object({ data: z.array(item) }).openapi(name);
+
 /** Wall-clock `HH:MM` (24 h) in the doctor's time zone. */
 const clockTime = (example: string) =>
   z.string().openapi({ pattern: "^\\d{2}:\\d{2}$", example, description: "HH:MM in the doctor's time zone" });

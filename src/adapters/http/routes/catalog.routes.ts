@@ -3,7 +3,7 @@ import type { CatalogQueries } from "../../../application/queries/catalog.querie
 import { ok } from "../../../domain/shared/result.js";
 import type { App } from "../app.js";
 import { respondPublicRead } from "../respond.js";
-import { publicReadResponses } from "../schemas.js";
+import { listOfSchema, publicReadResponses } from "../schemas.js";
 
 export const QualificationSchema = z
   .object({ id: z.number().int(), name: z.string() })
@@ -25,7 +25,7 @@ const listQualifications = createRoute({
   tags: ["Catalog"],
   summary: "All qualifications a doctor can hold",
   description: "The fixed catalog (mbbs, bds, …). Names are what POST /doctors/add_qualifications takes.",
-  responses: publicReadResponses("The catalog", z.object({ data: z.array(QualificationSchema) })),
+  responses: publicReadResponses("The catalog", listOfSchema(QualificationSchema, "QualificationList")),
 });
 
 const listSpecializations = createRoute({
@@ -35,7 +35,7 @@ const listSpecializations = createRoute({
   summary: "All specializations, with their pictures",
   description:
     "The fixed catalog of 36 specializations with their picture URLs. Names are what POST /doctors/add_specializations and the search filters take.",
-  responses: publicReadResponses("The catalog", z.object({ data: z.array(SpecializationSchema) })),
+  responses: publicReadResponses("The catalog", listOfSchema(SpecializationSchema, "SpecializationList")),
 });
 
 export function registerCatalogRoutes(app: App, deps: { catalog: CatalogQueries }) {

@@ -28,6 +28,7 @@ import {
   IdParam,
   jsonBody,
   jsonContent,
+  listOfSchema,
   PageQuery,
   PatientSchema,
   pageOfSchema,
@@ -494,7 +495,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
         params: IdParam.extend({ id: IdParam.shape.id.openapi({ description: "appointment id" }) }),
       },
       responses: {
-        200: { description: "The patient", content: jsonContent(z.object({ data: z.array(PatientSchema) })) },
+        200: { description: "The patient", content: jsonContent(listOfSchema(PatientSchema, "PatientList")) },
         ...problemResponses(400, 401, 403, 404),
       },
     }),
@@ -527,7 +528,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam },
       responses: {
-        ...publicReadResponses("The slots", z.object({ data: z.array(SlotSchema) })),
+        ...publicReadResponses("The slots", listOfSchema(SlotSchema, "SlotList")),
         ...problemResponses(400, 404),
       },
     }),
@@ -543,7 +544,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description:
         "Deterministic ranking of verified doctors by non-cancelled bookings made in the last 30 days, ties broken by rating, then id.",
       responses: {
-        ...publicReadResponses("Ranked doctors", z.object({ data: z.array(DoctorSchema) })),
+        ...publicReadResponses("Ranked doctors", listOfSchema(DoctorSchema, "DoctorList")),
       },
     }),
     async (c) => respondPublicRead(c, ok(await deps.doctors.popular())),
@@ -558,7 +559,7 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       description: "A doctor not verified by an admin (or suspended) is answered as missing: 404.",
       request: { params: IdParam, query: TimingsQuery },
       responses: {
-        ...publicReadResponses("Sittings in time order", z.object({ data: z.array(SittingSchema) })),
+        ...publicReadResponses("Sittings in time order", listOfSchema(SittingSchema, "SittingList")),
         ...problemResponses(400, 404),
       },
     }),

@@ -19,6 +19,7 @@ import {
   IdParam,
   jsonBody,
   jsonContent,
+  listOfSchema,
 } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
@@ -108,7 +109,7 @@ export function registerScheduleRoutes(app: App, deps: ScheduleRouteDeps) {
       responses: {
         200: {
           description: "Current and upcoming time off",
-          content: jsonContent(z.object({ data: z.array(TimeOffSchema) })),
+          content: jsonContent(listOfSchema(TimeOffSchema, "TimeOffList")),
         },
         ...problemResponses(401, 403),
       },

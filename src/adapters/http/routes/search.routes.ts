@@ -139,7 +139,9 @@ export function registerSearchRoutes(
       tags,
       summary: "Doctors whose name matches: case-insensitive word prefixes (`ays` finds Ayesha)",
       description:
-        "The name search of the original API, from the search index; the same word rules as `q` of /misc/doctors/search.",
+        "The name search of the original API, from the search index; the same word rules as `q` of /misc/doctors/search. " +
+        "The one name it cannot search for is the word `search` itself, which is the path of /misc/doctors/search (the " +
+        "original API's paths are kept): use `/misc/doctors/search?q=search` for that.",
       request: { params: NameParam("ays", freeText), query: PageQuery },
       responses: searchResponses,
     }),

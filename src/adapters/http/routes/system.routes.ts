@@ -21,7 +21,10 @@ const health = createRoute({
     200: {
       description: "Up",
       content: {
-        "application/json": { schema: z.object({ status: z.literal("ok") }), example: { status: "ok" } },
+        "application/json": {
+          schema: z.object({ status: z.literal("ok") }).openapi("Health"),
+          example: { status: "ok" },
+        },
       },
     },
   },
@@ -39,7 +42,7 @@ const ready = createRoute({
       description: "Every dependency answers",
       content: {
         "application/json": {
-          schema: z.object({ status: z.literal("ok"), checks: ChecksSchema }),
+          schema: z.object({ status: z.literal("ok"), checks: ChecksSchema }).openapi("Readiness"),
           example: { status: "ok", checks: { postgres: "ok", redis: "ok", search: "ok" } },
         },
       },
@@ -48,7 +51,7 @@ const ready = createRoute({
       description: "At least one dependency does not answer; `checks` says which",
       content: {
         "application/problem+json": {
-          schema: ProblemSchema.extend({ checks: ChecksSchema }),
+          schema: ProblemSchema.extend({ checks: ChecksSchema }).openapi("NotReady"),
           example: {
             ...problemBody(503, "not_ready", "Not ready: redis did not answer."),
             checks: { postgres: "ok", redis: "failed", search: "failed" },
