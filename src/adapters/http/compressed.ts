@@ -25,11 +25,19 @@ const MIN_BYTES = 1024;
 /** Content types worth compressing: JSON (problem+json too), text, scripts, SVG. */
 const COMPRESSIBLE = /^(application\/(?:[\w.+-]*\+)?json|text\/|application\/javascript|image\/svg\+xml)/i;
 
-/** Brotli at a fast quality: one answer at a time, on the request's own time. */
+/**
+ * Brotli at a fast quality, told the size (so it sets up a window that fits, not 4 MB): one answer at a
+ * time, on the request's own time.
+ */
 const encode = (coding: Coding, plain: Uint8Array): Uint8Array<ArrayBuffer> => {
   const buffer =
     coding === "br"
-      ? brotliCompressSync(plain, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } })
+      ? brotliCompressSync(plain, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 5,
+            [constants.BROTLI_PARAM_SIZE_HINT]: plain.byteLength,
+          },
+        })
       : gzipSync(plain);
   return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
 };
@@ -61,6 +69,31 @@ export class CompressedBody {
   }
 }
 
+/** How many encoded answers with a strong ETag are kept (a public read's are ~1 KB each). */
+const ENCODED_KEPT = 2000;
+
+/**
+ * Encoded answers by coding and strong ETag: the ETag names the exact plain bytes, so the same ETag
+ * always encodes to the same bytes, and a public read asked compressed is encoded once, not per request.
+ */
+class EncodedAnswers {
+  private readonly kept = new Map<string, Uint8Array<ArrayBuffer>>();
+
+  of(coding: Coding, etag: string | null, plain: Uint8Array): Uint8Array<ArrayBuffer> {
+    if (!etag || etag.startsWith("W/")) return encode(coding, plain);
+    const key = `${coding} ${etag}`;
+    let body = this.kept.get(key);
+    if (body) {
+      this.kept.delete(key);
+    } else {
+      body = encode(coding, plain);
+      if (this.kept.size >= ENCODED_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+    }
+    this.kept.set(key, body);
+    return body;
+  }
+}
+
 /**
  * API answers over 1 KB compressed for clients that ask (`Accept-Encoding`). A request that does not
  * ask costs one header read: the answer is left as the handler made it, on Node's fast path. Answers
@@ -68,6 +101,7 @@ export class CompressedBody {
  * the bytes sent differ from the ones it names.
  */
 export function compressAnswers(): MiddlewareHandler {
+  const encoded = new EncodedAnswers();
   return async (c, next) => {
     const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
     await next();
@@ -77,7 +111,8 @@ export function compressAnswers(): MiddlewareHandler {
       return;
     const plain = new Uint8Array(await res.arrayBuffer());
     // Assigning c.res carries the old answer's headers over; they are corrected after.
-    c.res = new Response(plain.byteLength < MIN_BYTES ? plain : encode(coding, plain), res);
+    const small = plain.byteLength < MIN_BYTES;
+    c.res = new Response(small ? plain : encoded.of(coding, res.headers.get("etag"), plain), res);
     const headers = c.res.headers;
     // A Vary on the Response replaces the `Vary: Origin` the security middleware put on Node's answer.
     const vary = new Set(
@@ -88,7 +123,7 @@ export function compressAnswers(): MiddlewareHandler {
     );
     for (const name of ["Origin", "Accept-Encoding"]) vary.add(name);
     headers.set("vary", [...vary].join(", "));
-    if (plain.byteLength < MIN_BYTES) return;
+    if (small) return;
     headers.set("content-encoding", coding);
     headers.delete("content-length");
     const etag = headers.get("etag");
