@@ -279,6 +279,8 @@ describe("accounts change their data: password, sessions, notifications read", (
         body: { unread: 0 },
       });
       expect(await page(owner.token)).toMatchObject({ unread: 2 });
+      // An empty list names none of them.
+      expect(await read(owner.token, { ids: [] })).toEqual({ status: 200, body: { unread: 2 } });
 
       expect(await read(owner.token, { ids: [oldest.id, oldest.id, 2_000_000_000] })).toEqual({
         status: 200,

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { ChangePassword } from "../../../src/application/commands/change-password.js";
 import { RevokeSession, SignOutEverywhere } from "../../../src/application/commands/manage-sessions.js";
+import { MarkNotificationsRead } from "../../../src/application/commands/mark-notifications-read.js";
 import { RegisterUser } from "../../../src/application/commands/register-user.js";
 import { SignIn } from "../../../src/application/commands/sign-in.js";
 import { SessionAuthenticator } from "../../../src/application/queries/authenticate.js";
@@ -260,5 +261,28 @@ describe("the account's sessions", () => {
     expect(await w.authenticator.authenticate(first)).toBeNull();
     expect(await w.authenticator.authenticate(second)).toBeNull();
     expect(await w.authenticator.authenticate(bobs)).not.toBeNull();
+  });
+});
+
+describe("marking notifications read", () => {
+  it("asks for every notification without ids, each named id once otherwise, and answers what stays unread", async () => {
+    const calls: { userId: number; ids: readonly number[] | null; at: Date }[] = [];
+    const clock = new FixedClock(new Date("2026-12-01T09:00:00Z"));
+    const mark = new MarkNotificationsRead(
+      {
+        markRead: async (userId, ids, at) => {
+          calls.push({ userId, ids, at });
+          return 4;
+        },
+      },
+      clock,
+    );
+    const caller: Principal = { userId: 7, role: "user" };
+    expect(value(await mark.execute(caller, undefined))).toEqual({ unread: 4 });
+    expect(value(await mark.execute(caller, [3, 3, 5]))).toEqual({ unread: 4 });
+    expect(calls).toEqual([
+      { userId: 7, ids: null, at: clock.now() },
+      { userId: 7, ids: [3, 5], at: clock.now() },
+    ]);
   });
 });
