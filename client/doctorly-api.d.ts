@@ -140,6 +140,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The account's live sessions (signed-in devices)
+         * @description Every session of the caller's account that is neither revoked nor expired, newest first; `current` marks the one of this request. Tokens are never shown again.
+         */
+        get: operations["getAuthSessions"];
+        put?: never;
+        post?: never;
+        /**
+         * Sign out everywhere: revoke every session of the account, this one included
+         * @description Every token of the account stops working at once, the one used for this request too.
+         */
+        delete: operations["deleteAuthSessions"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke one of the account's sessions
+         * @description The session's token stops working at once. Another account's session, an unknown id and an ended session are all answered 404 `session_not_found`.
+         */
+        delete: operations["deleteAuthSessionsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/register": {
         parameters: {
             query?: never;
@@ -173,6 +217,26 @@ export interface paths {
          */
         get: operations["getUsersInfo"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change the account's password; every other session is revoked
+         * @description The session of this request stays signed in; every other session of the account is revoked at once. A wrong `current_password` answers 401 `wrong_password` and counts as a failed sign-in of the client for this account's email: the same limits as POST /auth/get_token (429 with `Retry-After`).
+         */
+        put: operations["putUsersPassword"];
         post?: never;
         delete?: never;
         options?: never;
@@ -888,6 +952,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/users/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark notifications read
+         * @description The caller's notifications among `ids` (every one without `ids`) become read; ids of other accounts' notifications or unknown ones are ignored. Answers how many stay unread.
+         */
+        post: operations["postUsersNotificationsRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/doctors/image": {
         parameters: {
             query?: never;
@@ -1183,6 +1267,52 @@ export interface components {
         };
         /**
          * @example {
+         *       "data": [
+         *         {
+         *           "id": 12,
+         *           "created_at": "2026-12-03T08:00:00.000Z",
+         *           "last_used_at": "2026-12-03T08:15:00.000Z",
+         *           "expires_at": "2027-01-02T08:15:00.000Z",
+         *           "current": true
+         *         },
+         *         {
+         *           "id": 7,
+         *           "created_at": "2026-11-20T18:40:00.000Z",
+         *           "last_used_at": "2026-11-28T21:05:00.000Z",
+         *           "expires_at": "2026-12-28T21:05:00.000Z",
+         *           "current": false
+         *         }
+         *       ]
+         *     }
+         */
+        SessionList: {
+            data: components["schemas"]["Session"][];
+        };
+        Session: {
+            id: number;
+            /**
+             * Format: date-time
+             * @description Sign-in time
+             * @example 2026-12-01T09:30:00.000Z
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description The last authenticated request, recorded at most once a minute
+             * @example 2026-12-03T08:15:00.000Z
+             */
+            last_used_at: string;
+            /**
+             * Format: date-time
+             * @description When the session lapses unless used (never past SESSION_MAX_DAYS after sign-in)
+             * @example 2027-01-02T08:15:00.000Z
+             */
+            expires_at: string;
+            /** @description The session of this request */
+            current: boolean;
+        };
+        /**
+         * @example {
          *       "id": 42,
          *       "name": "Ayesha Khan",
          *       "email": "ayesha.khan@example.com",
@@ -1221,6 +1351,15 @@ export interface components {
              * @enum {string}
              */
             role?: "user";
+        };
+        PasswordChange: {
+            /** @example correct horse battery staple */
+            current_password: string;
+            /**
+             * @description As at registration: 8 to 128 characters, not on a list of common passwords (400 naming `new_password`).
+             * @example a longer and newer passphrase
+             */
+            new_password: string;
         };
         /**
          * @description A Doctor as its own account and admins see it, with its verification.
@@ -1749,7 +1888,10 @@ export interface components {
             data: components["schemas"]["Notification"][];
             page: number;
             per_page: number;
+            /** @description How many the pages hold (only unread ones with `unread=true`) */
             total: number;
+            /** @description How many of the account's notifications are unread */
+            unread: number;
         };
         /**
          * @example {
@@ -1773,6 +1915,23 @@ export interface components {
              */
             created_at: string;
             read_at: string | null;
+        };
+        UnreadCount: {
+            /**
+             * @description How many stay unread
+             * @example 0
+             */
+            unread: number;
+        };
+        ReadNotifications: {
+            /**
+             * @description At most 1000 notification ids; default every notification. Ids that are not the caller's are ignored.
+             * @example [
+             *       31,
+             *       30
+             *     ]
+             */
+            ids?: number[];
         };
         ImageUpload: {
             /**
@@ -2330,6 +2489,210 @@ export interface operations {
             };
         };
     };
+    getAuthSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The live sessions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteAuthSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No token of the account works any more */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteAuthSessionsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session's token no longer works */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `session_not_found`: no such live session among the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postUsersRegister: {
         parameters: {
             query?: never;
@@ -2500,6 +2863,134 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putUsersPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChange"];
+            };
+        };
+        responses: {
+            /** @description Changed; the other sessions no longer work */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token, or `wrong_password`: the current password is wrong */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/body_too_large",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "The request's content type is not one this route takes."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets this caller try again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too_many_requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "This client or account is over a rate limit; wait `Retry-After` seconds."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];
@@ -6656,6 +7147,8 @@ export interface operations {
             query?: {
                 page?: number;
                 per_page?: number;
+                /** @description `true`: only the unread notifications */
+                unread?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -6709,6 +7202,125 @@ export interface operations {
                      *       "title": "Unauthorized",
                      *       "status": 401,
                      *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postUsersNotificationsRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadNotifications"];
+            };
+        };
+        responses: {
+            /** @description How many stay unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/body_too_large",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "The request's content type is not one this route takes."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

@@ -4,11 +4,14 @@ import { ZxcvbnCommonPasswords } from "../adapters/auth/common-passwords.zxcvbn.
 import { OsloSessionTokens } from "../adapters/auth/session-tokens.oslo.js";
 import { PgSessionPurger, PgSessionStore } from "../adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../adapters/postgres/user.repository.pg.js";
+import { ChangePassword } from "../application/commands/change-password.js";
 import { CreateAdmin } from "../application/commands/create-admin.js";
+import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { RegisterUser } from "../application/commands/register-user.js";
 import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
 import { SessionAuthenticator } from "../application/queries/authenticate.js";
+import { SessionQueries } from "../application/queries/session.queries.js";
 import { UserQueries } from "../application/queries/user.queries.js";
 import type { Config } from "../config.js";
 import { DAY_MS } from "../domain/user/session.js";
@@ -76,6 +79,23 @@ export const accountsModule = (infra: Infrastructure, config: Config, logger: Lo
     );
     bind(SignOut).toDynamicValue(
       (ctx) => new SignOut(ctx.get(SESSION_STORE), ctx.get(SESSION_TOKENS), ctx.get(CLOCK)),
+    );
+    bind(ChangePassword).toDynamicValue(
+      (ctx) =>
+        new ChangePassword({
+          uow: ctx.get(UNIT_OF_WORK),
+          users: ctx.get(USER_REPOSITORY),
+          hasher: ctx.get(PASSWORD_HASHER),
+          commonPasswords: ctx.get(COMMON_PASSWORDS),
+          limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
+          logger,
+          clock: ctx.get(CLOCK),
+        }),
+    );
+    bind(SessionQueries).toDynamicValue((ctx) => new SessionQueries(ctx.get(SESSION_STORE), ctx.get(CLOCK)));
+    bind(RevokeSession).toDynamicValue((ctx) => new RevokeSession(ctx.get(SESSION_STORE), ctx.get(CLOCK)));
+    bind(SignOutEverywhere).toDynamicValue(
+      (ctx) => new SignOutEverywhere(ctx.get(SESSION_STORE), ctx.get(CLOCK)),
     );
     bind(UserQueries).toDynamicValue((ctx) => new UserQueries(ctx.get(USER_REPOSITORY)));
   });

@@ -28,9 +28,12 @@ import { CancelAppointment, CancelAppointmentByDoctor } from "../application/com
 import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
 import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangePassword } from "../application/commands/change-password.js";
 import { ChangeSlot } from "../application/commands/change-slot.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
+import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
+import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
@@ -46,6 +49,7 @@ import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { DoctorSearch } from "../application/queries/doctor-search.service.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";
+import { SessionQueries } from "../application/queries/session.queries.js";
 import { UserQueries } from "../application/queries/user.queries.js";
 import { VisitQueries } from "../application/queries/visit.queries.js";
 import { projectRoot } from "../config.js";
@@ -105,12 +109,17 @@ export function buildHttpApp(runtime: Runtime): App {
     authenticator,
     signIn: container.get(SignIn),
     signOut: container.get(SignOut),
+    sessions: container.get(SessionQueries),
+    revokeSession: container.get(RevokeSession),
+    signOutEverywhere: container.get(SignOutEverywhere),
     clients,
   });
   registerUserRoutes(app, {
     authenticator,
     registerUser: container.get(RegisterUser),
     userQueries: container.get(UserQueries),
+    changePassword: container.get(ChangePassword),
+    clients,
     registrationLimit,
   });
   registerDoctorRoutes(app, {
@@ -147,6 +156,7 @@ export function buildHttpApp(runtime: Runtime): App {
     rateAppointment: container.get(RateAppointment),
     joinWaitlist: container.get(JoinWaitlist),
     leaveWaitlist: container.get(LeaveWaitlist),
+    markNotificationsRead: container.get(MarkNotificationsRead),
   });
   registerMediaRoutes(app, {
     authenticator,

@@ -1,12 +1,15 @@
 import { ContainerModule } from "inversify";
+import { PgNotificationInbox } from "../adapters/postgres/notification-inbox.pg.js";
 import { PgVisitReadModel } from "../adapters/postgres/visit.read-model.pg.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
+import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
 import { VisitQueries } from "../application/queries/visit.queries.js";
 import type { Config } from "../config.js";
 import { CLOCK } from "../ports/clock.js";
 import { DOCTOR_READ_MODEL } from "../ports/doctor.read-model.js";
+import { NOTIFICATION_INBOX, type NotificationInbox } from "../ports/notification-inbox.js";
 import { UNIT_OF_WORK } from "../ports/unit-of-work.js";
 import { VISIT_READ_MODEL, type VisitReadModel } from "../ports/visit.read-model.js";
 import type { Infrastructure } from "./infrastructure.js";
@@ -16,6 +19,10 @@ import { limitsOf } from "./limits.module.js";
 export const visitsModule = (infra: Infrastructure, config: Config) =>
   new ContainerModule(({ bind }) => {
     bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(infra.pool));
+    bind<NotificationInbox>(NOTIFICATION_INBOX).toConstantValue(new PgNotificationInbox(infra.pool));
+    bind(MarkNotificationsRead).toDynamicValue(
+      (ctx) => new MarkNotificationsRead(ctx.get(NOTIFICATION_INBOX), ctx.get(CLOCK)),
+    );
     bind(VisitQueries).toDynamicValue(
       (ctx) => new VisitQueries(ctx.get(VISIT_READ_MODEL), ctx.get(DOCTOR_READ_MODEL), ctx.get(CLOCK)),
     );

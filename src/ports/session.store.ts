@@ -3,8 +3,23 @@ import type { Role } from "../domain/user/user.js";
 
 /** A session with the role its account has now (a role change applies to sessions already open). */
 export interface StoredSession extends Session {
+  readonly id: number;
   readonly role: Role;
+  /** Recorded coarsely: at most once a minute (see `use`). */
+  readonly lastUsedAt: Date;
 }
+
+/** A live session as its account sees it in GET /auth/sessions: never its token or the token's digest. */
+export interface SessionSummary {
+  readonly id: number;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  /** The sliding end (never after the absolute one). */
+  readonly expiresAt: Date;
+}
+
+/** A session moves its `lastUsedAt` only once it is this old, so that most requests write nothing. */
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 export interface NewSession {
   readonly tokenDigest: string;
@@ -17,6 +32,18 @@ export interface NewSession {
 export interface SessionStore {
   create(session: NewSession): Promise<void>;
   find(tokenDigest: string): Promise<StoredSession | null>;
+  /**
+   * `find` for an authentication at `now`, in one round trip: a live (not revoked, not expired) session
+   * whose `lastUsedAt` is more than LAST_USED_RESOLUTION_MS before `now` has it set to `now`. The answer
+   * is the session as it was before that.
+   */
+  use(tokenDigest: string, now: Date): Promise<StoredSession | null>;
+  /** The account's live sessions at `now` (not revoked, not expired), newest first. */
+  listLive(userId: number, now: Date): Promise<SessionSummary[]>;
+  /** Revokes the account's live session `sessionId`; false when the account has no such live session. */
+  revokeById(userId: number, sessionId: number, at: Date): Promise<boolean>;
+  /** Revokes every live session of the account, but the one `except` names (if any); how many. */
+  revokeAll(userId: number, at: Date, except?: number): Promise<number>;
   /** Moves the end of an active session forward, never past its absolute end; a revoked one stays revoked. */
   extend(tokenDigest: string, expiresAt: Date): Promise<void>;
   /** Idempotent: revoking twice keeps the first revocation time. */

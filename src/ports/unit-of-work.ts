@@ -8,6 +8,7 @@ import type { Notifier } from "./notifier.js";
 import type { OutboxWriter } from "./outbox.js";
 import type { PatientRepository } from "./patient.repository.js";
 import type { RatingRepository } from "./rating.repository.js";
+import type { SessionStore } from "./session.store.js";
 import type { SittingBookRepository } from "./sitting-book.repository.js";
 import type { SlotRepository } from "./slot.repository.js";
 import type { TimeOffRepository } from "./time-off.repository.js";
@@ -32,6 +33,8 @@ export interface TransactionScope {
   readonly ratings: RatingRepository;
   readonly notifications: Notifier;
   readonly users: UserRepository;
+  /** Sessions, for commands that change credentials and sessions together (a password change). */
+  readonly sessions: SessionStore;
   readonly images: ImageRepository;
   readonly usage: AccountUsage;
 }

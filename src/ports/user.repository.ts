@@ -22,6 +22,9 @@ export interface UserRepository {
   add(user: NewUser): Promise<User>;
   byId(id: number): Promise<User | null>;
   credentialsByEmail(email: string): Promise<UserCredentials | null>;
+  credentialsById(id: number): Promise<UserCredentials | null>;
+  /** Replaces the account's password hash; false when there is no such account. */
+  setPasswordHash(id: number, passwordHash: string): Promise<boolean>;
 }
 
 /** The repository outside any transaction, for reads and sign-in. */

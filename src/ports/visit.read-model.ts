@@ -22,11 +22,16 @@ export interface VisitReadModel {
   /** Booked appointments of sittings on or after `fromDate`, in id order after `afterId` (keyset pages). */
   liveAppointmentsFrom(fromDate: string, afterId: number, limit: number): Promise<AppointmentRow[]>;
   reviews(doctorId: number, offset: number, limit: number): Promise<{ rows: ReviewRow[]; total: number }>;
+  /**
+   * A page of the account's notifications, newest first (only the unread ones when `unreadOnly`): `total`
+   * counts what the page is taken from, `unread` the account's unread notifications.
+   */
   notifications(
     userId: number,
     offset: number,
     limit: number,
-  ): Promise<{ rows: NotificationRow[]; total: number }>;
+    unreadOnly?: boolean,
+  ): Promise<{ rows: NotificationRow[]; total: number; unread: number }>;
 }
 
 export const VISIT_READ_MODEL = Symbol.for("doctorly.VisitReadModel");

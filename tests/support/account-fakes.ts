@@ -3,11 +3,13 @@ import type { CommonPasswords } from "../../src/ports/common-passwords.js";
 import type { Logger } from "../../src/ports/logger.js";
 import type { PasswordHasher } from "../../src/ports/password-hasher.js";
 import type { AttemptLimiter, LimitDecision } from "../../src/ports/rate-limiter.js";
-import type {
-  NewSession,
-  SessionPurger,
-  SessionStore,
-  StoredSession,
+import {
+  LAST_USED_RESOLUTION_MS,
+  type NewSession,
+  type SessionPurger,
+  type SessionStore,
+  type SessionSummary,
+  type StoredSession,
 } from "../../src/ports/session.store.js";
 import type { SessionTokens } from "../../src/ports/token.js";
 
@@ -44,21 +46,73 @@ export class FakeTokens implements SessionTokens {
   }
 }
 
+/** A stored session with what the Postgres row also holds (its opening time). */
+type FakeSessionRow = Omit<StoredSession, "role"> & { readonly createdAt: Date };
+
 export class FakeSessionStore implements SessionStore, SessionPurger {
-  readonly rows = new Map<string, StoredSession>();
-  constructor(private readonly roleOf: (userId: number) => StoredSession["role"] = () => "user") {}
+  readonly rows = new Map<string, FakeSessionRow>();
+  private nextId = 1;
+  constructor(
+    private readonly roleOf: (userId: number) => StoredSession["role"] = () => "user",
+    /** When a session is opened (Postgres: the transaction's now()). */
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private stored(row: FakeSessionRow | undefined): StoredSession | null {
+    if (!row) return null;
+    const { createdAt: _, ...session } = row;
+    return { ...session, role: this.roleOf(row.userId) };
+  }
+  private isLive(row: FakeSessionRow, now: Date): boolean {
+    return row.revokedAt === null && row.expiresAt.getTime() > now.getTime();
+  }
 
   async create(s: NewSession): Promise<void> {
+    const opened = this.now();
     this.rows.set(s.tokenDigest, {
+      id: this.nextId++,
       userId: s.userId,
-      role: this.roleOf(s.userId),
       expiresAt: s.expiresAt,
       absoluteExpiresAt: s.absoluteExpiresAt,
       revokedAt: null,
+      createdAt: opened,
+      lastUsedAt: opened,
     });
   }
   async find(tokenDigest: string): Promise<StoredSession | null> {
-    return this.rows.get(tokenDigest) ?? null;
+    return this.stored(this.rows.get(tokenDigest));
+  }
+  async use(tokenDigest: string, now: Date): Promise<StoredSession | null> {
+    const row = this.rows.get(tokenDigest);
+    if (row && this.isLive(row, now) && row.lastUsedAt.getTime() < now.getTime() - LAST_USED_RESOLUTION_MS) {
+      this.rows.set(tokenDigest, { ...row, lastUsedAt: now });
+    }
+    return this.stored(row);
+  }
+  async listLive(userId: number, now: Date): Promise<SessionSummary[]> {
+    return [...this.rows.values()]
+      .filter((r) => r.userId === userId && this.isLive(r, now))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+      .map((r) => ({ id: r.id, createdAt: r.createdAt, lastUsedAt: r.lastUsedAt, expiresAt: r.expiresAt }));
+  }
+  async revokeById(userId: number, sessionId: number, at: Date): Promise<boolean> {
+    for (const [digest, row] of this.rows) {
+      if (row.id === sessionId && row.userId === userId && this.isLive(row, at)) {
+        this.rows.set(digest, { ...row, revokedAt: at });
+        return true;
+      }
+    }
+    return false;
+  }
+  async revokeAll(userId: number, at: Date, except?: number): Promise<number> {
+    let revoked = 0;
+    for (const [digest, row] of this.rows) {
+      if (row.userId === userId && row.id !== except && this.isLive(row, at)) {
+        this.rows.set(digest, { ...row, revokedAt: at });
+        revoked++;
+      }
+    }
+    return revoked;
   }
   async extend(tokenDigest: string, expiresAt: Date): Promise<void> {
     const row = this.rows.get(tokenDigest);

@@ -13,6 +13,7 @@ import type { Notification } from "../../src/ports/notifier.js";
 import type { PatientInput, PatientRecord } from "../../src/ports/patient.repository.js";
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
 import type { UserCredentials } from "../../src/ports/user.repository.js";
+import { FakeSessionStore } from "./account-fakes.js";
 
 interface State {
   nextId: number;
@@ -55,6 +56,19 @@ interface State {
  * state as it was, and the live-seat uniqueness the database enforces is enforced here too.
  */
 export class FakeUnitOfWork implements UnitOfWork {
+  /**
+   * The sessions a transaction sees; share it with the commands that use the store directly. Not rolled
+   * back with a failed Result (commands write sessions only on success).
+   */
+  readonly sessions: FakeSessionStore;
+
+  /** `clock`: when the fake sessions are opened (default the real time). */
+  constructor(clock?: Clock) {
+    this.sessions = new FakeSessionStore(
+      (id) => this.state.users.find((u) => u.id === id)?.role ?? "user",
+      clock ? () => clock.now() : undefined,
+    );
+  }
   state: State = {
     nextId: 1,
     doctors: [],
@@ -466,7 +480,14 @@ export class FakeUnitOfWork implements UnitOfWork {
           return account;
         },
         credentialsByEmail: async (email) => s.users.find((u) => u.email === email) ?? null,
+        credentialsById: async (id) => s.users.find((u) => u.id === id) ?? null,
+        setPasswordHash: async (id, passwordHash) => {
+          const found = s.users.some((u) => u.id === id);
+          s.users = s.users.map((u) => (u.id === id ? { ...u, passwordHash } : u));
+          return found;
+        },
       },
+      sessions: this.sessions,
       idempotency: {
         lock: async () => {},
         find: async (userId, key) => s.idempotency.find((x) => x.userId === userId && x.key === key) ?? null,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { registerAndSignIn } from "./accounts.js";
 import { newDoctor, post } from "./booking.js";
 import { pngOf } from "./images.js";
 import type { TestServer } from "./server.js";
@@ -296,6 +297,45 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     });
     return { path: `/doctors/appointments/${appointment.id}/cancel`, json: { reason: "matrix" } };
   },
+
+  // Account changes (issue 17). Whatever ends sessions or changes a password runs on an account of its
+  // own, so that the world's tokens and passwords keep working for every other route.
+  "PUT /users/password": async (ctx, role) => {
+    const password = "throwaway password 1";
+    if (role === "anonymous") {
+      return {
+        path: "/users/password",
+        json: { current_password: password, new_password: "never set here" },
+      };
+    }
+    const account = await registerAndSignIn(ctx.server, { password });
+    return {
+      path: "/users/password",
+      json: { current_password: password, new_password: `changed ${randomUUID()}` },
+      token: account.token,
+    };
+  },
+  "GET /auth/sessions": () => ({ path: "/auth/sessions" }),
+  "DELETE /auth/sessions": async (ctx, role) => ({
+    path: "/auth/sessions",
+    ...(role === "anonymous" ? {} : { token: (await registerAndSignIn(ctx.server)).token }),
+  }),
+  // A session of "user" of its own (not its shared token): others are told it does not exist.
+  "DELETE /auth/sessions/{id}": async (ctx) => {
+    const session = await ctx.once("session-to-revoke", async () => {
+      const token = await ctx.freshToken("user");
+      const res = await ctx.server.request("/auth/sessions", {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      if (res.status !== 200) throw new Error(`sessions: ${res.status} ${await res.text()}`);
+      const { data } = (await res.json()) as { data: { id: number; current: boolean }[] };
+      const current = data.find((s) => s.current);
+      if (!current) throw new Error("sessions: no current session");
+      return current;
+    });
+    return { path: `/auth/sessions/${session.id}` };
+  },
+  "POST /users/notifications/read": () => ({ path: "/users/notifications/read", json: { ids: [1, 2] } }),
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
   "GET /problems/{code}": () => ({ path: "/problems/sitting_full" }),

@@ -88,6 +88,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "A valid bearer token is required: sign in at POST /auth/get_token.",
   ),
   invalid_credentials: p(401, "Wrong email or password", "The email or the password is wrong."),
+  wrong_password: p(
+    401,
+    "Wrong current password",
+    "The current password given to change the password is wrong; it counts as a failed sign-in.",
+  ),
   forbidden: p(403, "Not allowed", "Signed in, but this account's role may not do this."),
   own_slot: p(
     403,
@@ -101,6 +106,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
   slot_not_found: p(404, "Slot not found", "No such slot, or its doctor is not visible to patients."),
   waitlist_entry_not_found: p(404, "Waiting entry not found", "No such waiting entry among the caller's."),
   user_not_found: p(404, "Account not found", "The account no longer exists."),
+  session_not_found: p(
+    404,
+    "Session not found",
+    "No such live session among the caller's (another account's session is answered the same).",
+  ),
   specialization_not_found: p(404, "Specialization not found", "No specialization has this id."),
   specialization_not_held: p(
     404,

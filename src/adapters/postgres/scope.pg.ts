@@ -8,6 +8,7 @@ import { PgIdempotencyStore } from "./idempotency.store.pg.js";
 import { PgImageRepository } from "./image.repository.pg.js";
 import { PgPatientRepository } from "./patient.repository.pg.js";
 import { PgRatingRepository } from "./rating.repository.pg.js";
+import { PgSessionStore } from "./session.store.pg.js";
 import { PgSittingBookRepository } from "./sitting-book.repository.pg.js";
 import { PgSlotRepository } from "./slot.repository.pg.js";
 import { PgTimeOffRepository } from "./time-off.repository.pg.js";
@@ -32,6 +33,7 @@ export function pgTransactionScope(db: CommonQueryMethods, appended: AppendedRow
     ratings: new PgRatingRepository(db),
     notifications: appended,
     users: new PgUserRepository(db),
+    sessions: new PgSessionStore(db),
     images: new PgImageRepository(db),
     usage: new PgAccountUsage(db),
   };

@@ -46,4 +46,18 @@ export class PgUserRepository implements UserRepository {
     `);
     return row && credentialsRow.parse(row);
   }
+
+  async credentialsById(id: number): Promise<UserCredentials | null> {
+    const row = await this.db.maybeOne(sql.type(credentialsRow)`
+      SELECT ${USER_COLUMNS}, password_hash AS "passwordHash" FROM users WHERE id = ${id}
+    `);
+    return row && credentialsRow.parse(row);
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      sql.unsafe`UPDATE users SET password_hash = ${passwordHash} WHERE id = ${id}`,
+    );
+    return rowCount > 0;
+  }
 }

@@ -17,6 +17,8 @@ const notificationRow = z.object({
   readAt: date.nullable(),
 });
 
+const notificationCounts = z.object({ total: z.number(), unread: z.number() });
+
 const reviewRow = z.object({ rating: z.number(), review: z.string().nullable(), createdAt: date });
 
 export class PgVisitReadModel implements VisitReadModel {
@@ -58,17 +60,20 @@ export class PgVisitReadModel implements VisitReadModel {
     return { rows: [...rows], total };
   }
 
-  async notifications(userId: number, offset: number, limit: number) {
-    const [rows, total] = await Promise.all([
+  async notifications(userId: number, offset: number, limit: number, unreadOnly = false) {
+    const only = unreadOnly ? sql.fragment`AND read_at IS NULL` : sql.fragment``;
+    const [rows, counts] = await Promise.all([
       this.pool.any(sql.type(notificationRow)`
         SELECT id, kind, text, appointment_id AS "appointmentId", created_at AS "createdAt", read_at AS "readAt"
-        FROM notifications WHERE user_id = ${userId}
+        FROM notifications WHERE user_id = ${userId} ${only}
         ORDER BY id DESC LIMIT ${limit} OFFSET ${offset}
       `),
-      this.pool.oneFirst(
-        sql.type(count)`SELECT count(*)::int AS n FROM notifications WHERE user_id = ${userId}`,
-      ),
+      this.pool.one(sql.type(notificationCounts)`
+        SELECT count(*)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
+        FROM notifications WHERE user_id = ${userId}
+      `),
     ]);
-    return { rows: rows as NotificationRow[], total };
+    const { total, unread } = notificationCounts.parse(counts);
+    return { rows: rows as NotificationRow[], total: unreadOnly ? unread : total, unread };
   }
 }

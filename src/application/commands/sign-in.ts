@@ -40,6 +40,36 @@ export const tooManyAttempts = (retryAfter: number) =>
 /** The (client, email) pair whose consecutive failures are counted. */
 export const pairKey = (client: string, email: string) => `${client}|${email}`;
 
+/** The limiters of password checks: failures per (client, email) pair and per client a day. */
+export interface PasswordCheckLimits {
+  readonly pair: AttemptLimiter;
+  readonly client: AttemptLimiter;
+}
+
+/**
+ * Takes one attempt from the pair and from the client's day, before a password is checked; the refusal,
+ * if either is used up. Sign-in and a password change (its current password) count alike.
+ */
+export async function reserveAttempt(
+  limits: PasswordCheckLimits,
+  pair: string,
+  client: string,
+): Promise<{ retryAfter: number } | null> {
+  const byPair = await limits.pair.take(pair);
+  if (!byPair.allowed) return byPair;
+  const byClient = await limits.client.take(client);
+  if (byClient.allowed) return null;
+  // Refused for the day: this attempt is not a failure of the pair.
+  await limits.pair.giveBack(pair);
+  return byClient;
+}
+
+/** A correct password: the pair's failures are forgotten and the client's day gets its attempt back. */
+export async function settleSuccess(limits: PasswordCheckLimits, pair: string, client: string) {
+  await limits.pair.clear(pair);
+  await limits.client.giveBack(client);
+}
+
 /**
  * POST /auth/get_token. A wrong email and a wrong password look the same from outside, in answer and in
  * time (an unknown email still pays for one hash verification), so accounts cannot be enumerated.
@@ -59,7 +89,7 @@ export class SignIn {
       hasher: PasswordHasher;
       sessions: SessionStore;
       tokens: SessionTokens;
-      limits: { pair: AttemptLimiter; client: AttemptLimiter };
+      limits: PasswordCheckLimits;
       logger: Logger;
       clock: Clock;
       settings: SignInSettings;
@@ -87,24 +117,15 @@ export class SignIn {
       return err(invalidCredentials());
     }
 
-    await limits.pair.clear(pair);
-    await limits.client.giveBack(input.client);
+    await settleSuccess(limits, pair, input.client);
     const token = tokens.issue();
     const ends = newSessionExpiry(clock.now(), settings.sessionLifetime);
     await sessions.create({ tokenDigest: tokens.digest(token), userId: account.id, ...ends });
     return ok({ token, expiresAt: ends.expiresAt });
   }
 
-  /** Takes this attempt from the pair and from the client's day; the refusal, if either is used up. */
-  private async reserve(pair: string, client: string): Promise<{ retryAfter: number } | null> {
-    const { limits } = this.deps;
-    const byPair = await limits.pair.take(pair);
-    if (!byPair.allowed) return byPair;
-    const byClient = await limits.client.take(client);
-    if (byClient.allowed) return null;
-    // Refused for the day: this attempt is not a failure of the pair.
-    await limits.pair.giveBack(pair);
-    return byClient;
+  private reserve(pair: string, client: string): Promise<{ retryAfter: number } | null> {
+    return reserveAttempt(this.deps.limits, pair, client);
   }
 
   /** The account when the password is right; the id of the account tried (if any) either way. */

@@ -9,7 +9,8 @@ import type { SessionTokens } from "../../ports/token.js";
 const MAX_TOKEN_LENGTH = 256;
 
 /**
- * Bearer tokens → principals, by the token's digest. Every check reads Postgres (one indexed lookup):
+ * Bearer tokens → principals, by the token's digest. Every check reads Postgres (one indexed lookup,
+ * which also records when the session was last used, coarsely):
  * the answer carries the account's current role, and a revocation or role change applies at once on
  * every process, with no cache to invalidate.
  */
@@ -25,11 +26,12 @@ export class SessionAuthenticator implements Authenticator {
   async authenticate(rawToken: string): Promise<Principal | null> {
     if (rawToken.length === 0 || rawToken.length > MAX_TOKEN_LENGTH) return null;
     const digest = this.tokens.digest(rawToken);
-    const session = await this.sessions.find(digest);
     const now = this.clock.now();
+    // The lookup also records the use (at most once a minute), in the same round trip.
+    const session = await this.sessions.use(digest, now);
     if (!session || !isSessionActive(session, now)) return null;
     const extended = slideExpiry(session, now, this.sessionIdleMs);
     if (extended) await this.sessions.extend(digest, extended);
-    return { userId: session.userId, role: session.role };
+    return { userId: session.userId, role: session.role, sessionId: session.id };
   }
 }

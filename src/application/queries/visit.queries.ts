@@ -84,8 +84,18 @@ export class VisitQueries {
     return ok(pageOf(data, page, total));
   }
 
-  async notifications(principal: Principal, page: PageRequest): Promise<Page<NotificationView>> {
-    const { rows, total } = await this.visits.notifications(principal.userId, offsetOf(page), page.perPage);
+  /** A page of the caller's notifications (only the unread ones when `unreadOnly`), with the unread count. */
+  async notifications(
+    principal: Principal,
+    page: PageRequest,
+    unreadOnly = false,
+  ): Promise<Page<NotificationView> & { unread: number }> {
+    const { rows, total, unread } = await this.visits.notifications(
+      principal.userId,
+      offsetOf(page),
+      page.perPage,
+      unreadOnly,
+    );
     const data = rows.map((n) => ({
       id: n.id,
       kind: n.kind,
@@ -94,6 +104,6 @@ export class VisitQueries {
       created_at: n.createdAt.toISOString(),
       read_at: n.readAt?.toISOString() ?? null,
     }));
-    return pageOf(data, page, total);
+    return { ...pageOf(data, page, total), unread };
   }
 }

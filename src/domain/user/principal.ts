@@ -4,4 +4,6 @@ import type { Role } from "./user.js";
 export interface Principal {
   readonly userId: number;
   readonly role: Role;
+  /** The session the request was authenticated with (absent for callers not signed in by a session). */
+  readonly sessionId?: number;
 }

@@ -118,6 +118,14 @@ const RULES: Record<string, Rule> = {
   "DELETE /doctors/slots/{id}": { ...doctorOnly, otherDoctor: 404 },
   "POST /doctors/appointments/{id}/cancel": { ...doctorOnly, otherDoctor: 404 },
 
+  // Each caller changes the password of, or signs out everywhere, an account of its own.
+  "PUT /users/password": bearer,
+  "GET /auth/sessions": bearer,
+  "DELETE /auth/sessions": bearer,
+  // The session is "user"'s; every other caller is told it does not exist.
+  "DELETE /auth/sessions/{id}": ownerOnly("ok"),
+  "POST /users/notifications/read": bearer,
+
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
   "GET /patient/appointment/{id}": ownerOnly("ok"),

@@ -100,6 +100,17 @@ const errorPaths = (body: string): string[] => {
 const encodeSegment = (v: string) => (/%[0-9A-Fa-f]{2}/.test(v) ? v : encodeAny(v));
 
 /** Values a path parameter could hold for real, per parameter name. */
+/**
+ * Routes that may end a session of the token they are sent with (or change the password it signs in
+ * with): fuzzed last, so that the world's tokens work for every other route.
+ */
+const SESSION_ENDING = new Set([
+  "PUT /users/password",
+  "DELETE /auth/sessions/{id}",
+  "DELETE /auth/sessions",
+  "PUT /auth/logout",
+]);
+
 const validPathValues = (world: World): Record<string, string[]> => ({
   id: [world.doctorId, world.patientId, world.appointmentId, world.slotId].map(String),
   name: ["Matrix", "cardiologist", "mbbs"],
@@ -554,9 +565,9 @@ describe("hostile input: property-based requests for every operation of /openapi
     console.info(`hostile input: fast-check seed ${SEED} (FC_SEED=${SEED} FC_RUNS=${RUNS} to reproduce)`);
     const validator = new ResponseValidator(doc);
     const failures: string[] = [];
-    // Fixtures first, and sign-out last: fuzzing it revokes the world's tokens.
+    // Fixtures first, and the routes that end sessions last: fuzzing them revokes the world's tokens.
     const ops = productOperations(doc).sort(
-      (a, b) => Number(a.key === "PUT /auth/logout") - Number(b.key === "PUT /auth/logout"),
+      (a, b) => Number(SESSION_ENDING.has(a.key)) - Number(SESSION_ENDING.has(b.key)),
     );
     const fixtures = new Map<string, { path: string; json?: unknown }>();
     for (const op of ops) fixtures.set(op.key, (await REQUESTS[op.key]?.(ctx, "user")) ?? { path: op.path });

@@ -182,8 +182,81 @@ function sessionStoreContract(name: string, make: () => Promise<SessionStoreUnde
       const { store, userId } = await make();
       const d = digest();
       await store.create({ tokenDigest: d, userId, ...ends(30) });
-      expect(await store.find(d)).toEqual({ userId, role: "user", ...ends(30), revokedAt: null });
+      expect(await store.find(d)).toEqual({
+        id: expect.any(Number),
+        userId,
+        role: "user",
+        ...ends(30),
+        revokedAt: null,
+        lastUsedAt: expect.any(Date),
+      });
       expect(await store.find(digest())).toBeNull();
+    });
+
+    it("records a use at most once a minute, and never on a revoked or expired session", async () => {
+      const { store, userId } = await make();
+      const d = digest();
+      const before = Date.now() - 1;
+      await store.create({ tokenDigest: d, userId, ...ends(30) });
+      const opened = (await store.find(d))?.lastUsedAt.getTime() ?? 0;
+      // A new session counts as used when it was opened.
+      expect(opened).toBeGreaterThanOrEqual(before - 1_000);
+      const at = (minutes: number) => new Date(opened + minutes * 60_000);
+      // The answer is the session as it was before this use.
+      expect(await store.use(d, at(0.5))).toMatchObject({ userId, lastUsedAt: new Date(opened) });
+      expect((await store.find(d))?.lastUsedAt).toEqual(new Date(opened));
+      expect(await store.use(d, at(2))).toMatchObject({ lastUsedAt: new Date(opened) });
+      expect((await store.find(d))?.lastUsedAt).toEqual(at(2));
+      await store.use(d, at(2.5));
+      expect((await store.find(d))?.lastUsedAt).toEqual(at(2));
+      await store.revoke(d, at(3));
+      await store.use(d, at(10));
+      expect((await store.find(d))?.lastUsedAt).toEqual(at(2));
+      expect(await store.use(digest(), at(10))).toBeNull();
+
+      const expired = digest();
+      await store.create({ tokenDigest: expired, userId, ...ends(-1, 60) });
+      const was = (await store.find(expired))?.lastUsedAt;
+      await store.use(expired, at(10));
+      expect((await store.find(expired))?.lastUsedAt).toEqual(was);
+    });
+
+    it("lists an account's live sessions newest first, and revokes one or all of them", async () => {
+      const { store, userId } = await make();
+      const { store: other, userId: otherId } = await make();
+      const now = new Date();
+      const [a, b, c, revoked, expired] = [digest(), digest(), digest(), digest(), digest()];
+      for (const d of [a, b, c, revoked]) await store.create({ tokenDigest: d, userId, ...ends(30) });
+      await store.create({ tokenDigest: expired, userId, ...ends(-1, 60) });
+      await store.revoke(revoked, now);
+      const theirs = digest();
+      await other.create({ tokenDigest: theirs, userId: otherId, ...ends(30) });
+      const idOf = async (d: string) => (await store.find(d))?.id as number;
+
+      const listed = await store.listLive(userId, now);
+      expect(listed.map((s) => s.id)).toEqual([await idOf(c), await idOf(b), await idOf(a)]);
+      expect(listed[0]).toEqual({
+        id: await idOf(c),
+        createdAt: expect.any(Date),
+        lastUsedAt: expect.any(Date),
+        expiresAt: inDays(30),
+      });
+      expect(Object.keys(listed[0] ?? {}).sort()).toEqual(["createdAt", "expiresAt", "id", "lastUsedAt"]);
+
+      // Another account's session, an unknown id and an ended session are not the account's to revoke.
+      expect(await store.revokeById(userId, (await other.find(theirs))?.id as number, now)).toBe(false);
+      expect(await store.revokeById(userId, 2_000_000_000, now)).toBe(false);
+      expect(await store.revokeById(userId, await idOf(revoked), now)).toBe(false);
+      expect(await store.revokeById(userId, await idOf(a), now)).toBe(true);
+      expect(await store.find(a)).toMatchObject({ revokedAt: now });
+      expect(await other.find(theirs)).toMatchObject({ revokedAt: null });
+
+      // All but one, then all.
+      expect(await store.revokeAll(userId, now, await idOf(c))).toBe(1);
+      expect((await store.listLive(userId, now)).map((s) => s.id)).toEqual([await idOf(c)]);
+      expect(await store.revokeAll(userId, now)).toBe(1);
+      expect(await store.listLive(userId, now)).toEqual([]);
+      expect(await other.find(theirs)).toMatchObject({ revokedAt: null });
     });
 
     it("extends forward only, and never a revoked session; revoking twice keeps the first time", async () => {
@@ -242,10 +315,14 @@ afterAll(async () => {
   await pool.end();
 });
 
-sessionStoreContract("in-memory", async () => {
-  const store = new FakeSessionStore();
-  return { store, purger: store, userId: 1 };
-});
+// One store for every account, as the table: session ids are unique across accounts.
+const fakeSessions = new FakeSessionStore();
+let fakeUserId = 0;
+sessionStoreContract("in-memory", async () => ({
+  store: fakeSessions,
+  purger: fakeSessions,
+  userId: ++fakeUserId,
+}));
 sessionStoreContract("Postgres", async () => {
   const user = await new PgUserRepository(pool).add({
     name: "Contract",

@@ -11,7 +11,6 @@ import {
   FakeAttemptLimiter,
   FakeCommonPasswords,
   FakeHasher,
-  FakeSessionStore,
   FakeTokens,
   RecordingLogger,
 } from "../../support/account-fakes.js";
@@ -30,12 +29,12 @@ function value<T>(result: Result<T>): T {
 
 function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max: MAX_DAYS }) {
   const clock = new FixedClock(new Date("2026-12-01T09:00:00Z"));
-  const uow = new FakeUnitOfWork();
+  const uow = new FakeUnitOfWork(clock);
   const hasher = new FakeHasher();
   const commonPasswords = new FakeCommonPasswords();
   const tokens = new FakeTokens();
-  const roleOf = (id: number) => uow.state.users.find((u) => u.id === id)?.role ?? "user";
-  const sessions = new FakeSessionStore(roleOf);
+  // The sessions the unit of work's transactions see (a password change revokes them there).
+  const sessions = uow.sessions;
   const limits = {
     pair: new FakeAttemptLimiter(clock, MAX_FAILURES, WINDOW_SECONDS),
     client: new FakeAttemptLimiter(clock, DAILY_FAILURES, 86_400),
@@ -47,6 +46,10 @@ function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max
     },
     byId: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
     credentialsByEmail: async (email: string) => uow.state.users.find((u) => u.email === email) ?? null,
+    credentialsById: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
+    setPasswordHash: async () => {
+      throw new Error("reads only");
+    },
   };
   const sessionLifetime = { idleMs: lifetimeDays.ttl * DAY_MS, maxMs: lifetimeDays.max * DAY_MS };
   return {
@@ -266,7 +269,11 @@ describe("sessions", () => {
   };
 
   it("resolves a live token to its account and role", async () => {
-    expect(await w.authenticator.authenticate(token)).toEqual({ userId: 1, role: "user" });
+    expect(await w.authenticator.authenticate(token)).toEqual({
+      userId: 1,
+      role: "user",
+      sessionId: expect.any(Number),
+    });
   });
 
   it("refuses unknown, empty and oversized tokens", async () => {
@@ -329,7 +336,11 @@ describe("sessions", () => {
     const other = value(await w.signIn.execute({ ...ann, client: "unknown" })).token;
     value(await w.signOut.execute(token));
     expect(await w.authenticator.authenticate(token)).toBeNull();
-    expect(await w.authenticator.authenticate(other)).toEqual({ userId: 1, role: "user" });
+    expect(await w.authenticator.authenticate(other)).toEqual({
+      userId: 1,
+      role: "user",
+      sessionId: expect.any(Number),
+    });
     later(DAY_MS * 2);
     expect(await w.authenticator.authenticate(token)).toBeNull();
   });

@@ -1,13 +1,17 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { RevokeSession, SignOutEverywhere } from "../../../application/commands/manage-sessions.js";
 import type { SignIn } from "../../../application/commands/sign-in.js";
 import type { SignOut } from "../../../application/commands/sign-out.js";
+import type { SessionQueries } from "../../../application/queries/session.queries.js";
 import { type AppError, appError } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
-import { appErrorResponse, problemResponses } from "../problem.js";
+import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { respond } from "../respond.js";
+import { bearer, IdParam, instant, jsonContent } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
 const CredentialsSchema = z
@@ -61,6 +65,85 @@ const logout = createRoute({
     "The token stops working at once, in every API process; the account's other sessions are untouched.",
   security: [{ bearerAuth: [] }],
   responses: { 204: { description: "The token no longer works" }, ...problemResponses(401) },
+});
+
+const SessionSchema = z
+  .object({
+    id: z.number().int(),
+    created_at: instant("2026-12-01T09:30:00.000Z").openapi({ description: "Sign-in time" }),
+    last_used_at: instant("2026-12-03T08:15:00.000Z").openapi({
+      description: "The last authenticated request, recorded at most once a minute",
+    }),
+    expires_at: instant("2027-01-02T08:15:00.000Z").openapi({
+      description: "When the session lapses unless used (never past SESSION_MAX_DAYS after sign-in)",
+    }),
+    current: z.boolean().openapi({ description: "The session of this request" }),
+  })
+  .openapi("Session");
+
+const SessionList = z.object({ data: z.array(SessionSchema) }).openapi("SessionList", {
+  example: {
+    data: [
+      {
+        id: 12,
+        created_at: "2026-12-03T08:00:00.000Z",
+        last_used_at: "2026-12-03T08:15:00.000Z",
+        expires_at: "2027-01-02T08:15:00.000Z",
+        current: true,
+      },
+      {
+        id: 7,
+        created_at: "2026-11-20T18:40:00.000Z",
+        last_used_at: "2026-11-28T21:05:00.000Z",
+        expires_at: "2026-12-28T21:05:00.000Z",
+        current: false,
+      },
+    ],
+  },
+});
+
+const listSessions = createRoute({
+  method: "get",
+  path: "/auth/sessions",
+  tags: ["Auth"],
+  summary: "The account's live sessions (signed-in devices)",
+  description:
+    "Every session of the caller's account that is neither revoked nor expired, newest first; `current` marks " +
+    "the one of this request. Tokens are never shown again.",
+  security: bearer,
+  responses: {
+    200: { description: "The live sessions", content: jsonContent(SessionList) },
+    ...problemResponses(401),
+  },
+});
+
+const signOutEverywhere = createRoute({
+  method: "delete",
+  path: "/auth/sessions",
+  tags: ["Auth"],
+  summary: "Sign out everywhere: revoke every session of the account, this one included",
+  description: "Every token of the account stops working at once, the one used for this request too.",
+  security: bearer,
+  responses: { 204: { description: "No token of the account works any more" }, ...problemResponses(401) },
+});
+
+const revokeSession = createRoute({
+  method: "delete",
+  path: "/auth/sessions/{id}",
+  tags: ["Auth"],
+  summary: "Revoke one of the account's sessions",
+  description:
+    "The session's token stops working at once. Another account's session, an unknown id and an ended " +
+    "session are all answered 404 `session_not_found`.",
+  security: bearer,
+  request: { params: IdParam },
+  responses: {
+    204: { description: "The session's token no longer works" },
+    ...problemResponses(400, 401),
+    ...problemAnswer(404, "`session_not_found`: no such live session among the caller's", [
+      { code: "session_not_found", detail: "No such live session among the caller's." },
+    ]),
+  },
 });
 
 type Credentials = z.infer<typeof CredentialsSchema>;
@@ -118,8 +201,17 @@ const malformedBasic = appError(
 
 export function registerAuthRoutes(
   app: App,
-  deps: { authenticator: Authenticator; signIn: SignIn; signOut: SignOut; clients: ClientAddresses },
+  deps: {
+    authenticator: Authenticator;
+    signIn: SignIn;
+    signOut: SignOut;
+    sessions: SessionQueries;
+    revokeSession: RevokeSession;
+    signOutEverywhere: SignOutEverywhere;
+    clients: ClientAddresses;
+  },
 ) {
+  const signedIn = requireAuth(deps.authenticator);
   app.openAPIRegistry.registerComponent("securitySchemes", "basicAuth", {
     type: "http",
     scheme: "basic",
@@ -144,5 +236,19 @@ export function registerAuthRoutes(
     const result = await deps.signOut.execute(token);
     if (!result.ok) return appErrorResponse(c, result.error) as never;
     return c.body(null, 204);
+  });
+
+  app.openapi({ ...listSessions, middleware: [signedIn] as const }, async (c) =>
+    c.json(await deps.sessions.live(c.get("principal")), 200),
+  );
+
+  app.openapi({ ...signOutEverywhere, middleware: [signedIn] as const }, async (c) => {
+    const result = await deps.signOutEverywhere.execute(c.get("principal"));
+    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+  });
+
+  app.openapi({ ...revokeSession, middleware: [signedIn] as const }, async (c) => {
+    const result = await deps.revokeSession.execute(c.get("principal"), c.req.valid("param").id);
+    return (result.ok ? c.body(null, 204) : respond(c, result, 200)) as never;
   });
 }

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import type { ChangePassword } from "../../../application/commands/change-password.js";
 import type { RegisterUser } from "../../../application/commands/register-user.js";
 import type { UserQueries } from "../../../application/queries/user.queries.js";
 import type { User } from "../../../domain/user/account.js";
@@ -7,7 +8,9 @@ import { ROLES } from "../../../domain/user/user.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App, AppEnv } from "../app.js";
 import { requireAuth } from "../auth.js";
-import { appErrorResponse, problemResponses } from "../problem.js";
+import type { ClientAddresses } from "../client-address.js";
+import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { bearer, jsonBody } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
 export const UserSchema = z
@@ -94,12 +97,49 @@ const info = createRoute({
   },
 });
 
+const PasswordChangeSchema = z
+  .object({
+    current_password: singleLineText({ max: 1024 }).openapi({ example: "correct horse battery staple" }),
+    new_password: singleLineText().openapi({
+      minLength: 8,
+      maxLength: 128,
+      description:
+        "As at registration: 8 to 128 characters, not on a list of common passwords (400 naming `new_password`).",
+      example: "a longer and newer passphrase",
+    }),
+  })
+  .openapi("PasswordChange");
+
+const changePassword = createRoute({
+  method: "put",
+  path: "/users/password",
+  tags: ["Users"],
+  summary: "Change the account's password; every other session is revoked",
+  description:
+    "The session of this request stays signed in; every other session of the account is revoked at once. " +
+    "A wrong `current_password` answers 401 `wrong_password` and counts as a failed sign-in of the client " +
+    "for this account's email: the same limits as POST /auth/get_token (429 with `Retry-After`).",
+  security: bearer,
+  request: { body: jsonBody(PasswordChangeSchema) },
+  responses: {
+    204: { description: "Changed; the other sessions no longer work" },
+    ...problemResponses(400),
+    ...problemAnswer(401, "No valid bearer token, or `wrong_password`: the current password is wrong", [
+      { code: "unauthenticated", detail: "A valid bearer token is required." },
+      { code: "wrong_password", detail: "The current password is wrong." },
+    ]),
+    ...problemResponses(429),
+  },
+});
+
 export function registerUserRoutes(
   app: App,
   deps: {
     authenticator: Authenticator;
     registerUser: RegisterUser;
     userQueries: UserQueries;
+    changePassword: ChangePassword;
+    clients: ClientAddresses;
     registrationLimit: MiddlewareHandler<AppEnv>;
   },
 ) {
@@ -113,5 +153,15 @@ export function registerUserRoutes(
     const result = await deps.userQueries.info(c.get("principal").userId);
     if (!result.ok) return appErrorResponse(c, result.error) as never;
     return c.json(toUserJson(result.value), 200);
+  });
+
+  app.openapi({ ...changePassword, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
+    const body = c.req.valid("json");
+    const result = await deps.changePassword.execute(c.get("principal"), {
+      currentPassword: body.current_password,
+      newPassword: body.new_password,
+      client: deps.clients.of(c),
+    });
+    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
   });
 }

@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ChangeVisitStatus } from "../../../application/commands/change-visit-status.js";
+import type { MarkNotificationsRead } from "../../../application/commands/mark-notifications-read.js";
 import type { RateAppointment } from "../../../application/commands/rate-appointment.js";
 import type { JoinWaitlist, LeaveWaitlist } from "../../../application/commands/waitlist.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import type { VisitQueries } from "../../../application/queries/visit.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
+import { MAX_READ_IDS } from "../../../ports/notification-inbox.js";
 import { NOTIFICATION_KINDS } from "../../../ports/notifier.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
@@ -36,6 +38,7 @@ export interface VisitRouteDeps {
   readonly rateAppointment: RateAppointment;
   readonly joinWaitlist: JoinWaitlist;
   readonly leaveWaitlist: LeaveWaitlist;
+  readonly markNotificationsRead: MarkNotificationsRead;
 }
 
 const MAX_ID = 2_147_483_647;
@@ -105,6 +108,43 @@ const NotificationSchema = z
       read_at: null,
     },
   });
+
+const NotificationPage = z
+  .object({
+    data: z.array(NotificationSchema),
+    page: z.number().int(),
+    per_page: z.number().int(),
+    total: z
+      .number()
+      .int()
+      .openapi({ description: "How many the pages hold (only unread ones with `unread=true`)" }),
+    unread: z.number().int().openapi({ description: "How many of the account's notifications are unread" }),
+  })
+  .openapi("NotificationPage");
+
+const NotificationQuery = PageQuery.extend({
+  unread: z
+    .enum(["true", "false"])
+    .optional()
+    .openapi({ description: "`true`: only the unread notifications", example: "true" }),
+});
+
+const ReadNotificationsBody = z
+  .object({
+    ids: z
+      .array(z.number().int().min(1).max(MAX_ID))
+      .max(MAX_READ_IDS)
+      .optional()
+      .openapi({
+        description: `At most ${MAX_READ_IDS} notification ids; default every notification. Ids that are not the caller's are ignored.`,
+        example: [31, 30],
+      }),
+  })
+  .openapi("ReadNotifications");
+
+const UnreadCount = z
+  .object({ unread: z.number().int().openapi({ description: "How many stay unread", example: 0 }) })
+  .openapi("UnreadCount");
 
 export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
   const signedIn = requireAuth(deps.authenticator);
@@ -270,20 +310,41 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
         "In-app notices: bookings, cancellations, seats from the waitlist, reminders 24 h and 2 h before, suspensions.",
       security: bearer,
       middleware: [signedIn],
-      request: { query: PageQuery },
+      request: { query: NotificationQuery },
       responses: {
-        200: {
-          description: "A page of notifications",
-          content: jsonContent(pageOfSchema(NotificationSchema, "NotificationPage")),
-        },
+        200: { description: "A page of notifications", content: jsonContent(NotificationPage) },
+        ...problemResponses(400, 401),
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid("query");
+      const page = await deps.visits.notifications(
+        c.get("principal"),
+        toPageRequest(query),
+        query.unread === "true",
+      );
+      return respond(c, ok(page), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/users/notifications/read",
+      tags: ["Users"],
+      summary: "Mark notifications read",
+      description:
+        "The caller's notifications among `ids` (every one without `ids`) become read; ids of other accounts' " +
+        "notifications or unknown ones are ignored. Answers how many stay unread.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { body: jsonBody(ReadNotificationsBody) },
+      responses: {
+        200: { description: "How many stay unread", content: jsonContent(UnreadCount) },
         ...problemResponses(400, 401),
       },
     }),
     async (c) =>
-      respond(
-        c,
-        ok(await deps.visits.notifications(c.get("principal"), toPageRequest(c.req.valid("query")))),
-        200,
-      ),
+      respond(c, await deps.markNotificationsRead.execute(c.get("principal"), c.req.valid("json").ids), 200),
   );
 }
