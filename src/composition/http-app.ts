@@ -28,9 +28,11 @@ import { CancelAppointment, CancelAppointmentByDoctor } from "../application/com
 import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
 import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangePatient } from "../application/commands/change-patient.js";
 import { ChangeSlot } from "../application/commands/change-slot.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
+import { DeletePatient } from "../application/commands/delete-patient.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
@@ -136,6 +138,8 @@ export function buildHttpApp(runtime: Runtime): App {
     registerPatient: container.get(RegisterPatient),
     bookAppointment: container.get(BookAppointment),
     cancelAppointment: container.get(CancelAppointment),
+    changePatient: container.get(ChangePatient),
+    deletePatient: container.get(DeletePatient),
   });
   registerVisitRoutes(app, {
     authenticator,
