@@ -117,6 +117,10 @@ const RULES: Record<string, Rule> = {
   "DELETE /doctors/slots/{id}": { ...doctorOnly, otherDoctor: 404 },
   "POST /doctors/appointments/{id}/cancel": { ...doctorOnly, otherDoctor: 404 },
 
+  // Patients of "user"'s own, made for these two (the world's patients stay for the other routes).
+  "PATCH /patient/{id}": ownerOnly("ok"),
+  "DELETE /patient/{id}": ownerOnly("ok"),
+
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
   "GET /patient/appointment/{id}": ownerOnly("ok"),
