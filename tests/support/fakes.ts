@@ -54,6 +54,10 @@ interface State {
   notifications: Notification[];
 }
 
+/** A patient as a repository returns it: a copy, without the fake's bookkeeping. */
+const copyOf = (p: (PatientRecord & { deletedAt?: Date }) | null): PatientRecord | null =>
+  p && { id: p.id, userId: p.userId, name: p.name, age: p.age, gender: p.gender, symptoms: p.symptoms };
+
 /**
  * An in-memory unit of work with the same contract as the Postgres one: a failed Result leaves the
  * state as it was, and the live-seat uniqueness the database enforces is enforced here too.
@@ -263,13 +267,13 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.patients.push(patient);
           return patient;
         },
-        findOwned: async (patientId, userId) => this.ownedPatient(patientId, userId),
+        findOwned: async (patientId, userId) => copyOf(this.ownedPatient(patientId, userId)),
         updateOwned: async (patientId, userId, change) => {
           const patient = this.ownedPatient(patientId, userId);
           if (!patient) return null;
           const defined = Object.entries(change).filter(([, v]) => v !== undefined);
           Object.assign(patient, Object.fromEntries(defined));
-          return patient;
+          return copyOf(patient);
         },
         erase: async (patientId) => {
           const patient = s.patients.find((p) => p.id === patientId && p.deletedAt === undefined);
