@@ -17,6 +17,7 @@ import { DeletePatient } from "../application/commands/delete-patient.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
+import { RescheduleAppointment } from "../application/commands/reschedule-appointment.js";
 import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";
@@ -83,6 +84,10 @@ export const bookingModule = (infra: Infrastructure, config: Config) =>
     bind(BookAppointment).toDynamicValue(
       (ctx) =>
         new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS, limits),
+    );
+    bind(RescheduleAppointment).toDynamicValue(
+      (ctx) =>
+        new RescheduleAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS, limits),
     );
     bind(ChangeDoctorVerification).toDynamicValue(
       (ctx) => new ChangeDoctorVerification(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)),

@@ -38,6 +38,7 @@ import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RegisterUser } from "../application/commands/register-user.js";
 import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
+import { RescheduleAppointment } from "../application/commands/reschedule-appointment.js";
 import { RetireSlot } from "../application/commands/retire-slot.js";
 import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
@@ -140,6 +141,7 @@ export function buildHttpApp(runtime: Runtime): App {
     cancelAppointment: container.get(CancelAppointment),
     changePatient: container.get(ChangePatient),
     deletePatient: container.get(DeletePatient),
+    rescheduleAppointment: container.get(RescheduleAppointment),
   });
   registerVisitRoutes(app, {
     authenticator,

@@ -61,6 +61,11 @@ export type DomainEvent =
       readonly reason: string | null;
     } & AppointmentFacts)
   | ({ readonly type: "AppointmentStatusChanged"; readonly status: string } & AppointmentFacts)
+  /** The appointment (same id) holds a seat in another sitting now; `from` is the place it left. */
+  | ({
+      readonly type: "AppointmentMoved";
+      readonly from: { readonly slotId: number; readonly date: string; readonly seat: number };
+    } & AppointmentFacts)
   | {
       readonly type: "AppointmentRated";
       readonly doctorId: number;

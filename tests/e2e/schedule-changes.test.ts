@@ -191,6 +191,7 @@ describe("doctors change their schedule: time off, retired slots, a doctor's can
       [{ from: today(), to: addDays(today(), 366) }, "to"],
       [{ from: "2026-02-30", to: "2026-03-01" }, "from"],
       [{ from: today(), to: today(), reason: "" }, "reason"],
+      [{ from: today(), to: today(), reason: "   " }, "reason"],
       [{ from: today(), to: today(), reason: "x".repeat(5000) }, "reason"],
       [{ from: today() }, "to"],
     ];

@@ -31,6 +31,7 @@ interface State {
     status: AppointmentStatus;
     cancelledBy?: "patient" | "doctor";
     cancellationReason?: string | null;
+    rescheduledFrom?: { slotId: number; date: string; seat: number };
   })[];
   /** The date from which each retired slot holds no sitting, by slot id. */
   retiredFrom: Record<number, string>;
@@ -380,6 +381,7 @@ export class FakeUnitOfWork implements UnitOfWork {
           }
           const createdAt = new Map<number, Date>();
           const added = after.seats.filter((x) => !held.has(x.appointmentId));
+          const movedIn = new Map((after.movedIn ?? []).map((m) => [m.appointmentId, m.from]));
           for (const seat of added) {
             const { slot } = after;
             const live = s.appointments.filter(
@@ -390,6 +392,22 @@ export class FakeUnitOfWork implements UnitOfWork {
               seat.seat > slot.numSlots
             ) {
               throw new Error("fake constraint violation: the aggregate should have prevented this");
+            }
+            const from = movedIn.get(seat.appointmentId);
+            const moving =
+              from && s.appointments.find((x) => x.id === seat.appointmentId && x.status === "booked");
+            if (from) {
+              if (!moving) throw new Error("fake: only a booked appointment moves");
+              Object.assign(moving, {
+                slotId: slot.id,
+                doctorId: slot.doctorId,
+                date: after.sitting.date,
+                seat: seat.seat,
+                capacity: slot.numSlots,
+                rescheduledFrom: from,
+              });
+              createdAt.set(seat.appointmentId, new Date());
+              continue;
             }
             s.appointments.push({
               id: seat.appointmentId,

@@ -235,6 +235,20 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     return { path: `/admin/doctors/${doctor.id}/suspend` };
   },
 
+  // An appointment of its own, moved to the next sitting with a free seat each time.
+  "POST /patient/appointment/{id}/reschedule": async (ctx) => {
+    const appointment = await ctx.once("appointment-to-move", async () => {
+      const patient = await ownPatient(ctx, "to-move");
+      return created(
+        await post(ctx.server, "/patient/new_appointment", ctx.world.tokens.user, {
+          slot_id: ctx.world.slotId,
+          patient_id: patient.id,
+        }),
+        "booking to move",
+      );
+    });
+    return { path: `/patient/appointment/${appointment.id}/reschedule`, json: {} };
+  },
   // Far beyond the booking horizon: the world's sittings, which other routes book, stay open.
   "GET /doctors/time_off": () => ({ path: "/doctors/time_off" }),
   "POST /doctors/time_off": () => ({

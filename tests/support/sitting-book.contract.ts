@@ -7,6 +7,8 @@ import {
   closeSitting,
   joinWaitlist,
   leaveWaitlist,
+  moveSeatIn,
+  moveSeatOut,
   type SittingBook,
 } from "../../src/domain/sitting/sitting-book.js";
 import type { Slot } from "../../src/domain/slot/slot.js";
@@ -300,6 +302,56 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
         countAfter: 0,
         changedAfter: null,
       });
+    });
+
+    it("stores a move: the appointment keeps its id in the new sitting, its old seat handed on", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      const id = (await book(uow, slot, p1)).after.seats[0]?.appointmentId ?? 0;
+      await book(uow, slot, p2);
+      await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          joinWaitlist(
+            b,
+            { patientId: p3.id, ownerUserId: p3.userId, newId: await scope.sittings.newWaitingEntryId() },
+            NOW,
+            DEFAULT_LIMITS,
+          ),
+        ),
+      );
+      const NEXT = "2030-01-14";
+      value(
+        await uow.run(async ({ sittings }) => {
+          const [source, target] = [
+            await sittings.lockAndLoad(slot, ZONE, DATE),
+            await sittings.lockAndLoad(slot, ZONE, NEXT),
+          ];
+          const moved = value(
+            moveSeatIn(
+              target,
+              { appointmentId: id, patientId: p1.id, ownerUserId: p1.userId },
+              { slotId: slot.id, date: DATE, seat: 1 },
+              NOW,
+              DEFAULT_LIMITS,
+            ),
+          );
+          const left = value(moveSeatOut(source, id, NOW, await sittings.newAppointmentId()));
+          await sittings.save(target, moved.book);
+          await sittings.save(source, left.book);
+          return ok(null);
+        }),
+      );
+      const there = await uow.run(async ({ sittings }) => ok(await sittings.lockAndLoad(slot, ZONE, NEXT)));
+      expect(value(there).seats).toEqual([
+        { appointmentId: id, seat: 1, patientId: p1.id, ownerUserId: p1.userId, status: "booked" },
+      ]);
+      const here = await load(uow, slot);
+      expect(here.seats.map((s) => [s.seat, s.patientId])).toEqual([
+        [1, p3.id],
+        [2, p2.id],
+      ]);
+      expect(here.waiting).toEqual([]);
     });
 
     it("stores a left entry: it waits no more", async () => {

@@ -128,8 +128,19 @@ export class PgSittingBookRepository implements SittingBookRepository {
       `);
     }
     const createdAt = new Map<number, Date>();
+    const movedIn = new Map((after.movedIn ?? []).map((m) => [m.appointmentId, m.from]));
     for (const seat of without(after.seats, before.seats, (s) => s.appointmentId)) {
-      const row = await this.db.one(sql.type(insertedRow)`
+      const from = movedIn.get(seat.appointmentId);
+      // A rescheduled appointment keeps its row and id: it takes the seat here and records where it was.
+      const row = from
+        ? await this.db.one(sql.type(insertedRow)`
+            UPDATE appointments SET slot_id = ${slot.id}, doctor_id = ${slot.doctorId}, sitting_date = ${date},
+              seat = ${seat.seat}, capacity = ${slot.numSlots}, rescheduled_from_slot_id = ${from.slotId},
+              rescheduled_from_date = ${from.date}, rescheduled_from_seat = ${from.seat}
+            WHERE id = ${seat.appointmentId} AND status = 'booked'
+            RETURNING id, created_at AS "createdAt"
+          `)
+        : await this.db.one(sql.type(insertedRow)`
         INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
         OVERRIDING SYSTEM VALUE
         VALUES (${seat.appointmentId}, ${seat.patientId}, ${slot.id}, ${slot.doctorId}, ${date}, ${seat.seat},

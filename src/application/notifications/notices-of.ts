@@ -46,6 +46,19 @@ export function noticesOf(
         },
       ];
     }
+    if (event.type === "AppointmentMoved") {
+      const held = after.seats.find((s) => s.appointmentId === event.appointmentId);
+      if (!held) return [];
+      const { appointmentId, seat, date, from } = event;
+      return [
+        {
+          userId: held.ownerUserId,
+          kind: "moved",
+          text: `Appointment ${appointmentId} moved: seat ${seat} in the sitting of ${date} (was seat ${from.seat} on ${from.date}).`,
+          appointmentId,
+        },
+      ];
+    }
     if (event.type === "AppointmentCancelled") {
       const held = before.seats.find((s) => s.appointmentId === event.appointmentId);
       if (!held) return [];

@@ -40,6 +40,8 @@ export function eventsOfJob(data: unknown): readonly ProjectionEvent[] {
   return Array.isArray(events) ? events.filter(isProjectionEvent) : [];
 }
 
-/** The appointment an AppointmentBooked event is about, or null. */
+/** The appointment an AppointmentBooked or AppointmentMoved event is about (it needs reminders), or null. */
 export const bookedAppointmentIdOf = (event: ProjectionEvent): number | null =>
-  event.type === "AppointmentBooked" ? positiveIdField(event, "appointmentId") : null;
+  event.type === "AppointmentBooked" || event.type === "AppointmentMoved"
+    ? positiveIdField(event, "appointmentId")
+    : null;

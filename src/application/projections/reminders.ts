@@ -14,6 +14,8 @@ interface ReminderJob {
   readonly kind: ReminderKind;
   readonly date: string;
   readonly seat: number;
+  /** Absent in jobs queued before rescheduling existed. */
+  readonly slotId?: number;
 }
 
 const isReminderJob = (data: unknown): data is ReminderJob =>
@@ -70,9 +72,15 @@ export class Reminders {
     const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
     return reminderTimes(expected, now).map(({ kind, at }) => ({
       // One job per appointment, kind and place: a re-planned or duplicate event collapses into it.
-      id: `reminder-${a.id}-${kind}-${a.date}-${a.seat}`,
+      id: `reminder-${a.id}-${kind}-${a.slot.id}-${a.date}-${a.seat}`,
       name: kind,
-      data: { appointmentId: a.id, kind, date: a.date, seat: a.seat } satisfies ReminderJob,
+      data: {
+        appointmentId: a.id,
+        kind,
+        date: a.date,
+        seat: a.seat,
+        slotId: a.slot.id,
+      } satisfies ReminderJob,
       delayMs: at.getTime() - now.getTime(),
     }));
   }
@@ -80,10 +88,15 @@ export class Reminders {
   /** Reminder job handler: writes the reminder only if the appointment still holds as planned. */
   readonly fire = async (job: ReceivedJob): Promise<void> => {
     if (!isReminderJob(job.data)) return;
-    const { appointmentId, kind, date, seat } = job.data;
+    const { appointmentId, kind, date, seat, slotId } = job.data;
     const a = await this.appointments.findById(appointmentId);
+    // A rescheduled appointment has new reminders; those of its old place say nothing.
     const holds =
-      a && (a.status === "booked" || a.status === "arrived") && a.date === date && a.seat === seat;
+      a &&
+      (a.status === "booked" || a.status === "arrived") &&
+      a.date === date &&
+      a.seat === seat &&
+      (slotId === undefined || a.slot.id === slotId);
     if (!a || !holds) return;
     const expected = expectedTime(sittingOf(a.slot, a.date, a.doctor.timeZone), a.slot, a.seat);
     // A job that runs late (workers were down) says nothing once the visit's time has come.

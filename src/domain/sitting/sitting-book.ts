@@ -66,6 +66,21 @@ export interface SittingBook {
   readonly closedReason: string | null;
   /** The seats cancelled by the decisions since it was loaded (empty when loaded). */
   readonly cancelled: readonly Cancellation[];
+  /** The seats moved in from another sitting since it was loaded (none when absent). */
+  readonly movedIn?: readonly MovedIn[];
+}
+
+/** Where a rescheduled appointment was. */
+export interface Place {
+  readonly slotId: number;
+  readonly date: string;
+  readonly seat: number;
+}
+
+/** An existing appointment that takes a seat here, leaving `from`. */
+export interface MovedIn {
+  readonly appointmentId: number;
+  readonly from: Place;
 }
 
 /** Why a sitting of a retired slot does not take place. */
@@ -211,6 +226,51 @@ export function cancelSeat(
   if (!seat) throw new Error("unreachable: only a held seat can be cancelled");
   const reason = request.by === "doctor" ? request.reason : null;
   return ok(handOver(withoutSeat(book, seat, request.by, reason), handOverId));
+}
+
+/**
+ * The seat of an appointment leaves for another sitting (rescheduling): allowed as a patient's cancel
+ * is (booked, before the sitting starts), but the appointment lives on elsewhere, so nothing is
+ * cancelled and no event is recorded here (the sitting it moves into records the move). The freed seat
+ * goes at once to the first one waiting (see `handOver`).
+ */
+export function moveSeatOut(
+  book: SittingBook,
+  appointmentId: number,
+  now: Date,
+  handOverId: number,
+): Result<Decided & { seat: Seat }> {
+  const seat = book.seats.find((s) => s.appointmentId === appointmentId);
+  const allowed = cancelAppointment(seat?.status ?? "cancelled", book.sitting, now);
+  if (!allowed.ok) return allowed;
+  if (!seat) throw new Error("unreachable: only a held seat can move");
+  const left: Decided = { book: { ...book, seats: book.seats.filter((s) => s !== seat) }, events: [] };
+  return ok({ ...handOver(left, handOverId), seat });
+}
+
+/**
+ * An existing appointment takes a seat here (rescheduling), exactly as a booking takes one: the lowest
+ * free seat, one live seat per patient, the account's cap in the sitting, and not in a closed or started
+ * sitting. The appointment keeps its id; `from` is the place it leaves.
+ */
+export function moveSeatIn(
+  book: SittingBook,
+  request: { readonly appointmentId: number; readonly patientId: number; readonly ownerUserId: number },
+  from: Place,
+  now: Date,
+  limits: Limits,
+): Result<Decided & { seat: Seat }> {
+  const booked = bookSeat(book, { ...request, newId: request.appointmentId }, now, limits);
+  if (!booked.ok) return booked;
+  const { seat } = booked.value;
+  return ok({
+    book: {
+      ...booked.value.book,
+      movedIn: [...(book.movedIn ?? []), { appointmentId: seat.appointmentId, from }],
+    },
+    events: [{ type: "AppointmentMoved", ...facts(book, seat), from }],
+    seat,
+  });
 }
 
 /**

@@ -110,6 +110,7 @@ const RULES: Record<string, Rule> = {
   "POST /admin/doctors/{id}/verify": adminOnly,
   "POST /admin/doctors/{id}/suspend": adminOnly,
 
+  "POST /patient/appointment/{id}/reschedule": ownerOnly("ok"),
   "GET /doctors/time_off": doctorOnly,
   "POST /doctors/time_off": doctorOnly,
   // The time off, the slot and the appointment are "doctor"'s; another doctor is told they do not exist.

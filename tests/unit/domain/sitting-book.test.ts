@@ -8,6 +8,8 @@ import {
   closeSitting,
   joinWaitlist,
   leaveWaitlist,
+  moveSeatIn,
+  moveSeatOut,
   resizeSitting,
   type Seat,
   type SittingBook,
@@ -349,5 +351,45 @@ describe("resizeSitting", () => {
     expect(started.events).toEqual([]);
     expect(started.book.waiting).toHaveLength(1);
     expect(codeOf(resizeSitting(makeBook([seat(2, 2)], [], 2), 1, STARTED, []))).toBe("seats_held");
+  });
+});
+
+describe("moving a seat (rescheduling)", () => {
+  const from = { slotId: 6, date: "2026-11-30", seat: 4 };
+  const mover = { appointmentId: 1009, patientId: 5, ownerUserId: 105 };
+
+  it("moves in as a booking takes a seat, keeping the appointment's id and recording where it was", () => {
+    const moved = value(moveSeatIn(makeBook([seat(1, 1)]), mover, from, NOW, LIMITS));
+    const { book, events } = moved;
+    expect(moved.seat).toMatchObject({ appointmentId: 1009, seat: 2, status: "booked" });
+    expect(book.movedIn).toEqual([{ appointmentId: 1009, from }]);
+    expect(events).toEqual([
+      expect.objectContaining({ type: "AppointmentMoved", appointmentId: 1009, seat: 2, from }),
+    ]);
+  });
+
+  it("refuses to move into a full, closed or started sitting, or one the patient holds", () => {
+    const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)]);
+    expect(codeOf(moveSeatIn(full, mover, from, NOW, LIMITS))).toBe("sitting_full");
+    expect(codeOf(moveSeatIn(makeBook([], [], 3, "ill"), mover, from, NOW, LIMITS))).toBe("sitting_closed");
+    expect(codeOf(moveSeatIn(makeBook(), mover, from, STARTED, LIMITS))).toBe("sitting_started");
+    expect(codeOf(moveSeatIn(makeBook([seat(1, 5)]), mover, from, NOW, LIMITS))).toBe("already_booked");
+  });
+
+  it("moves out without cancelling anything, and hands the seat to the first one waiting", () => {
+    const full = makeBook([seat(1, 1), seat(2, 2), seat(3, 3)], [entry(1, 8)]);
+    const { book, events } = value(moveSeatOut(full, 1002, NOW, 2000));
+    expect(book.cancelled).toEqual([]);
+    expect(book.seats.map((s) => [s.seat, s.patientId])).toEqual([
+      [1, 1],
+      [3, 3],
+      [2, 8],
+    ]);
+    expect(types(events)).toEqual(["AppointmentBooked"]);
+  });
+
+  it("moves out only a booked seat of a sitting that has not started", () => {
+    expect(codeOf(moveSeatOut(makeBook([seat(1, 1)]), 1001, STARTED, 2000))).toBe("sitting_started");
+    expect(codeOf(moveSeatOut(makeBook([seat(1, 1)]), 1009, NOW, 2000))).toBe("illegal_transition");
   });
 });

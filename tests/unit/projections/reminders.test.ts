@@ -70,8 +70,8 @@ describe("reminders", () => {
     clock.current = new Date("2026-12-01T09:20:00Z");
     await reminders.plan(booked);
     expect(planned).toMatchObject([
-      { id: "reminder-7-reminder_24h-2026-12-07-3", delayMs: 5 * 86_400_000 },
-      { id: "reminder-7-reminder_2h-2026-12-07-3", delayMs: 6 * 86_400_000 - 2 * 3_600_000 },
+      { id: "reminder-7-reminder_24h-3-2026-12-07-3", delayMs: 5 * 86_400_000 },
+      { id: "reminder-7-reminder_2h-3-2026-12-07-3", delayMs: 6 * 86_400_000 - 2 * 3_600_000 },
     ]);
 
     planned = [];
@@ -119,10 +119,10 @@ describe("reminders", () => {
     );
     expect(reads).toEqual([[7, 8, 9]]);
     expect(planned.map((j) => j.id).sort()).toEqual([
-      "reminder-7-reminder_24h-2026-12-07-3",
-      "reminder-7-reminder_2h-2026-12-07-3",
-      "reminder-8-reminder_24h-2026-12-07-3",
-      "reminder-8-reminder_2h-2026-12-07-3",
+      "reminder-7-reminder_24h-3-2026-12-07-3",
+      "reminder-7-reminder_2h-3-2026-12-07-3",
+      "reminder-8-reminder_24h-3-2026-12-07-3",
+      "reminder-8-reminder_2h-3-2026-12-07-3",
     ]);
   });
 
@@ -145,7 +145,7 @@ describe("reminders", () => {
       ["2026-11-30", 2],
       ["2026-11-30", 4],
     ]);
-    expect(planned.map((j) => j.id)).toContain("reminder-5-reminder_2h-2026-12-07-3");
+    expect(planned.map((j) => j.id)).toContain("reminder-5-reminder_2h-3-2026-12-07-3");
     expect(planned).toHaveLength(10);
   });
 
@@ -170,5 +170,30 @@ describe("reminders", () => {
     await reminders.fire(reminder2h);
     expect(uow.state.notifications).toMatchObject([{ userId: 50, kind: "reminder_2h", appointmentId: 7 }]);
     expect(uow.state.notifications[0]?.text).toContain("09:20");
+  });
+
+  it("plans reminders for a moved appointment, and the old place's reminder says nothing", async () => {
+    await reminders.plan(
+      received("AppointmentMoved", {
+        outboxId: "2",
+        type: "AppointmentMoved",
+        payload: { appointmentId: 7 },
+      }),
+    );
+    expect(planned.map((j) => j.id)).toContain("reminder-7-reminder_2h-3-2026-12-07-3");
+
+    // Moved to slot 4 on the same date and seat: the job planned for slot 3 must not fire.
+    clock.current = new Date("2026-12-07T07:20:00Z");
+    current = { ...row("booked"), slot: { ...row("booked").slot, id: 4 } };
+    await reminders.fire(
+      received("reminder_2h", {
+        appointmentId: 7,
+        kind: "reminder_2h",
+        date: "2026-12-07",
+        seat: 3,
+        slotId: 3,
+      }),
+    );
+    expect(uow.state.notifications).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { CancelAppointment } from "../../../application/commands/cancel-app
 import type { ChangePatient } from "../../../application/commands/change-patient.js";
 import type { DeletePatient } from "../../../application/commands/delete-patient.js";
 import type { RegisterPatient } from "../../../application/commands/register-patient.js";
+import type { RescheduleAppointment } from "../../../application/commands/reschedule-appointment.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import { toAppointmentView, toPatientView } from "../../../application/queries/views.js";
 import { ok } from "../../../domain/shared/result.js";
@@ -35,6 +36,7 @@ export interface PatientRouteDeps {
   readonly cancelAppointment: CancelAppointment;
   readonly changePatient: ChangePatient;
   readonly deletePatient: DeletePatient;
+  readonly rescheduleAppointment: RescheduleAppointment;
 }
 
 /** The fields of a patient, checked alike when it is registered and when it is changed. */
@@ -82,6 +84,17 @@ const NewAppointmentBody = z
     }),
   })
   .openapi("NewAppointment");
+
+const RescheduleBody = z
+  .object({
+    slot_id: z.number().int().min(1).max(MAX_ID).optional().openapi({
+      description: "A slot of the same doctor; default the appointment's own",
+    }),
+    date: DateString.optional().openapi({
+      description: "Sitting date; default: the earliest with a free seat other than the current one",
+    }),
+  })
+  .openapi("Reschedule");
 
 const IdempotencyHeader = z.object({
   "idempotency-key": z
@@ -328,6 +341,44 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       const cancelled = await deps.cancelAppointment.execute(c.get("principal"), c.req.valid("param").id);
       if (!cancelled.ok) return respond(c, cancelled, 200);
       return respond(c, await deps.patients.appointment(cancelled.value.appointmentId), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/patient/appointment/{id}/reschedule",
+      tags,
+      summary: "Move a booked appointment to another sitting of the same doctor (owner only)",
+      description:
+        "All or nothing, keeping the appointment's id: the new seat is taken exactly as a booking takes one " +
+        "(lowest free, caps, not closed, not started, within the horizon), the old seat goes at once to the " +
+        "first patient waiting, `rescheduled_from` records the old place, reminders follow the new time and the " +
+        "owner gets a `moved` notification. A refused move leaves the appointment unchanged. The same " +
+        "Idempotency-Key with the same body returns the first answer.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam, headers: IdempotencyHeader, body: jsonBody(RescheduleBody) },
+      responses: {
+        200: { description: "The appointment in its new place", content: jsonContent(AppointmentSchema) },
+        ...problemResponses(400, 401, 404),
+        ...conflictAnswer(
+          "`sitting_full`, `sitting_closed`, `no_free_seat`, `already_booked`, `sitting_started`, " +
+            "`illegal_transition` (not booked), `idempotency_key_reused`",
+          ["seatsPerSittingPerAccount"],
+        ),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const moved = await deps.rescheduleAppointment.execute(c.get("principal"), {
+        appointmentId: c.req.valid("param").id,
+        slotId: body.slot_id,
+        date: body.date,
+        idempotencyKey: c.req.valid("header")["idempotency-key"],
+      });
+      if (!moved.ok) return respond(c, moved, 200);
+      return respond(c, await deps.patients.appointment(moved.value.appointmentId), 200);
     },
   );
 }

@@ -32,7 +32,10 @@ export interface ScheduleRouteDeps {
   readonly cancelByDoctor: CancelAppointmentByDoctor;
 }
 
-const Reason = singleLineText({ min: 1, max: 500 });
+/** 1 to 500 characters once trimmed: patients are told it. */
+const Reason = singleLineText({ max: 500 })
+  .transform((r) => r.trim())
+  .pipe(z.string().min(1, "must not be blank"));
 
 const NewTimeOffBody = z
   .object({
