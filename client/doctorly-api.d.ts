@@ -712,6 +712,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patient/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of the caller's patients: its places are given up and its data erased
+         * @description In one transaction: every booked appointment of the patient whose sitting has not started is cancelled (`cancelled_by: patient`) and its seat goes to the first one waiting, as a cancel does; its waiting entries end; its name and symptoms are erased. Appointments of a sitting that has started are left as they are (they are taking place). Past visits stay, anonymised, so doctors' patient counts and ratings do not change. Afterwards the patient is 404 for its owner and leaves `/patient/all`; another account's or an unknown patient is 404.
+         */
+        delete: operations["deletePatientById"];
+        options?: never;
+        head?: never;
+        /**
+         * Correct one of the caller's patients
+         * @description Only the fields given change (at least one, else 400); each is checked as at registration, and `symptoms: null` clears them. Another account's, an unknown or a deleted patient is 404.
+         */
+        patch: operations["patchPatientById"];
+        trace?: never;
+    };
     "/patient/new_appointment": {
         parameters: {
             query?: never;
@@ -1705,6 +1729,23 @@ export interface components {
             age: number;
             /** @example female */
             gender: string;
+            /** @example fever for three days */
+            symptoms?: string | null;
+        };
+        /**
+         * @description The fields to change, at least one; those left out stay as they are. `symptoms: null` clears them.
+         * @example {
+         *       "age": 35,
+         *       "symptoms": null
+         *     }
+         */
+        PatientChange: {
+            /** @example Sara Khan */
+            name?: string;
+            /** @example 34 */
+            age?: number;
+            /** @example female */
+            gender?: string;
             /** @example fever for three days */
             symptoms?: string | null;
         };
@@ -5703,6 +5744,242 @@ export interface operations {
                      *       "title": "Not Found",
                      *       "status": 404,
                      *       "detail": "No such resource, or it belongs to someone else."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deletePatientById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource, or it belongs to someone else."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patchPatientById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientChange"];
+            };
+        };
+        responses: {
+            /** @description The patient as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Patient"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description The scheme to authenticate with: `Bearer realm="doctorly"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unauthenticated",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "A valid bearer token is required: sign in at POST /auth/get_token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No such resource, or it belongs to someone else."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/body_too_large",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "The request's content type is not one this route takes."
                      *     }
                      */
                     "application/problem+json": components["schemas"]["Problem"];

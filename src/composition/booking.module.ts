@@ -11,7 +11,9 @@ import { BookAppointment } from "../application/commands/book-appointment.js";
 import { CancelAppointment } from "../application/commands/cancel-appointment.js";
 import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
+import { ChangePatient } from "../application/commands/change-patient.js";
 import { ChangeSlot } from "../application/commands/change-slot.js";
+import { DeletePatient } from "../application/commands/delete-patient.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
 import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
@@ -77,6 +79,8 @@ export const bookingModule = (infra: Infrastructure, config: Config) =>
         ),
     );
     bind(RegisterPatient).toDynamicValue((ctx) => new RegisterPatient(ctx.get(UNIT_OF_WORK), limits));
+    bind(ChangePatient).toDynamicValue((ctx) => new ChangePatient(ctx.get(UNIT_OF_WORK)));
+    bind(DeletePatient).toDynamicValue((ctx) => new DeletePatient(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK)));
     bind(BookAppointment).toDynamicValue(
       (ctx) =>
         new BookAppointment(ctx.get(UNIT_OF_WORK), ctx.get(CLOCK), config.BOOKING_HORIZON_DAYS, limits),

@@ -29,9 +29,11 @@ import { ChangeDoctorImage } from "../application/commands/change-doctor-image.j
 import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
 import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
 import { ChangePassword } from "../application/commands/change-password.js";
+import { ChangePatient } from "../application/commands/change-patient.js";
 import { ChangeSlot } from "../application/commands/change-slot.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
+import { DeletePatient } from "../application/commands/delete-patient.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
@@ -146,6 +148,8 @@ export function buildHttpApp(runtime: Runtime): App {
     registerPatient: container.get(RegisterPatient),
     bookAppointment: container.get(BookAppointment),
     cancelAppointment: container.get(CancelAppointment),
+    changePatient: container.get(ChangePatient),
+    deletePatient: container.get(DeletePatient),
     rescheduleAppointment: container.get(RescheduleAppointment),
   });
   registerVisitRoutes(app, {

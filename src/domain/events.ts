@@ -45,7 +45,14 @@ export type DomainEvent =
       readonly from: string;
       readonly to: string;
     }
-  | { readonly type: "PatientRegistered"; readonly patientId: number; readonly userId: number }
+  /** An account registered a patient, or corrected its data. */
+  | {
+      readonly type: "PatientRegistered" | "PatientChanged";
+      readonly patientId: number;
+      readonly userId: number;
+    }
+  /** The account's patient is erased: its name and symptoms are gone, its places given up. */
+  | { readonly type: "PatientDeleted"; readonly patientId: number; readonly userId: number }
   | ({ readonly type: "AppointmentBooked" } & AppointmentFacts)
   | ({
       readonly type: "AppointmentCancelled";

@@ -5,6 +5,7 @@
  */
 export interface AccountUsage {
   lock(userId: number): Promise<void>;
+  /** The account's patients that are not deleted. */
   patients(userId: number): Promise<number>;
   /** Booked or arrived appointments of the account's patients whose sitting has not ended at `now`. */
   liveAppointments(userId: number, now: Date): Promise<number>;

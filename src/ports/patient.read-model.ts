@@ -1,5 +1,9 @@
 import type { PatientRecord } from "./patient.repository.js";
 
+/**
+ * Reads of patients. A deleted patient is gone from `listOwned` and `findById`; the doctor's reads
+ * (`listOfDoctor`, `findOfAppointment`) still show it, anonymised, for its past visits.
+ */
 export interface PatientReadModel {
   listOwned(userId: number, offset: number, limit: number): Promise<{ rows: PatientRecord[]; total: number }>;
   findById(patientId: number): Promise<PatientRecord | null>;

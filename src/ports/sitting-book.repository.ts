@@ -22,6 +22,11 @@ export interface SittingBookRepository {
   newAppointmentId(): Promise<number>;
   /** An id for a new waiting entry. Taken under the sitting's lock, so ids keep the order entries joined. */
   newWaitingEntryId(): Promise<number>;
+  /**
+   * The sittings in which a patient holds a booked seat whose sitting may not have started at `now`, or
+   * waits, read without a lock, in (slot id, date) order: the order sitting locks are taken in.
+   */
+  placesOfPatient(patientId: number, now: Date): Promise<EntryPlace[]>;
   /** The sitting a waiting entry belongs to, whatever its status; null when no entry has that id. */
   placeOfEntry(entryId: number): Promise<EntryPlace | null>;
   /**

@@ -10,7 +10,11 @@ import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
 import type { Clock } from "../../src/ports/clock.js";
 import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
 import type { Notification } from "../../src/ports/notifier.js";
-import type { PatientInput, PatientRecord } from "../../src/ports/patient.repository.js";
+import {
+  ERASED_PATIENT_NAME,
+  type PatientInput,
+  type PatientRecord,
+} from "../../src/ports/patient.repository.js";
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
 import type { UserCredentials } from "../../src/ports/user.repository.js";
 import { FakeSessionStore } from "./account-fakes.js";
@@ -21,7 +25,8 @@ interface State {
   doctorSpecializations: { doctorId: number; id: number }[];
   doctorQualifications: (Qualification & { doctorId: number })[];
   slots: Slot[];
-  patients: PatientRecord[];
+  /** `deletedAt` is set once the patient is erased (its name and symptoms are gone then). */
+  patients: (PatientRecord & { deletedAt?: Date })[];
   appointments: (NewAppointment & {
     id: number;
     status: AppointmentStatus;
@@ -50,6 +55,10 @@ interface State {
   ratings: { id: number; appointmentId: number; doctorId: number; rating: number; review: string | null }[];
   notifications: Notification[];
 }
+
+/** A patient as a repository returns it: a copy, without the fake's bookkeeping. */
+const copyOf = (p: (PatientRecord & { deletedAt?: Date }) | null): PatientRecord | null =>
+  p && { id: p.id, userId: p.userId, name: p.name, age: p.age, gender: p.gender, symptoms: p.symptoms };
 
 /**
  * An in-memory unit of work with the same contract as the Postgres one: a failed Result leaves the
@@ -119,6 +128,15 @@ export class FakeUnitOfWork implements UnitOfWork {
       ownerUserId: owner.userId,
       doctorUserId: doctor.userId,
     };
+  }
+
+  /** The patient if `userId` owns it and it is not deleted, as Postgres answers `findOwned`. */
+  private ownedPatient(patientId: number, userId: number) {
+    return (
+      this.state.patients.find(
+        (p) => p.id === patientId && p.userId === userId && p.deletedAt === undefined,
+      ) ?? null
+    );
   }
 
   private ownerOf(patientId: number): number {
@@ -264,8 +282,19 @@ export class FakeUnitOfWork implements UnitOfWork {
           s.patients.push(patient);
           return patient;
         },
-        findOwned: async (patientId, userId) =>
-          s.patients.find((p) => p.id === patientId && p.userId === userId) ?? null,
+        findOwned: async (patientId, userId) => copyOf(this.ownedPatient(patientId, userId)),
+        updateOwned: async (patientId, userId, change) => {
+          const patient = this.ownedPatient(patientId, userId);
+          if (!patient) return null;
+          const defined = Object.entries(change).filter(([, v]) => v !== undefined);
+          Object.assign(patient, Object.fromEntries(defined));
+          return copyOf(patient);
+        },
+        erase: async (patientId) => {
+          const patient = s.patients.find((p) => p.id === patientId && p.deletedAt === undefined);
+          if (patient)
+            Object.assign(patient, { name: ERASED_PATIENT_NAME, symptoms: null, deletedAt: new Date() });
+        },
       },
       appointments: {
         heldSeats: async (slotId, date) =>
@@ -332,6 +361,23 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
         newAppointmentId: async () => this.id(),
         newWaitingEntryId: async () => this.id(),
+        placesOfPatient: async (patientId, now) => {
+          const places = [
+            ...s.appointments
+              .filter(
+                (a) =>
+                  a.patientId === patientId &&
+                  a.status === "booked" &&
+                  this.sittingEnd(a.slotId, a.date) > now.getTime(),
+              )
+              .map((a) => ({ slotId: a.slotId, date: a.date })),
+            ...s.waitlist
+              .filter((w) => w.patientId === patientId && w.status === "waiting")
+              .map((w) => ({ slotId: w.slotId, date: w.date })),
+          ];
+          const unique = new Map(places.map((p) => [`${p.slotId}/${p.date}`, p]));
+          return [...unique.values()].sort((a, b) => a.slotId - b.slotId || a.date.localeCompare(b.date));
+        },
         placeOfEntry: async (entryId) => {
           const w = s.waitlist.find((x) => x.id === entryId);
           return w ? { slotId: w.slotId, date: w.date } : null;
@@ -421,7 +467,8 @@ export class FakeUnitOfWork implements UnitOfWork {
       },
       usage: {
         lock: async () => {},
-        patients: async (userId) => s.patients.filter((p) => p.userId === userId).length,
+        patients: async (userId) =>
+          s.patients.filter((p) => p.userId === userId && p.deletedAt === undefined).length,
         liveAppointments: async (userId, now) =>
           this.live(now).filter((a) => this.ownerOf(a.patientId) === userId).length,
         waitingEntries: async (userId, now) =>

@@ -336,6 +336,26 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     return { path: `/auth/sessions/${session.id}` };
   },
   "POST /users/notifications/read": () => ({ path: "/users/notifications/read", json: { ids: [1, 2] } }),
+  // Patients of their own: the world's patients are booked and asked about by the other routes.
+  "PATCH /patient/{id}": async (ctx) => {
+    const patient = await ownPatient(ctx, "to-edit");
+    return { path: `/patient/${patient.id}`, json: { age: 41, symptoms: "cough" } };
+  },
+  "DELETE /patient/{id}": async (ctx) => {
+    const patient = await ctx.once("patient-to-delete", async () => {
+      const own = await ownPatient(ctx, "to-delete");
+      // With a seat, so that the delete has a booking to give up.
+      await created(
+        await post(ctx.server, "/patient/new_appointment", ctx.world.tokens.user, {
+          slot_id: ctx.world.slotId,
+          patient_id: own.id,
+        }),
+        "booking of the patient to delete",
+      );
+      return own;
+    });
+    return { path: `/patient/${patient.id}` };
+  },
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
   "GET /problems/{code}": () => ({ path: "/problems/sitting_full" }),

@@ -17,6 +17,7 @@ import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.
 
 // A Monday far ahead: its sitting (09:00 in Karachi) has not started at NOW.
 const DATE = "2030-01-07";
+const NEXT_DATE = "2030-01-14";
 const NOW = new Date("2029-12-01T00:00:00Z");
 const ZONE = "Asia/Karachi";
 
@@ -217,6 +218,90 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
       expect((await load(uow, slot)).closedReason).toBe("doctor unavailable");
       value(await uow.run(async (scope) => ok(await scope.slots.retire(slot.id, DATE))));
       expect((await load(uow, slot)).closedReason).toBe("slot retired");
+    });
+
+    it("lists where a patient holds a booked seat or waits, each sitting once, in (slot id, date) order", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2, p3] = patients as [Scene["patients"][0], Scene["patients"][0], Scene["patients"][0]];
+      const placesOf = async (patientId: number) =>
+        value(await uow.run(async ({ sittings }) => ok(await sittings.placesOfPatient(patientId, NOW))));
+      const inNext = (decide: (b: SittingBook, scope: TransactionScope) => Promise<{ book: SittingBook }>) =>
+        uow.run(async (scope) => {
+          const before = await scope.sittings.lockAndLoad(slot, ZONE, NEXT_DATE);
+          await scope.sittings.save(before, (await decide(before, scope)).book);
+          return ok(true);
+        });
+      const place = (p: { id: number; userId: number }, id: number) => ({
+        patientId: p.id,
+        ownerUserId: p.userId,
+        newId: id,
+      });
+      // p1 holds a seat on DATE and waits for the full sitting of NEXT_DATE; p2's seat on DATE is cancelled.
+      await book(uow, slot, p1);
+      const p2Seat = (await book(uow, slot, p2)).after.seats.find((s) => s.patientId === p2.id);
+      for (const p of [p2, p3]) {
+        await inNext(async (b, scope) =>
+          value(bookSeat(b, place(p, await scope.sittings.newAppointmentId()), NOW, DEFAULT_LIMITS)),
+        );
+      }
+      await inNext(async (b, scope) =>
+        value(joinWaitlist(b, place(p1, await scope.sittings.newWaitingEntryId()), NOW, DEFAULT_LIMITS)),
+      );
+      await decideAndSave(uow, slot, async (b, scope) =>
+        value(
+          cancelSeat(
+            b,
+            { appointmentId: p2Seat?.appointmentId ?? 0, by: "patient" },
+            NOW,
+            await scope.sittings.newAppointmentId(),
+          ),
+        ),
+      );
+      expect(await placesOf(p1.id)).toEqual([
+        { slotId: slot.id, date: DATE },
+        { slotId: slot.id, date: NEXT_DATE },
+      ]);
+      expect(await placesOf(p2.id)).toEqual([{ slotId: slot.id, date: NEXT_DATE }]);
+      // Long after the sittings ended, booked seats are no longer listed; the entry still waiting is.
+      const later = new Date("2030-02-01T00:00:00Z");
+      expect(
+        value(await uow.run(async ({ sittings }) => ok(await sittings.placesOfPatient(p1.id, later)))),
+      ).toEqual([{ slotId: slot.id, date: NEXT_DATE }]);
+    });
+
+    it("erases a patient: its owner finds it no more, nor counts it, nor can change it", async () => {
+      const uow = makeUow();
+      const { patients } = await buildScene(uow);
+      const [p1] = patients as [Scene["patients"][0]];
+      const seen = value(
+        await uow.run(async ({ patients: repo, usage }) => {
+          const changed = await repo.updateOwned(p1.id, p1.userId, { name: "Renamed", symptoms: "cough" });
+          const count = await usage.patients(p1.userId);
+          await repo.erase(p1.id);
+          return ok({
+            changed,
+            count,
+            after: await repo.findOwned(p1.id, p1.userId),
+            countAfter: await usage.patients(p1.userId),
+            changedAfter: await repo.updateOwned(p1.id, p1.userId, { age: 1 }),
+          });
+        }),
+      );
+      expect(seen).toEqual({
+        changed: {
+          id: p1.id,
+          userId: p1.userId,
+          name: "Renamed",
+          age: 30,
+          gender: "other",
+          symptoms: "cough",
+        },
+        count: 1,
+        after: null,
+        countAfter: 0,
+        changedAfter: null,
+      });
     });
 
     it("stores a move: the appointment keeps its id in the new sitting, its old seat handed on", async () => {

@@ -20,7 +20,7 @@ export class PgAccountUsage implements AccountUsage {
 
   patients(userId: number): Promise<number> {
     return this.db.oneFirst(sql.type(countRow)`
-      SELECT count(*)::int AS n FROM patients WHERE user_id = ${userId}
+      SELECT count(*)::int AS n FROM patients WHERE user_id = ${userId} AND deleted_at IS NULL
     `);
   }
 

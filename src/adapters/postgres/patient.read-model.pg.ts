@@ -2,7 +2,7 @@ import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 import type { PatientReadModel } from "../../ports/patient.read-model.js";
 import type { PatientRecord } from "../../ports/patient.repository.js";
-import { PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
+import { LIVE_PATIENT, PATIENT_COLUMNS, patientRow } from "./patient.repository.pg.js";
 import { flagRow } from "./rows.js";
 
 const count = z.object({ n: z.number() });
@@ -13,16 +13,23 @@ export class PgPatientReadModel implements PatientReadModel {
   async listOwned(userId: number, offset: number, limit: number) {
     const [rows, total] = await Promise.all([
       this.pool.any(sql.type(patientRow)`
-        SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.user_id = ${userId} ORDER BY p.id LIMIT ${limit} OFFSET ${offset}
+        SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.user_id = ${userId} AND ${LIVE_PATIENT}
+        ORDER BY p.id LIMIT ${limit} OFFSET ${offset}
       `),
-      this.pool.oneFirst(sql.type(count)`SELECT count(*)::int AS n FROM patients WHERE user_id = ${userId}`),
+      this.pool.oneFirst(
+        sql.type(
+          count,
+        )`SELECT count(*)::int AS n FROM patients p WHERE p.user_id = ${userId} AND ${LIVE_PATIENT}`,
+      ),
     ]);
     return { rows: [...rows], total };
   }
 
   findById(patientId: number): Promise<PatientRecord | null> {
     return this.pool.maybeOne(
-      sql.type(patientRow)`SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.id = ${patientId}`,
+      sql.type(
+        patientRow,
+      )`SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.id = ${patientId} AND ${LIVE_PATIENT}`,
     );
   }
 

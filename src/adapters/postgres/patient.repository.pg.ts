@@ -1,6 +1,12 @@
 import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
-import type { PatientInput, PatientRecord, PatientRepository } from "../../ports/patient.repository.js";
+import {
+  ERASED_PATIENT_NAME,
+  type PatientChange,
+  type PatientInput,
+  type PatientRecord,
+  type PatientRepository,
+} from "../../ports/patient.repository.js";
 
 export const patientRow = z.object({
   id: z.number(),
@@ -12,6 +18,9 @@ export const patientRow = z.object({
 });
 
 export const PATIENT_COLUMNS = sql.fragment`p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms`;
+
+/** Patients their owners still see: not deleted. */
+export const LIVE_PATIENT = sql.fragment`p.deleted_at IS NULL`;
 
 export class PgPatientRepository implements PatientRepository {
   constructor(private readonly db: CommonQueryMethods) {}
@@ -26,7 +35,32 @@ export class PgPatientRepository implements PatientRepository {
 
   findOwned(patientId: number, userId: number): Promise<PatientRecord | null> {
     return this.db.maybeOne(sql.type(patientRow)`
-      SELECT ${PATIENT_COLUMNS} FROM patients p WHERE p.id = ${patientId} AND p.user_id = ${userId}
+      SELECT ${PATIENT_COLUMNS} FROM patients p
+      WHERE p.id = ${patientId} AND p.user_id = ${userId} AND ${LIVE_PATIENT}
+    `);
+  }
+
+  updateOwned(patientId: number, userId: number, change: PatientChange): Promise<PatientRecord | null> {
+    const sets = [
+      change.name === undefined ? null : sql.fragment`name = ${change.name}`,
+      change.age === undefined ? null : sql.fragment`age = ${change.age}`,
+      change.gender === undefined ? null : sql.fragment`gender = ${change.gender}`,
+      change.symptoms === undefined ? null : sql.fragment`symptoms = ${change.symptoms}`,
+    ].filter((f) => f !== null);
+    // Nothing to set still answers whether the patient is there (the command refuses an empty change).
+    const assignments = sets.length > 0 ? sql.join(sets, sql.fragment`, `) : sql.fragment`name = p.name`;
+    // The row lock re-checks `deleted_at`: an edit that waited for a delete's commit finds nothing.
+    return this.db.maybeOne(sql.type(patientRow)`
+      UPDATE patients AS p SET ${assignments}
+      WHERE p.id = ${patientId} AND p.user_id = ${userId} AND ${LIVE_PATIENT}
+      RETURNING ${PATIENT_COLUMNS}
+    `);
+  }
+
+  async erase(patientId: number): Promise<void> {
+    await this.db.query(sql.unsafe`
+      UPDATE patients SET name = ${ERASED_PATIENT_NAME}, symptoms = NULL, deleted_at = now()
+      WHERE id = ${patientId} AND deleted_at IS NULL
     `);
   }
 }

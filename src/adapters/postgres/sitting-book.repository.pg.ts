@@ -9,6 +9,7 @@ import {
 } from "../../domain/sitting/sitting-book.js";
 import type { Slot } from "../../domain/slot/slot.js";
 import type { EntryPlace, SittingBookRepository } from "../../ports/sitting-book.repository.js";
+import { earliestLiveDate } from "./slot.repository.pg.js";
 
 const seatRow = z.object({
   appointmentId: z.number(),
@@ -86,6 +87,21 @@ export class PgSittingBookRepository implements SittingBookRepository {
     return this.db.oneFirst(
       sql.type(nextIdRow)`SELECT nextval(pg_get_serial_sequence('waitlist_entries', 'id'))::int AS id`,
     );
+  }
+
+  async placesOfPatient(patientId: number, now: Date): Promise<EntryPlace[]> {
+    // Booked seats from a date that may still be to come (the sitting's book says whether it started);
+    // every entry still waiting, whatever its date.
+    const rows = await this.db.any(sql.type(placeRow)`
+      SELECT slot_id AS "slotId", to_char(sitting_date, 'YYYY-MM-DD') AS date FROM (
+        SELECT slot_id, sitting_date FROM appointments
+        WHERE patient_id = ${patientId} AND status = 'booked' AND sitting_date >= ${earliestLiveDate(now)}::date
+        UNION
+        SELECT slot_id, sitting_date FROM waitlist_entries WHERE patient_id = ${patientId} AND status = 'waiting'
+      ) AS places
+      ORDER BY slot_id, sitting_date
+    `);
+    return [...rows];
   }
 
   placeOfEntry(entryId: number): Promise<EntryPlace | null> {

@@ -392,3 +392,42 @@ export function resizeSitting(
 /** How many appointment ids `resizeSitting` may use for `book` at `newCapacity`. */
 export const seatsToOpen = (book: SittingBook, newCapacity: number): number =>
   isClosed(book) ? 0 : Math.max(0, Math.min(book.waiting.length, newCapacity - book.seats.length));
+
+const then = (first: Decided, next: Decided): Decided => ({
+  book: next.book,
+  events: [...first.events, ...next.events],
+});
+
+/**
+ * A patient gives up its places in one sitting: its waiting entry ends, and its booked seat is cancelled
+ * as a patient's cancel is (the seat handed to the first one waiting, appointment id `handOverId`). A
+ * sitting that has started keeps its seats: it is taking place.
+ */
+export function withdrawPatient(
+  book: SittingBook,
+  patient: { readonly id: number; readonly ownerUserId: number },
+  now: Date,
+  handOverId: number,
+): Result<Decided> {
+  let decided: Decided = { book, events: [] };
+  // The entry first, so that the seat freed below never goes to this very patient.
+  for (const entry of book.waiting.filter((w) => w.patientId === patient.id)) {
+    const left = leaveWaitlist(decided.book, entry.id, patient.ownerUserId);
+    if (!left.ok) return left;
+    decided = then(decided, left.value);
+  }
+  for (const seat of book.seats.filter((s) => s.patientId === patient.id && s.status === "booked")) {
+    const cancelled = cancelSeat(
+      decided.book,
+      { appointmentId: seat.appointmentId, by: "patient" },
+      now,
+      handOverId,
+    );
+    if (!cancelled.ok) {
+      if (cancelled.error.code === "sitting_started") continue;
+      return cancelled;
+    }
+    decided = then(decided, cancelled.value);
+  }
+  return ok(decided);
+}

@@ -125,6 +125,9 @@ const RULES: Record<string, Rule> = {
   // The session is "user"'s; every other caller is told it does not exist.
   "DELETE /auth/sessions/{id}": ownerOnly("ok"),
   "POST /users/notifications/read": bearer,
+  // Patients of "user"'s own, made for these two (the world's patients stay for the other routes).
+  "PATCH /patient/{id}": ownerOnly("ok"),
+  "DELETE /patient/{id}": ownerOnly("ok"),
 
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,

@@ -15,6 +15,7 @@ import {
   type SittingBook,
   seatsToOpen,
   type WaitingEntry,
+  withdrawPatient,
 } from "../../../src/domain/sitting/sitting-book.js";
 import { DEFAULT_LIMITS } from "../../../src/domain/user/limits.js";
 
@@ -391,5 +392,49 @@ describe("moving a seat (rescheduling)", () => {
   it("moves out only a booked seat of a sitting that has not started", () => {
     expect(codeOf(moveSeatOut(makeBook([seat(1, 1)]), 1001, STARTED, 2000))).toBe("sitting_started");
     expect(codeOf(moveSeatOut(makeBook([seat(1, 1)]), 1009, NOW, 2000))).toBe("illegal_transition");
+  });
+});
+
+describe("withdrawPatient: a deleted patient gives up its places in one sitting", () => {
+  const value = (r: Result<{ book: SittingBook; events: readonly DomainEvent[] }>) => {
+    if (!r.ok) throw new Error(r.error.code);
+    return r.value;
+  };
+
+  it("cancels its booked seat as the patient and hands it to the first one waiting", () => {
+    const book = makeBook([seat(1, 1), seat(2, 2)], [entry(50, 3), entry(51, 4)], 2);
+    const { book: after, events } = value(withdrawPatient(book, { id: 1, ownerUserId: 101 }, NOW, 3000));
+    expect(after.seats.map((s) => [s.seat, s.patientId])).toEqual([
+      [2, 2],
+      [1, 3],
+    ]);
+    expect(after.waiting).toEqual([entry(51, 4)]);
+    expect(after.cancelled).toEqual([{ appointmentId: 1001, by: "patient", reason: null }]);
+    expect(events.map((e) => e.type)).toEqual(["AppointmentCancelled", "AppointmentBooked"]);
+  });
+
+  it("ends its waiting entry, and changes nothing for a patient without places", () => {
+    const book = makeBook([seat(1, 1)], [entry(50, 3), entry(51, 4)], 1);
+    const { book: after, events } = value(withdrawPatient(book, { id: 3, ownerUserId: 103 }, NOW, 3000));
+    expect(after.waiting).toEqual([entry(51, 4)]);
+    expect(after.seats).toEqual(book.seats);
+    expect(events).toMatchObject([{ type: "WaitlistLeft", entryId: 50, patientId: 3 }]);
+    expect(value(withdrawPatient(book, { id: 99, ownerUserId: 199 }, NOW, 3000))).toEqual({
+      book,
+      events: [],
+    });
+  });
+
+  it("keeps the seat of a sitting that has started (it is taking place), and an arrived one", () => {
+    const arrived: Seat = { ...seat(2, 2), status: "arrived" };
+    const book = makeBook([seat(1, 1), arrived], [entry(50, 3)], 2);
+    expect(value(withdrawPatient(book, { id: 1, ownerUserId: 101 }, STARTED, 3000))).toEqual({
+      book,
+      events: [],
+    });
+    expect(value(withdrawPatient(book, { id: 2, ownerUserId: 102 }, NOW, 3000))).toEqual({
+      book,
+      events: [],
+    });
   });
 });

@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { BookAppointment } from "../../../application/commands/book-appointment.js";
 import type { CancelAppointment } from "../../../application/commands/cancel-appointment.js";
+import type { ChangePatient } from "../../../application/commands/change-patient.js";
+import type { DeletePatient } from "../../../application/commands/delete-patient.js";
 import type { RegisterPatient } from "../../../application/commands/register-patient.js";
 import type { RescheduleAppointment } from "../../../application/commands/reschedule-appointment.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
@@ -32,20 +34,44 @@ export interface PatientRouteDeps {
   readonly registerPatient: RegisterPatient;
   readonly bookAppointment: BookAppointment;
   readonly cancelAppointment: CancelAppointment;
+  readonly changePatient: ChangePatient;
+  readonly deletePatient: DeletePatient;
   readonly rescheduleAppointment: RescheduleAppointment;
 }
 
-const NewPatientBody = z
-  .object({
-    name: singleLineText().trim().min(1).max(100).openapi({ example: "Sara Khan" }),
-    age: z.number().int().min(0).max(150).openapi({ example: 34 }),
-    gender: singleLineText({ max: 20 })
+/** The fields of a patient, checked alike when it is registered and when it is changed. */
+const patientFields = {
+  name: () => singleLineText().trim().min(1).max(100).openapi({ example: "Sara Khan" }),
+  age: () => z.number().int().min(0).max(150).openapi({ example: 34 }),
+  gender: () =>
+    singleLineText({ max: 20 })
       .transform((g) => g.trim().toLowerCase())
       .pipe(z.enum(["male", "female", "other"]))
       .openapi({ example: "female" }),
-    symptoms: multiLineText({ max: 2000 }).nullish().openapi({ example: "fever for three days" }),
+  symptoms: () => multiLineText({ max: 2000 }).nullish().openapi({ example: "fever for three days" }),
+};
+
+const NewPatientBody = z
+  .object({
+    name: patientFields.name(),
+    age: patientFields.age(),
+    gender: patientFields.gender(),
+    symptoms: patientFields.symptoms(),
   })
   .openapi("NewPatient");
+
+const PatientChangeBody = z
+  .object({
+    name: patientFields.name().optional(),
+    age: patientFields.age().optional(),
+    gender: patientFields.gender().optional(),
+    symptoms: patientFields.symptoms(),
+  })
+  .openapi("PatientChange", {
+    description:
+      "The fields to change, at least one; those left out stay as they are. `symptoms: null` clears them.",
+    example: { age: 35, symptoms: null },
+  });
 
 const MAX_ID = 2_147_483_647;
 
@@ -156,6 +182,59 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       },
     }),
     async (c) => respond(c, await deps.patients.get(c.get("principal"), c.req.valid("param").id), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/patient/{id}",
+      tags,
+      summary: "Correct one of the caller's patients",
+      description:
+        "Only the fields given change (at least one, else 400); each is checked as at registration, and " +
+        "`symptoms: null` clears them. Another account's, an unknown or a deleted patient is 404.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam, body: jsonBody(PatientChangeBody) },
+      responses: {
+        200: { description: "The patient as it now is", content: jsonContent(PatientSchema) },
+        ...problemResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const changed = await deps.changePatient.execute(c.get("principal").userId, c.req.valid("param").id, {
+        name: body.name,
+        age: body.age,
+        gender: body.gender,
+        symptoms: body.symptoms,
+      });
+      return respond(c, changed.ok ? ok(toPatientView(changed.value)) : changed, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/patient/{id}",
+      tags,
+      summary: "Delete one of the caller's patients: its places are given up and its data erased",
+      description:
+        "In one transaction: every booked appointment of the patient whose sitting has not started is " +
+        "cancelled (`cancelled_by: patient`) and its seat goes to the first one waiting, as a cancel does; " +
+        "its waiting entries end; its name and symptoms are erased. Appointments of a sitting that has " +
+        "started are left as they are (they are taking place). Past visits stay, anonymised, so doctors' " +
+        "patient counts and ratings do not change. Afterwards the patient is 404 for its owner and leaves " +
+        "`/patient/all`; another account's or an unknown patient is 404.",
+      security: bearer,
+      middleware: [signedIn],
+      request: { params: IdParam },
+      responses: { 204: { description: "Deleted" }, ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const deleted = await deps.deletePatient.execute(c.get("principal").userId, c.req.valid("param").id);
+      return (deleted.ok ? c.body(null, 204) : respond(c, deleted, 200)) as never;
+    },
   );
 
   app.openapi(
