@@ -10,6 +10,10 @@ class Rollback {
   constructor(readonly result: Result<never>) {}
 }
 
+/**
+ * A transaction PostgreSQL rolls back to break a deadlock is run again by slonik (its handler called
+ * anew, `transactionRetryLimit` times), so `work` must touch nothing outside the database.
+ */
 export class PgUnitOfWork implements UnitOfWork {
   constructor(private readonly pool: DatabasePool) {}
 

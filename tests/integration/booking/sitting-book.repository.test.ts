@@ -72,4 +72,56 @@ describe("postgres sitting book repository, the database as last judge", () => {
     const after = await uow.run(async ({ sittings }) => ok(await sittings.lockAndLoad(slot, "UTC", date)));
     expect(after.ok && after.value.seats).toEqual([]);
   });
+
+  // slonik calls a transaction's handler again when PostgreSQL rolls it back for a deadlock
+  // (transactionRetryLimit): a command that loses one never shows its client an error.
+  it("runs a command that loses a deadlock again: two opposite lock orders both finish", async () => {
+    const uow = new PgUnitOfWork(pool);
+    const made = await uow.run(async (scope) => {
+      const doctorUser = await scope.users.add({
+        name: "Deadlock",
+        email: `deadlock-${randomUUID()}@example.test`,
+        role: "doctor",
+        passwordHash: "x",
+      });
+      const doctor = await scope.doctors.insert({ userId: doctorUser.id, description: "", timeZone: "UTC" });
+      return ok(
+        await scope.slots.insert(doctor.id, {
+          day: "monday",
+          startMinute: 540,
+          appointmentDuration: 15,
+          numSlots: 1,
+          consultationFee: 0,
+        }),
+      );
+    });
+    if (!made.ok) throw new Error(made.error.code);
+    const slot = made.value;
+    // Each takes one sitting, waits until the other holds its own, then asks for the other's: a cycle
+    // that PostgreSQL breaks by failing one of them (the barrier stays open for the retry).
+    let arrived = 0;
+    let open: () => void = () => undefined;
+    const barrier = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    let attempts = 0;
+    const crossing = (first: string, second: string) =>
+      uow.run(async ({ sittings }) => {
+        attempts++;
+        await sittings.lockAndLoad(slot, "UTC", first);
+        if (++arrived === 2) open();
+        await barrier;
+        await sittings.lockAndLoad(slot, "UTC", second);
+        return ok(true);
+      });
+    const results = await Promise.all([
+      crossing("2030-01-07", "2030-01-14"),
+      crossing("2030-01-14", "2030-01-07"),
+    ]);
+    expect(results).toEqual([
+      { ok: true, value: true },
+      { ok: true, value: true },
+    ]);
+    expect(attempts).toBe(3);
+  });
 });
