@@ -92,7 +92,10 @@ const SEQUENCE: readonly { sql: string; args: (s: BookingShot, id: number) => un
   { sql: "SELECT id FROM users WHERE id = $1", args: (s) => [s.userId] },
   { sql: "BEGIN", args: () => [] },
   { sql: "SELECT pg_advisory_xact_lock(1, $1::int4)", args: (s) => [s.userId] },
-  { sql: "SELECT id, name FROM patients WHERE id = $1 AND user_id = $2", args: (s) => [s.patientId, s.userId] },
+  {
+    sql: "SELECT id, name FROM patients WHERE id = $1 AND user_id = $2",
+    args: (s) => [s.patientId, s.userId],
+  },
   {
     sql: "SELECT s.*, d.timezone FROM slots s JOIN doctors d ON d.id = s.doctor_id WHERE s.id = $1 FOR SHARE OF d",
     args: (s) => [s.slotId],

@@ -6,6 +6,7 @@ import { PgSessionPurger, PgSessionStore } from "../adapters/postgres/session.st
 import { PgUserRepository } from "../adapters/postgres/user.repository.pg.js";
 import { ChangePassword } from "../application/commands/change-password.js";
 import { CreateAdmin } from "../application/commands/create-admin.js";
+import { EraseAccount } from "../application/commands/erase-account.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { RegisterUser } from "../application/commands/register-user.js";
 import { SignIn } from "../application/commands/sign-in.js";
@@ -90,6 +91,18 @@ export const accountsModule = (infra: Infrastructure, config: Config, logger: Lo
           limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
           logger,
           clock: ctx.get(CLOCK),
+        }),
+    );
+    bind(EraseAccount).toDynamicValue(
+      (ctx) =>
+        new EraseAccount({
+          uow: ctx.get(UNIT_OF_WORK),
+          users: ctx.get(USER_REPOSITORY),
+          hasher: ctx.get(PASSWORD_HASHER),
+          limits: { pair: ctx.get(SIGN_IN_PAIR_LIMITER), client: ctx.get(SIGN_IN_CLIENT_LIMITER) },
+          logger,
+          clock: ctx.get(CLOCK),
+          horizonDays: config.BOOKING_HORIZON_DAYS,
         }),
     );
     bind(SessionQueries).toDynamicValue((ctx) => new SessionQueries(ctx.get(SESSION_STORE), ctx.get(CLOCK)));

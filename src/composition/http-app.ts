@@ -34,6 +34,7 @@ import { ChangeSlot } from "../application/commands/change-slot.js";
 import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
 import { DeletePatient } from "../application/commands/delete-patient.js";
+import { EraseAccount } from "../application/commands/erase-account.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
@@ -121,6 +122,7 @@ export function buildHttpApp(runtime: Runtime): App {
     registerUser: container.get(RegisterUser),
     userQueries: container.get(UserQueries),
     changePassword: container.get(ChangePassword),
+    eraseAccount: container.get(EraseAccount),
     clients,
     registrationLimit,
   });

@@ -53,6 +53,8 @@ export type DomainEvent =
     }
   /** The account's patient is erased: its name and symptoms are gone, its places given up. */
   | { readonly type: "PatientDeleted"; readonly patientId: number; readonly userId: number }
+  /** The account was erased (DELETE /users/info): anonymised, its patients deleted, its email freed. */
+  | { readonly type: "AccountErased"; readonly userId: number }
   | ({ readonly type: "AppointmentBooked" } & AppointmentFacts)
   | ({
       readonly type: "AppointmentCancelled";

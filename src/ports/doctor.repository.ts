@@ -33,4 +33,9 @@ export interface DoctorRepository {
   removeQualification(doctorId: number, qualificationId: number): Promise<boolean>;
   /** Writes the fields given: the name (of the doctor's account), the description, the time zone. */
   updateProfile(doctor: DoctorRecord, change: ProfileChange): Promise<void>;
+  /**
+   * The doctor's account is erased: its description and picture go, and patients no longer see it
+   * (unverified: it leaves search, `/doctors/all` and every public read).
+   */
+  erase(doctorId: number): Promise<void>;
 }

@@ -32,4 +32,6 @@ export interface PatientRepository {
    * reads no longer see it). Its appointments stay, so past visits keep counting for their doctors.
    */
   erase(patientId: number): Promise<void>;
+  /** The ids of the account's patients that are not deleted, ascending. */
+  idsOwnedBy(userId: number): Promise<number[]>;
 }

@@ -14,6 +14,9 @@ export interface NewUser {
   readonly passwordHash: string;
 }
 
+/** What an erased account is called where its past visits are still shown. */
+export const ERASED_ACCOUNT_NAME = "Deleted account";
+
 /**
  * Accounts. `add` fails with the `users_email_key` constraint when the email is taken (the unit of work
  * turns that into a 409), which settles a race between two registrations of one address.
@@ -25,6 +28,12 @@ export interface UserRepository {
   credentialsById(id: number): Promise<UserCredentials | null>;
   /** Replaces the account's password hash; false when there is no such account. */
   setPasswordHash(id: number, passwordHash: string): Promise<boolean>;
+  /**
+   * Erases the account: its name and email are replaced (the email is free again), its password can
+   * never match, and its notifications and Idempotency-Keys are deleted. The row stays, anonymised, for
+   * the appointments and visits that reference it.
+   */
+  erase(id: number): Promise<void>;
 }
 
 /** The repository outside any transaction, for reads and sign-in. */

@@ -16,7 +16,7 @@ import {
   type PatientRecord,
 } from "../../src/ports/patient.repository.js";
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
-import type { UserCredentials } from "../../src/ports/user.repository.js";
+import { ERASED_ACCOUNT_NAME, type UserCredentials } from "../../src/ports/user.repository.js";
 import { FakeSessionStore } from "./account-fakes.js";
 
 interface State {
@@ -172,6 +172,10 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
         lockByUserId: async (userId) => s.doctors.find((d) => d.userId === userId) ?? null,
         lockById: async (doctorId) => s.doctors.find((d) => d.id === doctorId) ?? null,
+        erase: async (doctorId) => {
+          s.doctors = s.doctors.map((d) => (d.id === doctorId ? { ...d, verified: false } : d));
+          delete s.doctorImages[doctorId];
+        },
         setVerified: async (doctorId, verified) => {
           s.doctors = s.doctors.map((d) => (d.id === doctorId ? { ...d, verified } : d));
         },
@@ -295,6 +299,11 @@ export class FakeUnitOfWork implements UnitOfWork {
           if (patient)
             Object.assign(patient, { name: ERASED_PATIENT_NAME, symptoms: null, deletedAt: new Date() });
         },
+        idsOwnedBy: async (userId) =>
+          s.patients
+            .filter((p) => p.userId === userId && p.deletedAt === undefined)
+            .map((p) => p.id)
+            .sort((a, b) => a - b),
       },
       appointments: {
         heldSeats: async (slotId, date) =>
@@ -532,6 +541,15 @@ export class FakeUnitOfWork implements UnitOfWork {
           const found = s.users.some((u) => u.id === id);
           s.users = s.users.map((u) => (u.id === id ? { ...u, passwordHash } : u));
           return found;
+        },
+        erase: async (id) => {
+          s.users = s.users.map((u) =>
+            u.id === id
+              ? { ...u, name: ERASED_ACCOUNT_NAME, email: `erased-${id}@erased.invalid`, passwordHash: "!" }
+              : u,
+          );
+          s.notifications = s.notifications.filter((n) => n.userId !== id);
+          s.idempotency = s.idempotency.filter((k) => k.userId !== id);
         },
       },
       sessions: this.sessions,

@@ -315,6 +315,13 @@ export const REQUESTS: Record<string, RequestBuilder> = {
       token: account.token,
     };
   },
+  // Each caller erases an account of its own, never one of the world's.
+  "DELETE /users/info": async (ctx, role) => {
+    const password = "throwaway password 2";
+    if (role === "anonymous") return { path: "/users/info", json: { password } };
+    const account = await registerAndSignIn(ctx.server, { password });
+    return { path: "/users/info", json: { password }, token: account.token };
+  },
   "GET /auth/sessions": () => ({ path: "/auth/sessions" }),
   "DELETE /auth/sessions": async (ctx, role) => ({
     path: "/auth/sessions",

@@ -35,6 +35,12 @@ export class PgDoctorRepository implements DoctorRepository {
     `);
   }
 
+  async erase(doctorId: number): Promise<void> {
+    await this.db.query(
+      sql.unsafe`UPDATE doctors SET verified = false, description = '', image = NULL WHERE id = ${doctorId}`,
+    );
+  }
+
   async setVerified(doctorId: number, verified: boolean): Promise<void> {
     await this.db.query(sql.unsafe`UPDATE doctors SET verified = ${verified} WHERE id = ${doctorId}`);
   }

@@ -7,6 +7,7 @@ import {
   type PatientRecord,
   type PatientRepository,
 } from "../../ports/patient.repository.js";
+import { idRow } from "./rows.js";
 
 export const patientRow = z.object({
   id: z.number(),
@@ -62,5 +63,12 @@ export class PgPatientRepository implements PatientRepository {
       UPDATE patients SET name = ${ERASED_PATIENT_NAME}, symptoms = NULL, deleted_at = now()
       WHERE id = ${patientId} AND deleted_at IS NULL
     `);
+  }
+
+  async idsOwnedBy(userId: number): Promise<number[]> {
+    const rows = await this.db.any(sql.type(idRow)`
+      SELECT id FROM patients WHERE user_id = ${userId} AND deleted_at IS NULL ORDER BY id
+    `);
+    return rows.map((r) => r.id);
   }
 }

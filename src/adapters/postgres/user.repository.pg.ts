@@ -2,7 +2,12 @@ import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
 import type { User } from "../../domain/user/account.js";
 import { ROLES } from "../../domain/user/user.js";
-import type { NewUser, UserCredentials, UserRepository } from "../../ports/user.repository.js";
+import {
+  ERASED_ACCOUNT_NAME,
+  type NewUser,
+  type UserCredentials,
+  type UserRepository,
+} from "../../ports/user.repository.js";
 
 const userRow = z.object({
   id: z.number(),
@@ -23,6 +28,9 @@ const toUser = (row: unknown): User => userRow.parse(row);
  * Works on the pool and on a transaction alike. Rows are parsed here because the pool has no result
  * parser: `sql.type` alone only types the row, it does not turn timestamps (epoch ms) into Dates.
  */
+/** An erased account's email: never a deliverable address (`.invalid`), unique per account. */
+const erasedEmail = (id: number) => `erased-${id}@erased.invalid`;
+
 export class PgUserRepository implements UserRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -59,5 +67,15 @@ export class PgUserRepository implements UserRepository {
       sql.unsafe`UPDATE users SET password_hash = ${passwordHash} WHERE id = ${id}`,
     );
     return rowCount > 0;
+  }
+
+  async erase(id: number): Promise<void> {
+    await this.db.query(sql.unsafe`
+      WITH n AS (DELETE FROM notifications WHERE user_id = ${id}),
+           k AS (DELETE FROM idempotency_keys WHERE user_id = ${id})
+      UPDATE users SET name = ${ERASED_ACCOUNT_NAME}, email = ${erasedEmail(id)}, password_hash = '!',
+        erased_at = now()
+      WHERE id = ${id} AND erased_at IS NULL
+    `);
   }
 }

@@ -28,6 +28,38 @@ export const wrongPassword = () =>
 const accountGone = () => appError("not_found", "user_not_found", "No such account.");
 
 /**
+ * The account's current password, checked as a sign-in checks it, with the same limits and keys: a wrong
+ * one is a failed sign-in of the (client, email) pair (401 `wrong_password`; ten of them refuse the pair
+ * with 429, as ten failed sign-ins do); a right one clears the pair's count.
+ */
+export async function confirmPassword(
+  deps: { limits: PasswordCheckLimits; logger: Logger; hasher: PasswordHasher },
+  account: { readonly id: number; readonly email: string; readonly passwordHash: string },
+  password: string,
+  client: string,
+): Promise<Result<void>> {
+  const { limits, logger, hasher } = deps;
+  const pair = pairKey(client, account.email);
+  const refused = await reserveAttempt(limits, pair, client);
+  if (refused) {
+    logger.warn(
+      { userId: account.id, client, retryAfter: refused.retryAfter },
+      "password check refused: too many failures",
+    );
+    return err(tooManyAttempts(refused.retryAfter));
+  }
+  // Longer than any accepted password: cannot match, and must not buy a long hash computation.
+  const right =
+    [...password].length <= PASSWORD_LENGTH.max && (await hasher.verify(account.passwordHash, password));
+  if (!right) {
+    logger.warn({ userId: account.id, client }, "password check: wrong password");
+    return err(wrongPassword());
+  }
+  await settleSuccess(limits, pair, client);
+  return ok(undefined);
+}
+
+/**
  * PUT /users/password. The new password obeys the registration rule (400 naming `new_password`, checked
  * first: a refused new password costs no attempt and no hash). The current one is checked as a sign-in
  * is, with the same limits and keys: a wrong one is a failed sign-in of the (client, email) pair, so ten
@@ -57,24 +89,13 @@ export class ChangePassword {
     const account = await users.credentialsById(principal.userId);
     if (!account) return err(accountGone());
 
-    const pair = pairKey(change.client, account.email);
-    const refused = await reserveAttempt(limits, pair, change.client);
-    if (refused) {
-      logger.warn(
-        { userId: account.id, client: change.client, retryAfter: refused.retryAfter },
-        "password change refused: too many failures",
-      );
-      return err(tooManyAttempts(refused.retryAfter));
-    }
-    // Longer than any accepted password: cannot match, and must not buy a long hash computation.
-    const right =
-      [...change.currentPassword].length <= PASSWORD_LENGTH.max &&
-      (await hasher.verify(account.passwordHash, change.currentPassword));
-    if (!right) {
-      logger.warn({ userId: account.id, client: change.client }, "password change: wrong current password");
-      return err(wrongPassword());
-    }
-    await settleSuccess(limits, pair, change.client);
+    const confirmed = await confirmPassword(
+      { limits, logger, hasher },
+      account,
+      change.currentPassword,
+      change.client,
+    );
+    if (!confirmed.ok) return confirmed;
 
     // Hashed before the transaction opens: it is slow CPU work that must not hold a connection.
     const passwordHash = await hasher.hash(checked.value);

@@ -120,6 +120,7 @@ const RULES: Record<string, Rule> = {
 
   // Each caller changes the password of, or signs out everywhere, an account of its own.
   "PUT /users/password": bearer,
+  "DELETE /users/info": bearer,
   "GET /auth/sessions": bearer,
   "DELETE /auth/sessions": bearer,
   // The session is "user"'s; every other caller is told it does not exist.

@@ -47,6 +47,9 @@ function setup() {
     byId: async (id) => uow.state.users.find((u) => u.id === id) ?? null,
     credentialsByEmail: async (email) => uow.state.users.find((u) => u.email === email) ?? null,
     credentialsById: async (id) => uow.state.users.find((u) => u.id === id) ?? null,
+    erase: async () => {
+      throw new Error("reads only");
+    },
     setPasswordHash: async () => {
       throw new Error("reads only");
     },

@@ -47,6 +47,9 @@ function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max
     byId: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
     credentialsByEmail: async (email: string) => uow.state.users.find((u) => u.email === email) ?? null,
     credentialsById: async (id: number) => uow.state.users.find((u) => u.id === id) ?? null,
+    erase: async () => {
+      throw new Error("reads only");
+    },
     setPasswordHash: async () => {
       throw new Error("reads only");
     },

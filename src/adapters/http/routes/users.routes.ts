@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ChangePassword } from "../../../application/commands/change-password.js";
+import type { EraseAccount } from "../../../application/commands/erase-account.js";
 import type { RegisterUser } from "../../../application/commands/register-user.js";
 import type { UserQueries } from "../../../application/queries/user.queries.js";
 import type { User } from "../../../domain/user/account.js";
@@ -132,6 +133,40 @@ const changePassword = createRoute({
   },
 });
 
+const ErasureSchema = z
+  .object({
+    password: singleLineText({ max: 1024 }).openapi({
+      example: "correct horse battery staple",
+      description: "The account's password, checked as a sign-in checks it",
+    }),
+  })
+  .openapi("AccountErasure");
+
+const eraseAccount = createRoute({
+  method: "delete",
+  path: "/users/info",
+  tags: ["Users"],
+  summary: "Erase the account and its data (right to erasure)",
+  description:
+    "In one step: every session is revoked; every patient of the account is deleted as DELETE /patient/{id} " +
+    "does (live future appointments cancelled, seats handed to the waitlist, waiting entries ended, name and " +
+    "symptoms erased); notifications are deleted; the account is anonymised and its email can register again. " +
+    "A doctor's upcoming sittings are closed first (its patients told why) and it leaves search, `/doctors/all` " +
+    "and its public profile. Past visits stay, anonymised, so doctors' counts and ratings do not change. A wrong " +
+    "password answers 401 `wrong_password` and counts as a failed sign-in.",
+  security: bearer,
+  request: { body: jsonBody(ErasureSchema) },
+  responses: {
+    204: { description: "Erased; the token no longer works" },
+    ...problemResponses(400),
+    ...problemAnswer(401, "No valid bearer token, or `wrong_password`", [
+      { code: "unauthenticated", detail: "A valid bearer token is required." },
+      { code: "wrong_password", detail: "The current password is wrong." },
+    ]),
+    ...problemResponses(429),
+  },
+});
+
 export function registerUserRoutes(
   app: App,
   deps: {
@@ -139,6 +174,7 @@ export function registerUserRoutes(
     registerUser: RegisterUser;
     userQueries: UserQueries;
     changePassword: ChangePassword;
+    eraseAccount: EraseAccount;
     clients: ClientAddresses;
     registrationLimit: MiddlewareHandler<AppEnv>;
   },
@@ -160,6 +196,14 @@ export function registerUserRoutes(
     const result = await deps.changePassword.execute(c.get("principal"), {
       currentPassword: body.current_password,
       newPassword: body.new_password,
+      client: deps.clients.of(c),
+    });
+    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+  });
+
+  app.openapi({ ...eraseAccount, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
+    const result = await deps.eraseAccount.execute(c.get("principal"), {
+      password: c.req.valid("json").password,
       client: deps.clients.of(c),
     });
     return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
