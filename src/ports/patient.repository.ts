@@ -17,6 +17,8 @@ export type PatientChange = { readonly [K in keyof PatientInput]?: PatientInput[
 
 /** What an erased patient is called from then on; its symptoms are null. */
 export const ERASED_PATIENT_NAME = "Deleted patient";
+/** The text of every notice about a deleted patient's appointments (they named the patient). */
+export const ERASED_PATIENT_NOTICE = "This notice was about a patient who has since been deleted.";
 
 export interface PatientRepository {
   insert(userId: number, input: PatientInput): Promise<PatientRecord>;
@@ -28,8 +30,8 @@ export interface PatientRepository {
   /** Changes an owned patient that is not deleted; null (nothing changed) as `findOwned` answers null. */
   updateOwned(patientId: number, userId: number, change: PatientChange): Promise<PatientRecord | null>;
   /**
-   * Erases a patient: its name becomes ERASED_PATIENT_NAME, its symptoms null, and it is deleted (owner
-   * reads no longer see it). Its appointments stay, so past visits keep counting for their doctors.
+   * Erases a patient: its name becomes ERASED_PATIENT_NAME, its symptoms null, the notices about its
+   * appointments ERASED_PATIENT_NOTICE, and it is deleted (owner reads no longer see it). Its appointments stay, so past visits keep counting for their doctors.
    */
   erase(patientId: number): Promise<void>;
   /** The ids of the account's patients that are not deleted, ascending. */

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PG_POOL, startWorkers } from "../../src/container.js";
+import { PG_POOL, REDIS, startWorkers } from "../../src/container.js";
 import { registerAndSignIn, signIn, uniqueEmail } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
@@ -25,6 +26,33 @@ describe("DELETE /users/info: the right to erasure", () => {
     await server.close();
   });
 
+  /** Tables with a row, and Redis keys with a value, holding `text` anywhere (case-insensitive). */
+  const traces = async (text: string) => {
+    const tables = await pool.anyFirst(sql.type(z.object({ t: z.string() }))`
+      SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'
+    `);
+    const found: string[] = [];
+    for (const table of tables) {
+      const n = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM ${sql.identifier([table])} x WHERE x::text ILIKE ${`%${text}%`}
+      `);
+      if (n > 0) found.push(`table ${table}`);
+    }
+    const redis = server.runtime.container.get<Redis>(REDIS);
+    for await (const keys of redis.scanStream({ count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const value =
+          type === "string"
+            ? await redis.get(key)
+            : type === "hash"
+              ? JSON.stringify(await redis.hgetall(key))
+              : "";
+        if (value?.toLowerCase().includes(text.toLowerCase())) found.push(`redis ${key}`);
+      }
+    }
+    return found;
+  };
   const erase = (token: string, password: string) =>
     server.request("/users/info", {
       method: "DELETE",
@@ -50,13 +78,15 @@ describe("DELETE /users/info: the right to erasure", () => {
   it("erases an account: patients deleted with their seats handed on, sessions revoked, email free, past visits kept", async () => {
     const password = "erase me completely";
     const email = uniqueEmail("erase");
-    const account = await registerAndSignIn(server, { email, password });
+    const accountName = `Erin ${uniqueWord()}`;
+    const childName = `Child ${uniqueWord()}`;
+    const account = await registerAndSignIn(server, { email, password, name: accountName });
     const other = await registerAndSignIn(server);
     const dr = await newDoctor(server);
     const slot = await addSlot(server, dr.token, { day: "tuesday", start: "09:00", num_slots: 1 });
     const date = nextWeekday("tuesday");
     const [mine, theirs] = [
-      await newPatient(server, account.token, "Erased Child"),
+      await newPatient(server, account.token, childName),
       await newPatient(server, other.token),
     ];
     const held = await book(account.token, slot.id, mine.id, date);
@@ -115,6 +145,9 @@ describe("DELETE /users/info: the right to erasure", () => {
         .no_of_patients,
     ).toBe(patientsBefore + 1);
 
+    // No row and no cache entry holds the erased names or the email any more.
+    for (const text of [accountName, childName, email]) expect(await traces(text)).toEqual([]);
+
     // The email can register again, as a new account.
     const again = await server.request("/users/register", json({ name: "Again", email, password }));
     expect(again.status).toBe(201);
@@ -135,7 +168,13 @@ describe("DELETE /users/info: the right to erasure", () => {
       ).data.some((d) => d.id === dr.id);
     expect(await eventually(inSearch, 3_000, 50)).toBe(true);
 
+    // A reminder it was named in, as the workers write them.
+    await pool.query(sql.unsafe`
+      INSERT INTO notifications (user_id, kind, text, appointment_id)
+      VALUES (${patientOwner.user.id}, 'reminder_24h', ${`Reminder: P sees Leaving ${surname} tomorrow.`}, ${made.id})
+    `);
     expect((await erase(dr.token, password)).status).toBe(204);
+    expect(await eventually(async () => (await traces(surname)).length === 0, 3_000, 100)).toBe(true);
     const appointment = (await (
       await get(server, `/patient/appointment/${made.id}`, patientOwner.token)
     ).json()) as {

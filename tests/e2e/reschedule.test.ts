@@ -140,7 +140,9 @@ describe("rescheduling an appointment: an atomic move that keeps its id", () => 
     const full = await reschedule(p.token, mine.id, { date: addDays(date, 7) });
     expect(full.status).toBe(409);
     expect(await codeOf(full)).toBe("sitting_full");
-    expect((await reschedule(p.token, mine.id, { date })).status).toBe(400);
+    const same = await reschedule(p.token, mine.id, { date });
+    expect(same.status).toBe(409);
+    expect(await codeOf(same)).toBe("same_sitting");
     expect((await reschedule(p.token, mine.id, { date: addDays(date, 1) })).status).toBe(400);
     expect((await reschedule(p.token, mine.id, { date: addDays(date, 7 * 60) })).status).toBe(400);
     expect((await reschedule(p.token, mine.id, { slot_id: foreign.id })).status).toBe(400);
@@ -265,5 +267,29 @@ describe("rescheduling an appointment: an atomic move that keeps its id", () => 
     ]).toContainEqual([mv.status, bk.status]);
     expect(await integrity(friday.id)).toEqual({ twice: [], over: [] });
     expect(await integrity(saturday.id)).toEqual({ twice: [], over: [] });
+  });
+
+  it("deleting a patient while its appointment is rescheduled: the patient ends with no live seat anywhere", async () => {
+    const dr = await newDoctor(server);
+    const slot = await addSlot(server, dr.token, { day: "sunday", start: "09:00", num_slots: 2 });
+    const date = nextWeekday("sunday");
+    const patients = await patientsOfAccounts(server, 5, 1);
+    for (const [i, p] of patients.entries()) {
+      const made = await book(p.token, slot.id, p.id, date);
+      const [moved, deleted] = await Promise.all([
+        reschedule(p.token, made.id, { date: addDays(date, 7 * (1 + (i % 3))) }),
+        server.request(`/patient/${p.id}`, {
+          method: "DELETE",
+          headers: { authorization: `Bearer ${p.token}` },
+        }),
+      ]);
+      expect(deleted.status).toBe(204);
+      expect([200, 404, 409]).toContain(moved.status);
+      const live = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM appointments WHERE patient_id = ${p.id} AND status <> 'cancelled'
+      `);
+      expect(live).toBe(0);
+    }
+    expect(await integrity(slot.id)).toEqual({ twice: [], over: [] });
   });
 });

@@ -12,6 +12,7 @@ import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
 import type { Notification } from "../../src/ports/notifier.js";
 import {
   ERASED_PATIENT_NAME,
+  ERASED_PATIENT_NOTICE,
   type PatientInput,
   type PatientRecord,
 } from "../../src/ports/patient.repository.js";
@@ -296,8 +297,14 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
         erase: async (patientId) => {
           const patient = s.patients.find((p) => p.id === patientId && p.deletedAt === undefined);
-          if (patient)
-            Object.assign(patient, { name: ERASED_PATIENT_NAME, symptoms: null, deletedAt: new Date() });
+          if (!patient) return;
+          Object.assign(patient, { name: ERASED_PATIENT_NAME, symptoms: null, deletedAt: new Date() });
+          const about = new Set(s.appointments.filter((a) => a.patientId === patientId).map((a) => a.id));
+          s.notifications = s.notifications.map((n) =>
+            n.appointmentId !== null && about.has(n.appointmentId)
+              ? { ...n, text: ERASED_PATIENT_NOTICE }
+              : n,
+          );
         },
         idsOwnedBy: async (userId) =>
           s.patients

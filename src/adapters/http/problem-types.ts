@@ -159,6 +159,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "The doctor has closed this sitting (time off or a retired slot): it takes no booking or waiting.",
   ),
   time_off_not_found: p(404, "Time off not found", "No time off with this id belongs to the doctor."),
+  same_sitting: p(
+    409,
+    "Same sitting",
+    "A reschedule must move the appointment to another sitting than its own.",
+  ),
   sitting_ended: p(
     409,
     "Sitting ended",

@@ -12,6 +12,9 @@ const doctorRow = z.object({
 const DOCTOR_COLUMNS = sql.fragment`id, user_id AS "userId", timezone AS "timeZone", verified`;
 const idRow = z.object({ id: z.number() });
 
+/** What notices call a doctor whose account was erased. */
+const FORMER_DOCTOR = "a former doctor";
+
 export class PgDoctorRepository implements DoctorRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -36,9 +39,15 @@ export class PgDoctorRepository implements DoctorRepository {
   }
 
   async erase(doctorId: number): Promise<void> {
-    await this.db.query(
-      sql.unsafe`UPDATE doctors SET verified = false, description = '', image = NULL WHERE id = ${doctorId}`,
-    );
+    // Reminders to its patients named it: the name goes from them too (before the account is renamed).
+    await this.db.query(sql.unsafe`
+      WITH named AS (
+        UPDATE notifications n SET text = replace(n.text, u.name, ${FORMER_DOCTOR})
+        FROM appointments a JOIN doctors d ON d.id = a.doctor_id JOIN users u ON u.id = d.user_id
+        WHERE n.appointment_id = a.id AND d.id = ${doctorId} AND strpos(n.text, u.name) > 0
+      )
+      UPDATE doctors SET verified = false, description = '', image = NULL WHERE id = ${doctorId}
+    `);
   }
 
   async setVerified(doctorId: number, verified: boolean): Promise<void> {

@@ -2,6 +2,7 @@ import { type CommonQueryMethods, sql } from "slonik";
 import { z } from "zod";
 import {
   ERASED_PATIENT_NAME,
+  ERASED_PATIENT_NOTICE,
   type PatientChange,
   type PatientInput,
   type PatientRecord,
@@ -59,7 +60,12 @@ export class PgPatientRepository implements PatientRepository {
   }
 
   async erase(patientId: number): Promise<void> {
+    // The notices about its appointments name it (bookings, reminders): they keep their kind, not the name.
     await this.db.query(sql.unsafe`
+      WITH n AS (
+        UPDATE notifications SET text = ${ERASED_PATIENT_NOTICE}
+        WHERE appointment_id IN (SELECT id FROM appointments WHERE patient_id = ${patientId})
+      )
       UPDATE patients SET name = ${ERASED_PATIENT_NAME}, symptoms = NULL, deleted_at = now()
       WHERE id = ${patientId} AND deleted_at IS NULL
     `);

@@ -101,8 +101,11 @@ export class RescheduleAppointment {
       if (request.date !== undefined) {
         const sitting = checkBookingDate(target.slot, request.date, target.timeZone, now, this.horizonDays);
         if (!sitting.ok) return sitting;
-        if (isSource(request.date))
-          return invalid("date", "must be another sitting than the appointment's own");
+        if (isSource(request.date)) {
+          return err(
+            appError("conflict", "same_sitting", "The appointment already holds a seat in that sitting."),
+          );
+        }
         candidates = [request.date];
       } else {
         candidates = bookableDates(target.slot, target.timeZone, now, this.horizonDays).filter(
