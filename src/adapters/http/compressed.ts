@@ -94,6 +94,34 @@ class EncodedAnswers {
   }
 }
 
+/** One per process: the answers of every public read. */
+const encodedAnswers = new EncodedAnswers();
+
+/**
+ * A public read's JSON text with its strong ETag, compressed when the client asks and it is over 1 KB:
+ * the encoded bytes come from memory after the first time, and the answer is made once, on the same path
+ * as a plain one (not re-read by `compressAnswers`). Null when it is to be sent plain.
+ */
+export function compressedPublicRead(
+  c: Context,
+  text: string,
+  etag: string,
+  headers: Record<string, string>,
+): Response | null {
+  if (text.length < MIN_BYTES) return null;
+  const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
+  if (!coding) return null;
+  const body = encodedAnswers.of(coding, etag, new TextEncoder().encode(text));
+  return c.body(body, 200, {
+    ...headers,
+    "content-type": "application/json",
+    "content-encoding": coding,
+    // The ETag names the plain bytes; the same answer encoded is only weakly the same.
+    etag: `W/${etag}`,
+    vary: "Origin, Accept-Encoding",
+  });
+}
+
 /**
  * API answers over 1 KB compressed for clients that ask (`Accept-Encoding`). A request that does not
  * ask costs one header read: the answer is left as the handler made it, on Node's fast path. Answers
@@ -101,7 +129,6 @@ class EncodedAnswers {
  * the bytes sent differ from the ones it names.
  */
 export function compressAnswers(): MiddlewareHandler {
-  const encoded = new EncodedAnswers();
   return async (c, next) => {
     const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
     await next();
@@ -112,7 +139,7 @@ export function compressAnswers(): MiddlewareHandler {
     const plain = new Uint8Array(await res.arrayBuffer());
     // Assigning c.res carries the old answer's headers over; they are corrected after.
     const small = plain.byteLength < MIN_BYTES;
-    c.res = new Response(small ? plain : encoded.of(coding, res.headers.get("etag"), plain), res);
+    c.res = new Response(small ? plain : encodedAnswers.of(coding, res.headers.get("etag"), plain), res);
     const headers = c.res.headers;
     // A Vary on the Response replaces the `Vary: Origin` the security middleware put on Node's answer.
     const vary = new Set(

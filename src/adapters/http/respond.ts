@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Result } from "../../domain/shared/result.js";
+import { compressedPublicRead } from "./compressed.js";
 import { incomingHeader } from "./incoming.js";
 import { appErrorResponse } from "./problem.js";
 
@@ -63,7 +64,10 @@ function publicAnswer(c: Context, text: string): Response {
   if (wanted?.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === etag)) {
     return c.body(null, 304, headers);
   }
-  return c.body(text, 200, { ...headers, "content-type": "application/json" });
+  return (
+    compressedPublicRead(c, text, etag, headers) ??
+    c.body(text, 200, { ...headers, "content-type": "application/json" })
+  );
 }
 
 /** A public read's value (a view object) with ETag and Cache-Control, 304 when the client has it. */
