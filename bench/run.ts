@@ -67,7 +67,7 @@ const CONTENDED_REQUESTS = 200;
 const READ_CONNECTIONS = 50;
 const BOOKING_CONNECTIONS = 10;
 const logDir = path.join(projectRoot, ".data", "bench");
-const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 170_000 : 20 * 60_000;
+const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
 const notes: string[] = [];
