@@ -1,7 +1,8 @@
+import { domainErrorOfConstraintName } from "../../src/adapters/postgres/constraint-errors.js";
 import type { AppointmentStatus } from "../../src/domain/appointment/appointment.js";
 import type { Qualification } from "../../src/domain/doctor/doctor.js";
 import type { DomainEvent } from "../../src/domain/events.js";
-import type { Result } from "../../src/domain/shared/result.js";
+import { err, type Result } from "../../src/domain/shared/result.js";
 import { sittingOf } from "../../src/domain/sitting/sitting.js";
 import { closedReasonOf } from "../../src/domain/sitting/sitting-book.js";
 import type { Slot, SlotPlan } from "../../src/domain/slot/slot.js";
@@ -19,6 +20,13 @@ import {
 import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
 import { ERASED_ACCOUNT_NAME, type UserCredentials } from "../../src/ports/user.repository.js";
 import { FakeSessionStore } from "./account-fakes.js";
+
+/** A database constraint the fake enforces, named as PostgreSQL names it. */
+export class FakeConstraintViolation extends Error {
+  constructor(readonly constraint: string) {
+    super(`fake constraint violation: ${constraint}`);
+  }
+}
 
 interface State {
   nextId: number;
@@ -102,9 +110,17 @@ export class FakeUnitOfWork implements UnitOfWork {
 
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
     const before = structuredClone(this.state);
-    const result = await work(this.scope());
-    if (!result.ok) this.state = before;
-    return result;
+    try {
+      const result = await work(this.scope());
+      if (!result.ok) this.state = before;
+      return result;
+    } catch (error) {
+      this.state = before;
+      // As the Postgres unit of work: a violated rule with a domain meaning is that domain error.
+      const meant = error instanceof FakeConstraintViolation && domainErrorOfConstraintName(error.constraint);
+      if (meant) return err(meant);
+      throw error;
+    }
   }
 
   private id(): number {
@@ -238,7 +254,7 @@ export class FakeUnitOfWork implements UnitOfWork {
                 slot.startMinute < x.startMinute + x.appointmentDuration * x.numSlots,
             )
           ) {
-            throw new Error("fake constraint violation: the handler should have prevented this");
+            throw new FakeConstraintViolation("slots_no_overlap");
           }
           s.slots = s.slots.map((x) =>
             x.id === slot.id ? { ...x, numSlots: slot.numSlots, consultationFee: slot.consultationFee } : x,
@@ -321,9 +337,12 @@ export class FakeUnitOfWork implements UnitOfWork {
           const live = s.appointments.filter(
             (x) => x.slotId === a.slotId && x.date === a.date && x.status !== "cancelled",
           );
-          if (live.some((x) => x.seat === a.seat || x.patientId === a.patientId) || a.seat > a.capacity) {
-            throw new Error("fake constraint violation: the handler should have prevented this");
+          if (live.some((x) => x.seat === a.seat))
+            throw new FakeConstraintViolation("appointments_seat_taken");
+          if (live.some((x) => x.patientId === a.patientId)) {
+            throw new FakeConstraintViolation("appointments_patient_once");
           }
+          if (a.seat > a.capacity) throw new FakeConstraintViolation("appointments_seat_in_capacity");
           const row = { ...a, id: this.id(), status: "booked" as const };
           s.appointments.push(row);
           return { id: row.id, createdAt: new Date() };
@@ -417,12 +436,12 @@ export class FakeUnitOfWork implements UnitOfWork {
             const live = s.appointments.filter(
               (x) => x.slotId === slot.id && x.date === after.sitting.date && x.status !== "cancelled",
             );
-            if (
-              live.some((x) => x.seat === seat.seat || x.patientId === seat.patientId) ||
-              seat.seat > slot.numSlots
-            ) {
-              throw new Error("fake constraint violation: the aggregate should have prevented this");
+            if (live.some((x) => x.seat === seat.seat))
+              throw new FakeConstraintViolation("appointments_seat_taken");
+            if (live.some((x) => x.patientId === seat.patientId)) {
+              throw new FakeConstraintViolation("appointments_patient_once");
             }
+            if (seat.seat > slot.numSlots) throw new FakeConstraintViolation("appointments_seat_in_capacity");
             const from = movedIn.get(seat.appointmentId);
             const moving =
               from && s.appointments.find((x) => x.id === seat.appointmentId && x.status === "booked");
@@ -468,7 +487,7 @@ export class FakeUnitOfWork implements UnitOfWork {
                   w.patientId === entry.patientId,
               )
             ) {
-              throw new Error("fake constraint violation: the aggregate should have prevented this");
+              throw new FakeConstraintViolation("waitlist_patient_once");
             }
             s.waitlist.push({
               id: entry.id,
@@ -506,7 +525,7 @@ export class FakeUnitOfWork implements UnitOfWork {
                 w.patientId === entry.patientId,
             )
           ) {
-            throw new Error("fake constraint violation: the handler should have prevented this");
+            throw new FakeConstraintViolation("waitlist_patient_once");
           }
           const row = { ...entry, id: this.id(), status: "waiting" as const };
           s.waitlist.push(row);
@@ -528,9 +547,8 @@ export class FakeUnitOfWork implements UnitOfWork {
       notifications: { notify: async (n) => void s.notifications.push(n) },
       users: {
         add: async (user) => {
-          if (s.users.some((u) => u.email === user.email)) {
-            throw new Error("fake constraint violation: the handler should have prevented this");
-          }
+          if (s.users.some((u) => u.email === user.email))
+            throw new FakeConstraintViolation("users_email_key");
           const row = { ...user, id: this.id(), registeredAt: new Date(0), confirmed: false };
           s.users.push(row);
           const { passwordHash: _, ...account } = row;

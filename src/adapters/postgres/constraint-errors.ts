@@ -24,8 +24,11 @@ const BY_CONSTRAINT: Readonly<Record<string, AppError>> = {
   idempotency_keys_pkey: conflict("idempotency_key_reused", "This Idempotency-Key is already in use."),
 };
 
+/** The domain error a violated constraint of this name means, or null when it has none. */
+export const domainErrorOfConstraintName = (name: string | null | undefined): AppError | null =>
+  (name && BY_CONSTRAINT[name]) || null;
+
 export function domainErrorOfConstraint(error: unknown): AppError | null {
   if (!(error instanceof IntegrityConstraintViolationError)) return null;
-  const name = error.constraint;
-  return (name && BY_CONSTRAINT[name]) || null;
+  return domainErrorOfConstraintName(error.constraint);
 }
