@@ -8111,8 +8111,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example (the WebP picture's bytes) */
                     "image/webp": string;
+                    /** @example (the JPEG picture's bytes) */
                     "image/jpeg": string;
+                    /** @example (the PNG picture's bytes) */
                     "image/png": string;
                 };
             };

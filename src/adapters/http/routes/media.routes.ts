@@ -170,9 +170,9 @@ export function registerMediaRoutes(app: App, deps: MediaRouteDeps) {
         200: {
           description: "The picture",
           content: {
-            "image/webp": { schema: binary },
-            "image/jpeg": { schema: binary },
-            "image/png": { schema: binary },
+            "image/webp": { schema: binary, example: "(the WebP picture's bytes)" },
+            "image/jpeg": { schema: binary, example: "(the JPEG picture's bytes)" },
+            "image/png": { schema: binary, example: "(the PNG picture's bytes)" },
           },
         },
         ...problemResponses(404),
