@@ -81,6 +81,7 @@ const schema = z
     CACHE_ENABLED: flag.default(true),
     CACHE_TTL_SECONDS: int(1, 86_400).default(300),
     CACHE_LOCAL_TTL_MS: int(0, 60_000).default(2_000),
+    JOB_LOCK_MS: int(1_000, 600_000).default(30_000),
     SEARCH_INDEX: z
       .string()
       .regex(/^[A-Za-z0-9:_-]+$/)

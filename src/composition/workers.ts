@@ -69,6 +69,12 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const { container, config, logger } = runtime;
   const queueName = options.queueName ?? PROJECTION_QUEUE;
   // The relay's connection fails fast (it is used inside a transaction); the worker's blocks and waits.
+  // A job held by a worker that died goes back to the queue once its lock lapses (JOB_LOCK_MS).
+  const jobOptions: JobWorkerOptions = {
+    lockDurationMs: config.JOB_LOCK_MS,
+    stalledIntervalMs: config.JOB_LOCK_MS,
+    ...options.worker,
+  };
   const relayRedis = createRedis(config.REDIS_URL, "relay");
   const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
   const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
@@ -101,15 +107,9 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
       await reminders.plan(job);
     },
     logger,
-    options.worker,
+    jobOptions,
   );
-  const reminderWorker = startJobWorker(
-    reminderQueueName,
-    reminderRedis,
-    reminders.fire,
-    logger,
-    options.worker,
-  );
+  const reminderWorker = startJobWorker(reminderQueueName, reminderRedis, reminders.fire, logger, jobOptions);
   relay.start();
 
   const maintenance = startMaintenance(

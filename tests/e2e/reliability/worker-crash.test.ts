@@ -37,7 +37,8 @@ describe("the projection worker killed mid-batch", () => {
   });
 
   it("drains the outbox after a restart and search converges with Postgres for every doctor", async () => {
-    const env = { REDIS_URL: redis.url, LOG_LEVEL: "info" };
+    // Short job locks: a job the killed worker held comes back after about 2 × 5 s, not a minute.
+    const env = { REDIS_URL: redis.url, LOG_LEVEL: "info", JOB_LOCK_MS: "5000" };
     const first = await spawnWorker(env);
     workers.push(first);
     const doctors: number[] = [];
@@ -74,8 +75,8 @@ describe("the projection worker killed mid-batch", () => {
       return diffs;
     };
     // A job the killed worker held is retried once its lock lapses and the stalled-job check sees it
-    // (BullMQ: lockDuration + stalledInterval, 30 s each here), so convergence may take up to a minute.
-    expect(await eventually(async () => (await differences()).length === 0, 70_000, 250)).toBe(true);
+    // (BullMQ: lockDuration + stalledInterval, JOB_LOCK_MS = 5 s each here).
+    expect(await eventually(async () => (await differences()).length === 0, 60_000, 250)).toBe(true);
     expect(await differences()).toEqual([]);
   }, 120_000);
 });
