@@ -1233,6 +1233,15 @@ export interface components {
                 message: string;
             }[];
         };
+        /**
+         * @example {
+         *       "type": "/problems/sitting_full",
+         *       "code": "sitting_full",
+         *       "status": 409,
+         *       "title": "Sitting full",
+         *       "meaning": "The sitting has no free seat; join its waitlist instead."
+         *     }
+         */
         ProblemType: {
             /** @example /problems/sitting_full */
             type: string;
@@ -1245,6 +1254,16 @@ export interface components {
             /** @example The sitting has no free seat; join its waitlist instead. */
             meaning: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 1,
+         *           "name": "mbbs"
+         *         }
+         *       ]
+         *     }
+         */
         QualificationList: {
             data: components["schemas"]["Qualification"][];
         };
@@ -1258,6 +1277,17 @@ export interface components {
             id: number;
             name: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 3,
+         *           "name": "cardiologist",
+         *           "image": "http://127.0.0.1:5000/static/defaults/specialization.svg"
+         *         }
+         *       ]
+         *     }
+         */
         SpecializationList: {
             data: components["schemas"]["Specialization"][];
         };
@@ -1274,6 +1304,12 @@ export interface components {
             /** Format: uri */
             image: string;
         };
+        /**
+         * @example {
+         *       "token": "k2m7q4x9c3v8b5n6z2a4s7d9f3g5h8j2k4l6m8p3",
+         *       "expires_at": "2027-01-06T09:30:00.000Z"
+         *     }
+         */
         Token: {
             /**
              * @description Send as `Authorization: Bearer <token>`. Shown once; the server keeps only its SHA-256.
@@ -1578,6 +1614,52 @@ export interface components {
             /** @description Optional; anything but "doctor" is refused */
             role?: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 3,
+         *           "name": "Ayesha Khan",
+         *           "description": "Consultant cardiologist",
+         *           "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *           "timezone": "Asia/Karachi",
+         *           "experience": 12,
+         *           "rating": 4.67,
+         *           "rating_count": 3,
+         *           "no_of_patients": 41,
+         *           "specializations": [
+         *             {
+         *               "id": 3,
+         *               "name": "cardiologist",
+         *               "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *             }
+         *           ],
+         *           "qualifications": [
+         *             {
+         *               "name": "mbbs",
+         *               "procurement_year": "2013-06-30",
+         *               "institute_name": "King Edward Medical University"
+         *             }
+         *           ],
+         *           "slots": [
+         *             {
+         *               "id": 7,
+         *               "doctor_id": 3,
+         *               "day": "monday",
+         *               "start": "09:00",
+         *               "end": "11:00",
+         *               "appointment_duration": 15,
+         *               "num_slots": 8,
+         *               "consultation_fee": 150000
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         DoctorPage: {
             data: components["schemas"]["Doctor"][];
             page: number;
@@ -1650,6 +1732,22 @@ export interface components {
             /** @example 175000 */
             consultation_fee?: number;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 12,
+         *           "name": "Mia Rivera",
+         *           "age": 7,
+         *           "gender": "female",
+         *           "symptoms": "Cough for a week"
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         PatientPage: {
             data: components["schemas"]["Patient"][];
             page: number;
@@ -1673,15 +1771,104 @@ export interface components {
             gender: "male" | "female" | "other";
             symptoms: string | null;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 12,
+         *           "name": "Mia Rivera",
+         *           "age": 7,
+         *           "gender": "female",
+         *           "symptoms": "Cough for a week"
+         *         }
+         *       ]
+         *     }
+         */
         PatientList: {
             data: components["schemas"]["Patient"][];
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 7,
+         *           "doctor_id": 3,
+         *           "day": "monday",
+         *           "start": "09:00",
+         *           "end": "11:00",
+         *           "appointment_duration": 15,
+         *           "num_slots": 8,
+         *           "consultation_fee": 150000
+         *         }
+         *       ]
+         *     }
+         */
         SlotList: {
             data: components["schemas"]["Slot"][];
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 3,
+         *           "name": "Ayesha Khan",
+         *           "description": "Consultant cardiologist",
+         *           "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *           "timezone": "Asia/Karachi",
+         *           "experience": 12,
+         *           "rating": 4.67,
+         *           "rating_count": 3,
+         *           "no_of_patients": 41,
+         *           "specializations": [
+         *             {
+         *               "id": 3,
+         *               "name": "cardiologist",
+         *               "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *             }
+         *           ],
+         *           "qualifications": [
+         *             {
+         *               "name": "mbbs",
+         *               "procurement_year": "2013-06-30",
+         *               "institute_name": "King Edward Medical University"
+         *             }
+         *           ],
+         *           "slots": [
+         *             {
+         *               "id": 7,
+         *               "doctor_id": 3,
+         *               "day": "monday",
+         *               "start": "09:00",
+         *               "end": "11:00",
+         *               "appointment_duration": 15,
+         *               "num_slots": 8,
+         *               "consultation_fee": 150000
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         DoctorList: {
             data: components["schemas"]["Doctor"][];
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "slot_id": 7,
+         *           "date": "2026-12-07",
+         *           "starts_at": "2026-12-07T04:00:00.000Z",
+         *           "ends_at": "2026-12-07T06:00:00.000Z",
+         *           "capacity": 8,
+         *           "booked": 5,
+         *           "available": 3,
+         *           "status": "open",
+         *           "closed_reason": null
+         *         }
+         *       ]
+         *     }
+         */
         SittingList: {
             data: components["schemas"]["Sitting"][];
         };
@@ -1727,6 +1914,52 @@ export interface components {
             /** @description Why a closed sitting does not take place ("slot retired", a time off's reason, "doctor unavailable"); null otherwise */
             closed_reason: string | null;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 3,
+         *           "name": "Ayesha Khan",
+         *           "description": "Consultant cardiologist",
+         *           "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *           "timezone": "Asia/Karachi",
+         *           "experience": 12,
+         *           "rating": 4.67,
+         *           "rating_count": 3,
+         *           "no_of_patients": 41,
+         *           "specializations": [
+         *             {
+         *               "id": 3,
+         *               "name": "cardiologist",
+         *               "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *             }
+         *           ],
+         *           "qualifications": [
+         *             {
+         *               "name": "mbbs",
+         *               "procurement_year": "2013-06-30",
+         *               "institute_name": "King Edward Medical University"
+         *             }
+         *           ],
+         *           "slots": [
+         *             {
+         *               "id": 7,
+         *               "doctor_id": 3,
+         *               "day": "monday",
+         *               "start": "09:00",
+         *               "end": "11:00",
+         *               "appointment_duration": 15,
+         *               "num_slots": 8,
+         *               "consultation_fee": 150000
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         DoctorSearchPage: {
             data: components["schemas"]["Doctor"][];
             page: number;
@@ -1854,6 +2087,48 @@ export interface components {
              */
             date?: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 101,
+         *           "status": "booked",
+         *           "patient": {
+         *             "id": 12,
+         *             "name": "Mia Rivera",
+         *             "age": 7,
+         *             "gender": "female",
+         *             "symptoms": "Cough for a week"
+         *           },
+         *           "doctor": {
+         *             "id": 3,
+         *             "name": "Ayesha Khan"
+         *           },
+         *           "slot": {
+         *             "id": 7,
+         *             "doctor_id": 3,
+         *             "day": "monday",
+         *             "start": "09:00",
+         *             "end": "11:00",
+         *             "appointment_duration": 15,
+         *             "num_slots": 8,
+         *             "consultation_fee": 150000
+         *           },
+         *           "date": "2026-12-07",
+         *           "seat": 3,
+         *           "expected_time": "2026-12-07T04:30:00.000Z",
+         *           "expected_local_time": "09:30",
+         *           "created_at": "2026-12-01T09:30:00.000Z",
+         *           "cancelled_by": null,
+         *           "cancellation_reason": null,
+         *           "rescheduled_from": null
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         AppointmentPage: {
             data: components["schemas"]["Appointment"][];
             page: number;
@@ -1869,6 +2144,60 @@ export interface components {
              */
             date?: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "sitting": {
+         *             "slot_id": 7,
+         *             "date": "2026-12-07",
+         *             "starts_at": "2026-12-07T04:00:00.000Z",
+         *             "ends_at": "2026-12-07T06:00:00.000Z",
+         *             "capacity": 8,
+         *             "booked": 5,
+         *             "available": 3,
+         *             "status": "open",
+         *             "closed_reason": null
+         *           },
+         *           "appointments": [
+         *             {
+         *               "id": 101,
+         *               "status": "booked",
+         *               "patient": {
+         *                 "id": 12,
+         *                 "name": "Mia Rivera",
+         *                 "age": 7,
+         *                 "gender": "female",
+         *                 "symptoms": "Cough for a week"
+         *               },
+         *               "doctor": {
+         *                 "id": 3,
+         *                 "name": "Ayesha Khan"
+         *               },
+         *               "slot": {
+         *                 "id": 7,
+         *                 "doctor_id": 3,
+         *                 "day": "monday",
+         *                 "start": "09:00",
+         *                 "end": "11:00",
+         *                 "appointment_duration": 15,
+         *                 "num_slots": 8,
+         *                 "consultation_fee": 150000
+         *               },
+         *               "date": "2026-12-07",
+         *               "seat": 3,
+         *               "expected_time": "2026-12-07T04:30:00.000Z",
+         *               "expected_local_time": "09:30",
+         *               "created_at": "2026-12-01T09:30:00.000Z",
+         *               "cancelled_by": null,
+         *               "cancellation_reason": null,
+         *               "rescheduled_from": null
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
         DoctorDay: {
             data: {
                 sitting: components["schemas"]["Sitting"];
@@ -1903,6 +2232,20 @@ export interface components {
             /** @example Listened carefully, on time. */
             review?: string | null;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "rating": 5,
+         *           "review": "Calm and thorough.",
+         *           "created_at": "2026-12-01T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         ReviewPage: {
             data: components["schemas"]["Review"][];
             page: number;
@@ -1925,6 +2268,12 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * @example {
+         *       "id": 14,
+         *       "position": 2
+         *     }
+         */
         WaitlistEntry: {
             id: number;
             /** @description 1 = next in line */
@@ -1936,6 +2285,24 @@ export interface components {
             /** @example 2026-12-07 */
             date: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 31,
+         *           "kind": "booked",
+         *           "text": "Mia Rivera has seat 3 with Ayesha Khan on 2026-12-07 at 09:30.",
+         *           "appointment_id": 101,
+         *           "created_at": "2026-12-01T09:30:00.000Z",
+         *           "read_at": null
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1,
+         *       "unread": 1
+         *     }
+         */
         NotificationPage: {
             data: components["schemas"]["Notification"][];
             page: number;
@@ -1968,6 +2335,11 @@ export interface components {
             created_at: string;
             read_at: string | null;
         };
+        /**
+         * @example {
+         *       "unread": 0
+         *     }
+         */
         UnreadCount: {
             /**
              * @description How many stay unread
@@ -1992,6 +2364,18 @@ export interface components {
              */
             image: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 4,
+         *           "from": "2026-12-07",
+         *           "to": "2026-12-11",
+         *           "reason": "conference"
+         *         }
+         *       ]
+         *     }
+         */
         TimeOffList: {
             data: components["schemas"]["TimeOff"][];
         };
@@ -2070,6 +2454,53 @@ export interface components {
              */
             reason: string;
         };
+        /**
+         * @example {
+         *       "data": [
+         *         {
+         *           "id": 3,
+         *           "name": "Ayesha Khan",
+         *           "description": "Consultant cardiologist",
+         *           "image": "https://api.doctorly.example/static/media/4f1c2a9e-8d7b-4c1e-9a55-2b7c1d0e6f3a.webp",
+         *           "timezone": "Asia/Karachi",
+         *           "experience": 12,
+         *           "rating": 4.67,
+         *           "rating_count": 3,
+         *           "no_of_patients": 41,
+         *           "specializations": [
+         *             {
+         *               "id": 3,
+         *               "name": "cardiologist",
+         *               "image": "https://api.doctorly.example/static/defaults/specialization.svg"
+         *             }
+         *           ],
+         *           "qualifications": [
+         *             {
+         *               "name": "mbbs",
+         *               "procurement_year": "2013-06-30",
+         *               "institute_name": "King Edward Medical University"
+         *             }
+         *           ],
+         *           "slots": [
+         *             {
+         *               "id": 7,
+         *               "doctor_id": 3,
+         *               "day": "monday",
+         *               "start": "09:00",
+         *               "end": "11:00",
+         *               "appointment_duration": 15,
+         *               "num_slots": 8,
+         *               "consultation_fee": 150000
+         *             }
+         *           ],
+         *           "verified": true
+         *         }
+         *       ],
+         *       "page": 1,
+         *       "per_page": 20,
+         *       "total": 1
+         *     }
+         */
         DoctorProfilePage: {
             data: components["schemas"]["DoctorProfile"][];
             page: number;

@@ -1,3 +1,4 @@
+import { getOpenApiMetadata } from "@asteasolutions/zod-to-openapi";
 import { z } from "@hono/zod-openapi";
 import { WEEKDAYS } from "../../domain/slot/weekday.js";
 
@@ -21,19 +22,29 @@ export const PageQuery = z.object({
 
 export const toPageRequest = (q: z.infer<typeof PageQuery>) => ({ page: q.page, perPage: q.per_page });
 
-export const pageOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  z
+/** The example of a component made with `.openapi(name, { example })`, if it has one. */
+export const exampleOf = (schema: z.ZodTypeAny): unknown => getOpenApiMetadata(schema).example;
+
+/** A page `{data, page, per_page, total}` of one item type, shown with one item's example. */
+export const pageOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) => {
+  const one = exampleOf(item);
+  return z
     .object({
       data: z.array(item),
       page: z.number().int(),
       per_page: z.number().int(),
       total: z.number().int(),
     })
-    .openapi(name);
+    .openapi(name, one === undefined ? {} : { example: { data: [one], page: 1, per_page: 20, total: 1 } });
+};
 
 /** An unpaged list `{data: [...]}`, one named component per item type. */
-export const listOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) =>
-  z.object({ data: z.array(item) }).openapi(name);
+export const listOfSchema = <T extends z.ZodTypeAny>(item: T, name: string) => {
+  const one = exampleOf(item);
+  return z
+    .object({ data: z.array(item) })
+    .openapi(name, one === undefined ? {} : { example: { data: [one] } });
+};
 
 /** Wall-clock `HH:MM` (24 h) in the doctor's time zone. */
 const clockTime = (example: string) =>

@@ -4,7 +4,9 @@ import { buildHttpApp, compose, type Runtime } from "../../../src/container.js";
 import { testConfig } from "../../support/env.js";
 
 interface Media {
-  schema?: { $ref?: string; type?: string; format?: string };
+  schema?: { $ref?: string; type?: string; format?: string; example?: unknown };
+  example?: unknown;
+  examples?: Record<string, unknown>;
 }
 interface Operation {
   requestBody?: { content: Record<string, Media> };
@@ -40,5 +42,29 @@ describe("the OpenAPI document's shapes", () => {
       }
     }
     expect(inline).toEqual([]);
+  });
+
+  it("shows an example of every answer: in the answer itself or in the component it names", async () => {
+    const document = (await (await buildHttpApp(runtime).request("/openapi.json")).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, { example?: unknown }> };
+    };
+    const missing: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        for (const [status, answer] of Object.entries(op.responses)) {
+          for (const [type, m] of Object.entries(answer.content ?? {})) {
+            const named = m.schema?.$ref?.split("/").pop();
+            const example =
+              m.example ??
+              m.examples ??
+              m.schema?.example ??
+              (named && document.components.schemas[named]?.example);
+            if (example === undefined) missing.push(`${method.toUpperCase()} ${path} ${status} ${type}`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });

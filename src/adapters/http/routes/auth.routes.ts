@@ -35,7 +35,9 @@ const TokenSchema = z
       example: "2027-01-06T09:30:00.000Z",
     }),
   })
-  .openapi("Token");
+  .openapi("Token", {
+    example: { token: "k2m7q4x9c3v8b5n6z2a4s7d9f3g5h8j2k4l6m8p3", expires_at: "2027-01-06T09:30:00.000Z" },
+  });
 
 const getToken = createRoute({
   method: "post",

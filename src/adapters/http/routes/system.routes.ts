@@ -87,7 +87,15 @@ const ProblemTypeSchema = z
     title: z.string().openapi({ example: "Sitting full" }),
     meaning: z.string().openapi({ example: "The sitting has no free seat; join its waitlist instead." }),
   })
-  .openapi("ProblemType");
+  .openapi("ProblemType", {
+    example: {
+      type: "/problems/sitting_full",
+      code: "sitting_full",
+      status: 409,
+      title: "Sitting full",
+      meaning: "The sitting has no free seat; join its waitlist instead.",
+    },
+  });
 
 const problemType = createRoute({
   method: "get",

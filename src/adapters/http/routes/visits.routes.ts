@@ -17,6 +17,7 @@ import {
   AppointmentSchema,
   bearer,
   DateString,
+  exampleOf,
   IdParam,
   instant,
   jsonBody,
@@ -45,7 +46,9 @@ const MAX_ID = 2_147_483_647;
 
 const DoctorDay = z
   .object({ data: z.array(z.object({ sitting: SittingSchema, appointments: z.array(AppointmentSchema) })) })
-  .openapi("DoctorDay");
+  .openapi("DoctorDay", {
+    example: { data: [{ sitting: exampleOf(SittingSchema), appointments: [exampleOf(AppointmentSchema)] }] },
+  });
 
 const StatusBody = z.object({ status: z.enum(["arrived", "fulfilled", "noshow"]) }).openapi("VisitStatus");
 
@@ -87,7 +90,7 @@ const WaitlistBody = z
 
 const WaitlistEntry = z
   .object({ id: z.number().int(), position: z.number().int().openapi({ description: "1 = next in line" }) })
-  .openapi("WaitlistEntry");
+  .openapi("WaitlistEntry", { example: { id: 14, position: 2 } });
 
 const NotificationSchema = z
   .object({
@@ -120,7 +123,24 @@ const NotificationPage = z
       .openapi({ description: "How many the pages hold (only unread ones with `unread=true`)" }),
     unread: z.number().int().openapi({ description: "How many of the account's notifications are unread" }),
   })
-  .openapi("NotificationPage");
+  .openapi("NotificationPage", {
+    example: {
+      data: [
+        {
+          id: 31,
+          kind: "booked",
+          text: "Mia Rivera has seat 3 with Ayesha Khan on 2026-12-07 at 09:30.",
+          appointment_id: 101,
+          created_at: "2026-12-01T09:30:00.000Z",
+          read_at: null,
+        },
+      ],
+      page: 1,
+      per_page: 20,
+      total: 1,
+      unread: 1,
+    },
+  });
 
 const NotificationQuery = PageQuery.extend({
   unread: z
@@ -144,7 +164,7 @@ const ReadNotificationsBody = z
 
 const UnreadCount = z
   .object({ unread: z.number().int().openapi({ description: "How many stay unread", example: 0 }) })
-  .openapi("UnreadCount");
+  .openapi("UnreadCount", { example: { unread: 0 } });
 
 export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
   const signedIn = requireAuth(deps.authenticator);
