@@ -1,7 +1,8 @@
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PG_POOL } from "../../src/container.js";
+import { buildHttpApp, PG_POOL } from "../../src/container.js";
+import { RecordingLogger } from "../support/account-fakes.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, get, newDoctor, post } from "../support/booking.js";
 import { nextWeekday } from "../support/fixtures.js";
@@ -147,6 +148,24 @@ describe("calendars: an appointment's invite and a doctor's secret feed", () => 
     expect(old.status).toBe(404);
     expect(((await old.json()) as { type: string }).type).toContain("calendar_feed_not_found");
     expect((await server.request(new URL(second).pathname)).status).toBe(200);
+  });
+
+  it("keeps the feed's token out of the request log, and the answer names the feed as Location", async () => {
+    const { dr } = await booked();
+    const logger = new RecordingLogger();
+    const app = buildHttpApp({ ...server.runtime, logger });
+    const res = await app.request("/doctors/calendar_feed", {
+      method: "POST",
+      headers: { authorization: `Bearer ${dr.token}` },
+    });
+    expect(res.status).toBe(201);
+    const { url } = (await res.json()) as { url: string };
+    expect(res.headers.get("location")).toBe(new URL(url).pathname);
+    expect((await app.request(new URL(url).pathname)).status).toBe(200);
+    const token = (/\/([a-z2-7]+)\.ics$/.exec(url) as RegExpExecArray)[1] as string;
+    const logged = JSON.stringify(logger.lines);
+    expect(logged).toContain("/calendar/doctors/{file}");
+    expect(logged).not.toContain(token);
   });
 
   it("answers junk and unknown feed names 404, never 500, and only doctors get a feed", async () => {

@@ -105,7 +105,11 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
     async (c) => {
       const issued = await deps.issueCalendarFeed.execute(c.get("principal"));
       if (!issued.ok) return respond(c, issued, 201);
-      return c.json(issued.value, 201, { "cache-control": "no-store" }) as never;
+      // Location is the feed itself (on this server); the body's URL is the one on PUBLIC_BASE_URL.
+      return c.json(issued.value, 201, {
+        "cache-control": "no-store",
+        location: new URL(issued.value.url).pathname,
+      }) as never;
     },
   );
 
