@@ -62,7 +62,7 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
     createRoute({
       method: "get",
       path: "/patient/appointment/{id}/calendar.ics",
-      tags: ["Patients"],
+      tags: ["Patients and appointments"],
       summary: "One appointment as an iCalendar invite (owner only)",
       description:
         "One `VEVENT`: `UID` `appointment-{id}@{host of PUBLIC_BASE_URL}` for the life of the appointment, " +
