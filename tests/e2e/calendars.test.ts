@@ -168,6 +168,21 @@ describe("calendars: an appointment's invite and a doctor's secret feed", () => 
     expect(logged).not.toContain(token);
   });
 
+  it("ends a doctor's feed when the doctor erases its account", async () => {
+    const { dr } = await booked();
+    const { url } = (await (await post(server, "/doctors/calendar_feed", dr.token, {})).json()) as {
+      url: string;
+    };
+    expect((await server.request(new URL(url).pathname)).status).toBe(200);
+    const erased = await server.request("/users/info", {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${dr.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ password: "a long enough password" }),
+    });
+    expect(erased.status).toBe(204);
+    expect((await server.request(new URL(url).pathname)).status).toBe(404);
+  });
+
   it("answers junk and unknown feed names 404, never 500, and only doctors get a feed", async () => {
     for (const name of [
       "x.ics",

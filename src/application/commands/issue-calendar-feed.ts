@@ -3,7 +3,7 @@ import type { Principal } from "../../domain/user/principal.js";
 import type { CalendarFeedStore } from "../../ports/calendar-feed.store.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { SessionTokens } from "../../ports/token.js";
-import { doctorNotFound } from "../queries/doctor.queries.js";
+import { doctorProfileMissing } from "./doctor-not-found.js";
 
 /**
  * A new secret feed URL for the calling doctor: a random token, kept only as its digest, replacing the
@@ -20,7 +20,7 @@ export class IssueCalendarFeed {
 
   async execute(principal: Principal): Promise<Result<{ url: string }>> {
     const doctorId = await this.doctors.doctorIdOfUser(principal.userId);
-    if (doctorId === null) return err(doctorNotFound);
+    if (doctorId === null) return err(doctorProfileMissing);
     const token = this.tokens.issue();
     await this.feeds.replace(doctorId, this.tokens.digest(token));
     return ok({ url: feedUrl(this.publicBaseUrl, token) });
