@@ -8,6 +8,7 @@ import { KnownRoutes } from "../adapters/http/known-routes.js";
 import { limitAttempts } from "../adapters/http/limits.js";
 import { registerAdminRoutes } from "../adapters/http/routes/admin.routes.js";
 import { registerAuthRoutes } from "../adapters/http/routes/auth.routes.js";
+import { registerCalendarRoutes } from "../adapters/http/routes/calendar.routes.js";
 import { registerCatalogRoutes } from "../adapters/http/routes/catalog.routes.js";
 import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
@@ -35,6 +36,7 @@ import { ChangeSpecializationImage } from "../application/commands/change-specia
 import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
 import { DeletePatient } from "../application/commands/delete-patient.js";
 import { EraseAccount } from "../application/commands/erase-account.js";
+import { IssueCalendarFeed } from "../application/commands/issue-calendar-feed.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
@@ -48,6 +50,7 @@ import { SignIn } from "../application/commands/sign-in.js";
 import { SignOut } from "../application/commands/sign-out.js";
 import { RemoveTimeOff, TakeTimeOff } from "../application/commands/time-off.js";
 import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
+import { CalendarQueries } from "../application/queries/calendar.queries.js";
 import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { DoctorSearch } from "../application/queries/doctor-search.service.js";
@@ -177,6 +180,11 @@ export function buildHttpApp(runtime: Runtime): App {
       (c) => `user:${c.get("principal").userId}`,
       "Too many pictures uploaded by this account; try again later.",
     ),
+  });
+  registerCalendarRoutes(app, {
+    authenticator,
+    calendars: container.get(CalendarQueries),
+    issueCalendarFeed: container.get(IssueCalendarFeed),
   });
   // Listed late: closing sittings and retiring slots come after every route that books, for suites that
   // walk the document in order (hostile input).

@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import type { Logger } from "../ports/logger.js";
 import { accountsModule } from "./accounts.module.js";
 import { bookingModule } from "./booking.module.js";
+import { calendarModule } from "./calendar.module.js";
 import { infrastructureModule, openInfrastructure } from "./infrastructure.js";
 import { limitsModule } from "./limits.module.js";
 import { mediaModule } from "./media.module.js";
@@ -32,6 +33,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     scheduleModule(config),
     visitsModule(infra, config),
     mediaModule(infra, config, logger),
+    calendarModule(infra, config),
   );
   return { container, config, logger, close: () => infra.close() };
 }

@@ -364,6 +364,21 @@ export const REQUESTS: Record<string, RequestBuilder> = {
     return { path: `/patient/${patient.id}` };
   },
 
+  "GET /patient/appointment/{id}/calendar.ics": ({ world }) => ({
+    path: `/patient/appointment/${world.appointmentId}/calendar.ics`,
+  }),
+  "POST /doctors/calendar_feed": () => ({ path: "/doctors/calendar_feed" }),
+  // The feed of a doctor of its own, so that the world's doctors asking for a new URL do not revoke it.
+  "GET /calendar/doctors/{file}": async (ctx) => {
+    const feed = await ctx.once("calendar-feed", async () => {
+      const doctor = await newDoctor(ctx.server, { name: "Feed Doctor" });
+      const res = await post(ctx.server, "/doctors/calendar_feed", doctor.token, {});
+      if (res.status !== 201) throw new Error(`calendar feed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { url: string };
+    });
+    return { path: new URL(feed.url).pathname };
+  },
+
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),
   "GET /problems/{code}": () => ({ path: "/problems/sitting_full" }),
   "GET /misc/specializations": () => ({ path: "/misc/specializations" }),

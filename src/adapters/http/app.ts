@@ -68,7 +68,7 @@ export function createBaseApp(options: {
       {
         requestId: c.get("requestId"),
         method: c.req.method,
-        path: c.req.path,
+        path: loggedPath(c.req.path),
         status: c.res.status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
       },
@@ -121,6 +121,10 @@ export function createBaseApp(options: {
   });
   return app;
 }
+
+/** Paths that hold a secret (a doctor's calendar feed token) are logged without it. */
+const SECRET_PATH = /^(\/calendar\/doctors\/)[^/]+/;
+export const loggedPath = (path: string): string => path.replace(SECRET_PATH, "$1{file}");
 
 /**
  * 413 for a body over `maxSize`, from Content-Length before reading when it is declared. A declared

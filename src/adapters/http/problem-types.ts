@@ -159,6 +159,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "The doctor has closed this sitting (time off or a retired slot): it takes no booking or waiting.",
   ),
   time_off_not_found: p(404, "Time off not found", "No time off with this id belongs to the doctor."),
+  calendar_feed_not_found: p(
+    404,
+    "Calendar feed not found",
+    "No doctor's calendar feed has this URL; it may have been replaced by a newer one.",
+  ),
   same_sitting: p(
     409,
     "Same sitting",

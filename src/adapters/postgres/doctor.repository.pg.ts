@@ -48,6 +48,8 @@ export class PgDoctorRepository implements DoctorRepository {
       )
       UPDATE doctors SET verified = false, description = '', image = NULL WHERE id = ${doctorId}
     `);
+    // Its calendar feed's URL stops working, as its sessions do.
+    await this.db.query(sql.unsafe`DELETE FROM calendar_feeds WHERE doctor_id = ${doctorId}`);
   }
 
   async setVerified(doctorId: number, verified: boolean): Promise<void> {

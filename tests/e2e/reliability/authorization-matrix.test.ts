@@ -130,6 +130,11 @@ const RULES: Record<string, Rule> = {
   "PATCH /patient/{id}": ownerOnly("ok"),
   "DELETE /patient/{id}": ownerOnly("ok"),
 
+  // Calendars: the invite of "user"'s appointment; a feed URL of one's own; a feed to anyone holding its secret path.
+  "GET /patient/appointment/{id}/calendar.ics": ownerOnly("ok"),
+  "POST /doctors/calendar_feed": doctorOnly,
+  "GET /calendar/doctors/{file}": anyone,
+
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
   "GET /patient/appointment/{id}": ownerOnly("ok"),
@@ -197,8 +202,8 @@ describe("authorization matrix: every operation of /openapi.json × every kind o
       if (leak) failures.push(`${where}: body contains "${leak}"`);
       failures.push(...problemShapeErrors(answer).map((e) => `${where}: ${e}`));
       failures.push(...validator.check(op, answer).map((e) => `${where}: ${e}`));
-      // Every create says where the created thing is.
-      if (answer.status === 201 && !/^\/[\w/]+$/.test(String(answer.headers.location ?? ""))) {
+      // Every create says where the created thing is (a file-like resource, a calendar feed, with its extension).
+      if (answer.status === 201 && !/^\/[\w/]+(\.\w+)?$/.test(String(answer.headers.location ?? ""))) {
         failures.push(`${where}: 201 without a Location path (${String(answer.headers.location)})`);
       }
     };
