@@ -10,6 +10,7 @@ import { mediaModule } from "./media.module.js";
 import { readSideModule } from "./read-side.module.js";
 import { scheduleModule } from "./schedule.module.js";
 import { visitsModule } from "./visits.module.js";
+import { webhooksModule } from "./webhooks.module.js";
 
 /** The composition root: the one place that knows which adapter serves which port. */
 export interface Runtime {
@@ -32,6 +33,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     scheduleModule(config),
     visitsModule(infra, config),
     mediaModule(infra, config, logger),
+    webhooksModule(infra, config),
   );
   return { container, config, logger, close: () => infra.close() };
 }
