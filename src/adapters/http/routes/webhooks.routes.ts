@@ -160,6 +160,7 @@ export function registerWebhookRoutes(app: App, deps: WebhookRouteDeps) {
       path: "/webhooks",
       tags,
       summary: "The caller's webhook subscriptions (without their secrets)",
+      description: "Only the caller's own subscriptions, oldest first; the secrets are never shown again.",
       security: bearer,
       middleware: [...doctorOrAdmin],
       responses: {
