@@ -1,8 +1,10 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type DatabasePool, sql } from "slonik";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorkers } from "../../src/container.js";
+import { z } from "zod";
+import { PG_POOL, startWorkers } from "../../src/container.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import {
   addSlot,
@@ -292,6 +294,24 @@ describe("webhooks: signed deliveries from the outbox", () => {
       events: ["appointment.eaten"],
     });
     expect(unknown.status).toBe(400);
+  });
+
+  it("deletes the subscriptions of an erased account", async () => {
+    const doctor = await newDoctor(server);
+    const inbox = await receiver();
+    await subscribe(doctor.token, inbox.url, ["doctor.updated"]);
+    const erased = await server.request("/users/info", {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${doctor.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ password: "a long enough password" }),
+    });
+    expect(erased.status).toBe(204);
+    const pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+    const left = await pool.oneFirst(
+      sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM webhooks w JOIN doctors d ON d.user_id = w.user_id WHERE d.id = ${doctor.id}`,
+    );
+    expect(left).toBe(0);
   });
 
   it("refuses a URL that is not https or resolves to a private address when private targets are off", async () => {
