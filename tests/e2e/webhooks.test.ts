@@ -340,6 +340,13 @@ describe("webhooks: signed deliveries from the outbox", () => {
         events: ["appointment.booked"],
       });
       expect(ok.status).toBe(201);
+      // A public address is never to be called by a test: the subscription goes at once.
+      const { id } = (await ok.json()) as { id: number };
+      const deleted = await strict.request(`/webhooks/${id}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${doctor.token}` },
+      });
+      expect(deleted.status).toBe(204);
     } finally {
       await strict.close();
     }
