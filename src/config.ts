@@ -97,6 +97,12 @@ const schema = z
     MAX_SEATS_PER_SITTING_PER_ACCOUNT: int(1, 200).default(3),
     MAX_WAITING_ENTRIES_PER_ACCOUNT: int(1, 1_000_000).default(10),
     MAX_SLOTS_PER_DOCTOR: int(1, 10_000).default(50),
+    // Webhooks: targets on loopback, private or link-local addresses only for development and tests.
+    WEBHOOK_ALLOW_PRIVATE: flag.default(false),
+    // Deliveries retry after this, doubling each time: 12 attempts from 40 s span about a day.
+    WEBHOOK_RETRY_BASE_MS: int(1, 3_600_000).default(40_000),
+    WEBHOOK_MAX_ATTEMPTS: int(1, 30).default(12),
+    MAX_WEBHOOKS_PER_ACCOUNT: int(1, 1_000).default(10),
   })
   .transform((c) => ({
     ...c,

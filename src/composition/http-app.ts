@@ -19,6 +19,7 @@ import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "../adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "../adapters/http/routes/users.routes.js";
 import { registerVisitRoutes } from "../adapters/http/routes/visits.routes.js";
+import { registerWebhookRoutes } from "../adapters/http/routes/webhooks.routes.js";
 import { applySecurity } from "../adapters/http/security.js";
 import { isPostgresUnavailable } from "../adapters/postgres/unavailable.js";
 import { AddQualifications } from "../application/commands/add-qualifications.js";
@@ -58,6 +59,7 @@ import { PatientQueries } from "../application/queries/patient.queries.js";
 import { SessionQueries } from "../application/queries/session.queries.js";
 import { UserQueries } from "../application/queries/user.queries.js";
 import { VisitQueries } from "../application/queries/visit.queries.js";
+import { Webhooks } from "../application/webhooks/webhooks.js";
 import { projectRoot } from "../config.js";
 import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";
 import { HEALTH_CHECKS } from "../ports/health.js";
@@ -186,6 +188,7 @@ export function buildHttpApp(runtime: Runtime): App {
     calendars: container.get(CalendarQueries),
     issueCalendarFeed: container.get(IssueCalendarFeed),
   });
+  registerWebhookRoutes(app, { authenticator, webhooks: container.get(Webhooks) });
   // Listed late: closing sittings and retiring slots come after every route that books, for suites that
   // walk the document in order (hostile input).
   registerScheduleRoutes(app, {

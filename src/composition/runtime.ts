@@ -11,6 +11,7 @@ import { mediaModule } from "./media.module.js";
 import { readSideModule } from "./read-side.module.js";
 import { scheduleModule } from "./schedule.module.js";
 import { visitsModule } from "./visits.module.js";
+import { webhooksModule } from "./webhooks.module.js";
 
 /** The composition root: the one place that knows which adapter serves which port. */
 export interface Runtime {
@@ -34,6 +35,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     visitsModule(infra, config),
     mediaModule(infra, config, logger),
     calendarModule(infra, config),
+    webhooksModule(infra, config),
   );
   return { container, config, logger, close: () => infra.close() };
 }

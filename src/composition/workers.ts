@@ -12,6 +12,7 @@ import { IndexWatchdog, startMaintenance } from "../application/maintenance/watc
 import { DoctorProjector } from "../application/projections/doctor-projector.js";
 import { OutboxRelay, type OutboxRelayOptions } from "../application/projections/outbox-relay.js";
 import { Reminders } from "../application/projections/reminders.js";
+import { WebhookDeliveries } from "../application/webhooks/webhook-delivery.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";
 import { CACHE, type Cache } from "../ports/cache.js";
 import { CLOCK, type Clock } from "../ports/clock.js";
@@ -25,6 +26,7 @@ import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "../ports/idem
 import { SESSION_PURGER, type SessionPurger } from "../ports/session.store.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 import { VISIT_READ_MODEL, type VisitReadModel } from "../ports/visit.read-model.js";
+import { WEBHOOK_SENDER, WEBHOOK_STORE, type WebhookSender, type WebhookStore } from "../ports/webhooks.js";
 import { PG_POOL } from "./infrastructure.js";
 import type { Runtime } from "./runtime.js";
 
@@ -41,9 +43,11 @@ export interface WorkerOptions {
 
 /** The queue of visit reminders that the workers beside `queueName` run. */
 const reminderQueueOf = (queueName: string) => `${queueName}-reminders`;
+/** The queue of webhook deliveries beside `queueName`. */
+const webhookQueueOf = (queueName: string) => `${queueName}-webhooks`;
 
 /**
- * The workers' queues for operator commands (failed jobs, replay): projections, then reminders.
+ * The workers' queues for operator commands (failed jobs, replay): projections, reminders, webhooks.
  * Close them after use.
  */
 export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
@@ -51,6 +55,7 @@ export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QU
   const queues = [
     { label: "projections", queue: new BullJobQueue(queueName, connection) },
     { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
+    { label: "webhooks", queue: new BullJobQueue(webhookQueueOf(queueName), connection) },
   ] as const;
   return {
     queues,
@@ -78,7 +83,8 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const relayRedis = createRedis(config.REDIS_URL, "relay");
   const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
   const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
-  for (const connection of [relayRedis, workerRedis, reminderRedis]) {
+  const webhookRedis = createQueueRedis(config.REDIS_URL, "webhooks");
+  for (const connection of [relayRedis, workerRedis, reminderRedis, webhookRedis]) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   }
   const queue = new BullJobQueue(queueName, relayRedis, options.retry);
@@ -99,17 +105,33 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
     container.get<UnitOfWork>(UNIT_OF_WORK),
     container.get<Clock>(CLOCK),
   );
+  const webhookQueueName = webhookQueueOf(queueName);
+  // Deliveries retry with BullMQ's exponential backoff: about a day in all with the defaults.
+  const webhookQueue = new BullJobQueue(webhookQueueName, relayRedis, {
+    attempts: config.WEBHOOK_MAX_ATTEMPTS,
+    backoffMs: config.WEBHOOK_RETRY_BASE_MS,
+  });
+  const webhooks = new WebhookDeliveries(
+    container.get<WebhookStore>(WEBHOOK_STORE),
+    webhookQueue,
+    container.get<WebhookSender>(WEBHOOK_SENDER),
+    container.get<Clock>(CLOCK),
+    { attempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_RETRY_BASE_MS },
+    logger,
+  );
   const worker = startJobWorker(
     queueName,
     workerRedis,
     async (job) => {
       await projector.handle(job);
       await reminders.plan(job);
+      await webhooks.plan(job);
     },
     logger,
     jobOptions,
   );
   const reminderWorker = startJobWorker(reminderQueueName, reminderRedis, reminders.fire, logger, jobOptions);
+  const webhookWorker = startJobWorker(webhookQueueName, webhookRedis, webhooks.deliver, logger, jobOptions);
   relay.start();
 
   const maintenance = startMaintenance(
@@ -140,11 +162,15 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
       await relay.stop();
       await worker.close();
       await reminderWorker.close();
+      await webhookWorker.close();
       await maintenanceStopped;
       await queue.close();
       await reminderQueue.close();
+      await webhookQueue.close();
       await Promise.all(
-        [relayRedis, workerRedis, reminderRedis].map((c) => c.quit().catch(() => c.disconnect())),
+        [relayRedis, workerRedis, reminderRedis, webhookRedis].map((c) =>
+          c.quit().catch(() => c.disconnect()),
+        ),
       );
     },
   };

@@ -74,6 +74,8 @@ export type DomainEvent =
       readonly appointmentId: number;
       readonly rating: number;
     }
+  /** An account asked a failed webhook delivery to be tried again (POST …/deliveries/{event_id}/retry). */
+  | { readonly type: "WebhookDeliveryRetried"; readonly webhookId: number; readonly eventId: string }
   | {
       readonly type: "WaitlistJoined" | "WaitlistLeft";
       readonly entryId: number;

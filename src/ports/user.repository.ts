@@ -30,7 +30,7 @@ export interface UserRepository {
   setPasswordHash(id: number, passwordHash: string): Promise<boolean>;
   /**
    * Erases the account: its name and email are replaced (the email is free again), its password can
-   * never match, and its notifications and Idempotency-Keys are deleted. The row stays, anonymised, for
+   * never match, and its notifications, Idempotency-Keys and webhooks (with their deliveries) are deleted. The row stays, anonymised, for
    * the appointments and visits that reference it.
    */
   erase(id: number): Promise<void>;

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { type DatabasePool, sql } from "slonik";
+import { PG_POOL } from "../../src/container.js";
 import { registerAndSignIn } from "./accounts.js";
 import { newDoctor, post } from "./booking.js";
 import { pngOf } from "./images.js";
@@ -62,6 +64,23 @@ const ownPatient = (ctx: RequestContext, key: string) =>
         gender: "male",
       }),
       "patient",
+    ),
+  );
+
+/**
+ * A webhook target on loopback's discard port: it is never answered (connections are refused), and the
+ * suites that subscribe to it run with WEBHOOK_ALLOW_PRIVATE on.
+ */
+export const FIXTURE_WEBHOOK_URL = "https://127.0.0.1:9/doctorly-fixture-hook";
+
+const doctorWebhook = (ctx: RequestContext, key: string) =>
+  ctx.once(`webhook:${key}`, async () =>
+    created(
+      await post(ctx.server, "/webhooks", ctx.world.tokens.doctor, {
+        url: FIXTURE_WEBHOOK_URL,
+        events: ["doctor.updated"],
+      }),
+      "webhook of the doctor",
     ),
   );
 
@@ -377,6 +396,28 @@ export const REQUESTS: Record<string, RequestBuilder> = {
       return (await res.json()) as { url: string };
     });
     return { path: new URL(feed.url).pathname };
+  },
+  "POST /webhooks": () => ({
+    path: "/webhooks",
+    json: { url: FIXTURE_WEBHOOK_URL, events: ["doctor.updated"] },
+  }),
+  "GET /webhooks": () => ({ path: "/webhooks" }),
+  "DELETE /webhooks/{id}": async (ctx) => ({ path: `/webhooks/${(await doctorWebhook(ctx, "delete")).id}` }),
+  "GET /webhooks/{id}/deliveries": async (ctx) => ({
+    path: `/webhooks/${(await doctorWebhook(ctx, "deliveries")).id}/deliveries`,
+  }),
+  // A delivery that used up its attempts, as the workers leave one (no workers run in these suites).
+  "POST /webhooks/{id}/deliveries/{event_id}/retry": async (ctx) => {
+    const delivery = await ctx.once("webhook:failed-delivery", async () => {
+      const webhook = await doctorWebhook(ctx, "retry");
+      const eventId = String(9_000_000_000 + webhook.id);
+      await ctx.server.runtime.container.get<DatabasePool>(PG_POOL).query(sql.unsafe`
+        INSERT INTO webhook_deliveries (webhook_id, event_id, type, payload, attempts, status, last_status_code)
+        VALUES (${webhook.id}, ${eventId}, 'doctor.updated', '{}', 12, 'failed', 500)
+      `);
+      return { webhookId: webhook.id, eventId };
+    });
+    return { path: `/webhooks/${delivery.webhookId}/deliveries/${delivery.eventId}/retry` };
   },
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),

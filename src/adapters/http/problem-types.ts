@@ -77,6 +77,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "A qualification's name, year or institute is not valid.",
   ),
   unreadable_image: p(400, "Unreadable picture", "The file is not a picture that can be decoded."),
+  invalid_webhook_url: p(
+    400,
+    "Webhook URL refused",
+    "A webhook URL must be https, without credentials, and must not resolve to a loopback, private or link-local address.",
+  ),
   search_refused: p(
     400,
     "Search refused",
@@ -188,6 +193,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     409,
     "Idempotency-Key reused",
     "This Idempotency-Key was used with a different request.",
+  ),
+  delivery_not_failed: p(
+    409,
+    "Delivery not failed",
+    "Only a failed webhook delivery can be retried; this one is delivered or still being tried.",
   ),
   limit_reached: p(409, "Limit reached", "An account or doctor limit is reached; the detail names it."),
   body_too_large: p(413, "Body too large", "The request body is over the limit."),

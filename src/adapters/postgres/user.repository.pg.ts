@@ -72,7 +72,8 @@ export class PgUserRepository implements UserRepository {
   async erase(id: number): Promise<void> {
     await this.db.query(sql.unsafe`
       WITH n AS (DELETE FROM notifications WHERE user_id = ${id}),
-           k AS (DELETE FROM idempotency_keys WHERE user_id = ${id})
+           k AS (DELETE FROM idempotency_keys WHERE user_id = ${id}),
+           w AS (DELETE FROM webhooks WHERE user_id = ${id})
       UPDATE users SET name = ${ERASED_ACCOUNT_NAME}, email = ${erasedEmail(id)}, password_hash = '!',
         erased_at = now()
       WHERE id = ${id} AND erased_at IS NULL

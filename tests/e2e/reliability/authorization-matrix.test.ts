@@ -48,6 +48,9 @@ const adminOnly: Rule = {
   otherDoctor: 403,
   admin: "ok",
 };
+const doctorOrAdmin: Rule = { ...doctorOnly, admin: "ok" };
+/** The webhook is "doctor"'s: another doctor and an admin are told it does not exist. */
+const doctorsWebhook: Rule = { ...doctorOrAdmin, otherDoctor: 404, admin: 404 };
 /** The resource belongs to "user": every other signed-in caller is told it does not exist. */
 const ownerOnly = (owner: Expected): Rule => ({
   anonymous: 401,
@@ -134,6 +137,11 @@ const RULES: Record<string, Rule> = {
   "GET /patient/appointment/{id}/calendar.ics": ownerOnly("ok"),
   "POST /doctors/calendar_feed": doctorOnly,
   "GET /calendar/doctors/{file}": anyone,
+  "POST /webhooks": doctorOrAdmin,
+  "GET /webhooks": doctorOrAdmin,
+  "DELETE /webhooks/{id}": doctorsWebhook,
+  "GET /webhooks/{id}/deliveries": doctorsWebhook,
+  "POST /webhooks/{id}/deliveries/{event_id}/retry": doctorsWebhook,
 
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,
@@ -164,7 +172,8 @@ describe("authorization matrix: every operation of /openapi.json × every kind o
   let world: World;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The webhook fixtures subscribe a loopback URL that is never called (no workers run here).
+    server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: "true" });
     doc = (await (await server.request("/openapi.json")).json()) as OpenApiDocument;
     world = await buildWorld(server);
     // Search answers from the index; make sure it exists in the shared test Redis (idempotent).

@@ -437,7 +437,8 @@ describe("hostile input: property-based requests for every operation of /openapi
   let ctx: RequestContext;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // The webhook fixtures subscribe a loopback URL that is never called (no workers run here).
+    server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: "true" });
     doc = (await (await server.request("/openapi.json")).json()) as OpenApiDocument;
     world = await buildWorld(server);
     await server.runtime.container.get<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).ensureIndex();

@@ -73,6 +73,10 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
       { name: "Search", description: "Doctors by name, specialization, qualification, day, rating and fee." },
       { name: "Catalog", description: "Specializations and qualifications." },
       { name: "Media", description: "Pictures as stored and served." },
+      {
+        name: "Webhooks",
+        description: "Signed event deliveries to a doctor's or an admin's own URL, and their delivery log.",
+      },
       { name: "Admin", description: "Verifying and suspending doctors (admins only)." },
       { name: "System", description: "Liveness, readiness and what problem types mean." },
     ],
