@@ -69,33 +69,47 @@ export class CompressedBody {
   }
 }
 
-/** How many encoded answers with a strong ETag are kept (a public read's are ~1 KB each). */
-const ENCODED_KEPT = 2000;
+/**
+ * How many bytes of encoded answers with a strong ETag are kept: a doctor's public read is ~350 bytes
+ * encoded, so this holds every doctor the near cache holds (10,000 in the bench) several times over.
+ */
+const ENCODED_BYTES_KEPT = 8 * 1024 * 1024;
 
 /**
- * Encoded answers by coding and strong ETag: the ETag names the exact plain bytes, so the same ETag
- * always encodes to the same bytes, and a public read asked compressed is encoded once, not per request.
+ * Encoded answers by coding and strong ETag, least recently used first out: the ETag names the exact
+ * plain bytes, so the same ETag always encodes to the same bytes, and a public read asked compressed is
+ * encoded once, not per request.
  */
 class EncodedAnswers {
   private readonly kept = new Map<string, Uint8Array<ArrayBuffer>>();
+  private bytes = 0;
 
   of(coding: Coding, etag: string | null, plain: Uint8Array): Uint8Array<ArrayBuffer> {
     if (!etag || etag.startsWith("W/")) return encode(coding, plain);
     const key = `${coding} ${etag}`;
-    let body = this.kept.get(key);
-    if (body) {
+    const found = this.kept.get(key);
+    if (found) {
       this.kept.delete(key);
-    } else {
-      body = encode(coding, plain);
-      if (this.kept.size >= ENCODED_KEPT) this.kept.delete(this.kept.keys().next().value as string);
+      this.kept.set(key, found);
+      return found;
     }
+    const body = encode(coding, plain);
     this.kept.set(key, body);
+    this.bytes += body.byteLength;
+    for (const [oldest, old] of this.kept) {
+      if (this.bytes <= ENCODED_BYTES_KEPT) break;
+      this.kept.delete(oldest);
+      this.bytes -= old.byteLength;
+    }
     return body;
   }
 }
 
 /** One per process: the answers of every public read. */
 const encodedAnswers = new EncodedAnswers();
+
+/** Requests answered encoded already: the middleware leaves their answer untouched (not even read). */
+const answeredEncoded = new WeakSet<Context>();
 
 /**
  * A public read's JSON text with its strong ETag, compressed when the client asks and it is over 1 KB:
@@ -112,6 +126,7 @@ export function compressedPublicRead(
   const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
   if (!coding) return null;
   const body = encodedAnswers.of(coding, etag, new TextEncoder().encode(text));
+  answeredEncoded.add(c);
   return c.body(body, 200, {
     ...headers,
     "content-type": "application/json",
@@ -132,7 +147,9 @@ export function compressAnswers(): MiddlewareHandler {
   return async (c, next) => {
     const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
     await next();
-    if (!coding || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body) return;
+    // Reading c.res makes a WHATWG Response of an answer Node would send directly: only when needed.
+    if (!coding || answeredEncoded.has(c) || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body)
+      return;
     const res = c.res;
     if (res.headers.has("content-encoding") || !COMPRESSIBLE.test(res.headers.get("content-type") ?? ""))
       return;
