@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Argon2PasswordHasher } from "../../../src/adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "../../../src/adapters/auth/session-tokens.oslo.js";
@@ -172,7 +172,12 @@ interface SessionStoreUnderTest {
 function sessionStoreContract(name: string, make: () => Promise<SessionStoreUnderTest>) {
   describe(`${name} session store`, () => {
     const digest = () => new OsloSessionTokens().digest(randomUUID());
-    const inDays = (d: number) => new Date(Math.floor(Date.now() / 1000) * 1000 + d * 86_400_000);
+    // One whole second for every instant of a test: read anew per call, a second could tick between two.
+    let base = 0;
+    beforeEach(() => {
+      base = Math.floor(Date.now() / 1000) * 1000;
+    });
+    const inDays = (d: number) => new Date(base + d * 86_400_000);
     const ends = (expires: number, absolute = 90) => ({
       expiresAt: inDays(expires),
       absoluteExpiresAt: inDays(absolute),
