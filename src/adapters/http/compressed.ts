@@ -4,9 +4,21 @@ import { incomingHeader } from "./incoming.js";
 
 type Coding = "br" | "gzip";
 
+/** Clients send a handful of different `Accept-Encoding` values: each is read once. */
+const codingOfHeader = new Map<string, Coding | null>();
+
 /** The coding a client takes, by `Accept-Encoding` (q=0 refuses one); br before gzip; null for none. */
 export function acceptedCoding(header: string | undefined): Coding | null {
   if (!header) return null;
+  const known = codingOfHeader.get(header);
+  if (known !== undefined) return known;
+  const coding = parseAcceptEncoding(header);
+  if (codingOfHeader.size >= 256) codingOfHeader.clear();
+  codingOfHeader.set(header, coding);
+  return coding;
+}
+
+function parseAcceptEncoding(header: string): Coding | null {
   const accepted = new Map<string, number>();
   for (const part of header.split(",")) {
     const [name = "", ...params] = part.trim().toLowerCase().split(";");
@@ -84,8 +96,10 @@ class EncodedAnswers {
   private readonly kept = new Map<string, Uint8Array<ArrayBuffer>>();
   private bytes = 0;
 
-  of(coding: Coding, etag: string | null, plain: Uint8Array): Uint8Array<ArrayBuffer> {
-    if (!etag || etag.startsWith("W/")) return encode(coding, plain);
+  /** `plain` is read only when the encoded bytes are not kept already. */
+  of(coding: Coding, etag: string | null, plain: Uint8Array | (() => Uint8Array)): Uint8Array<ArrayBuffer> {
+    const bytes = () => (typeof plain === "function" ? plain() : plain);
+    if (!etag || etag.startsWith("W/")) return encode(coding, bytes());
     const key = `${coding} ${etag}`;
     const found = this.kept.get(key);
     if (found) {
@@ -93,7 +107,7 @@ class EncodedAnswers {
       this.kept.set(key, found);
       return found;
     }
-    const body = encode(coding, plain);
+    const body = encode(coding, bytes());
     this.kept.set(key, body);
     this.bytes += body.byteLength;
     for (const [oldest, old] of this.kept) {
@@ -108,8 +122,12 @@ class EncodedAnswers {
 /** One per process: the answers of every public read. */
 const encodedAnswers = new EncodedAnswers();
 
-/** Requests answered encoded already: the middleware leaves their answer untouched (not even read). */
-const answeredEncoded = new WeakSet<Context>();
+/**
+ * Requests whose answer is final as made (encoded already, or decided to be sent plain): the middleware
+ * leaves it untouched, not even read (reading c.res makes a WHATWG Response of an answer Node would
+ * otherwise send directly, which costs a public read more than half its speed).
+ */
+const answeredFinal = new WeakSet<Context>();
 
 /**
  * A public read's JSON text with its strong ETag, compressed when the client asks and it is over 1 KB:
@@ -122,11 +140,11 @@ export function compressedPublicRead(
   etag: string,
   headers: Record<string, string>,
 ): Response | null {
+  answeredFinal.add(c);
   if (text.length < MIN_BYTES) return null;
   const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
   if (!coding) return null;
-  const body = encodedAnswers.of(coding, etag, new TextEncoder().encode(text));
-  answeredEncoded.add(c);
+  const body = encodedAnswers.of(coding, etag, () => new TextEncoder().encode(text));
   return c.body(body, 200, {
     ...headers,
     "content-type": "application/json",
@@ -147,8 +165,7 @@ export function compressAnswers(): MiddlewareHandler {
   return async (c, next) => {
     const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
     await next();
-    // Reading c.res makes a WHATWG Response of an answer Node would send directly: only when needed.
-    if (!coding || answeredEncoded.has(c) || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body)
+    if (!coding || answeredFinal.has(c) || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body)
       return;
     const res = c.res;
     if (res.headers.has("content-encoding") || !COMPRESSIBLE.test(res.headers.get("content-type") ?? ""))
