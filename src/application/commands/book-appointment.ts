@@ -7,6 +7,7 @@ import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { replayOfKey } from "./idempotency-key.js";
 import { recordSittingChange } from "./record-sitting-change.js";
 
 export interface BookingRequest {
@@ -41,20 +42,9 @@ export class BookAppointment {
 
     return this.uow.run<BookingOutcome>(
       async ({ idempotency, patients, slots, sittings, outbox, notifications, usage }) => {
-        if (key !== undefined) {
-          await idempotency.lock(principal.userId, key);
-          const earlier = await idempotency.find(principal.userId, key);
-          if (earlier && earlier.requestHash !== fingerprint) {
-            return err(
-              appError(
-                "conflict",
-                "idempotency_key_reused",
-                "This Idempotency-Key was used for a different request.",
-              ),
-            );
-          }
-          if (earlier) return ok({ appointmentId: earlier.appointmentId, replayed: true });
-        }
+        const replay = await replayOfKey(idempotency, principal.userId, key, fingerprint);
+        if (!replay.ok) return replay;
+        if (replay.value) return ok({ ...replay.value, replayed: true });
 
         // An account's capped changes run one at a time: its counts hold until this commits. Taken before
         // any sitting's lock, as everywhere, so the two kinds of lock can never deadlock.

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type Limits } from "../../domain/user/limits.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { replayOfKey } from "./idempotency-key.js";
 import { recordSittingChange } from "./record-sitting-change.js";
 
 export interface RescheduleRequest {
@@ -59,20 +60,9 @@ export class RescheduleAppointment {
     const key = request.idempotencyKey;
     return this.uow.run(async (scope) => {
       const { idempotency, appointments, slots, sittings, usage } = scope;
-      if (key !== undefined) {
-        await idempotency.lock(principal.userId, key);
-        const earlier = await idempotency.find(principal.userId, key);
-        if (earlier && earlier.requestHash !== fingerprint) {
-          return err(
-            appError(
-              "conflict",
-              "idempotency_key_reused",
-              "This Idempotency-Key was used for a different request.",
-            ),
-          );
-        }
-        if (earlier) return ok({ appointmentId: earlier.appointmentId });
-      }
+      const replay = await replayOfKey(idempotency, principal.userId, key, fingerprint);
+      if (!replay.ok) return replay;
+      if (replay.value) return ok(replay.value);
       // The account's lock first, as a booking takes it: the caps of the target sitting hold until commit.
       await usage.lock(principal.userId);
       const appointment = await appointments.find(request.appointmentId);
