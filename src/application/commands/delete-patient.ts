@@ -1,13 +1,11 @@
 import type { DomainEvent } from "../../domain/events.js";
 import { err, ok, type Result } from "../../domain/shared/result.js";
+import { lockOrder } from "../../domain/sitting/sitting.js";
 import { withdrawPatient } from "../../domain/sitting/sitting-book.js";
 import type { Clock } from "../../ports/clock.js";
 import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
 import { patientNotFound } from "./change-patient.js";
 import { recordSittingChange } from "./record-sitting-change.js";
-
-const byPlace = (a: { slotId: number; date: string }, b: { slotId: number; date: string }) =>
-  a.slotId - b.slotId || (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
 
 /**
  * Erases one patient of `ownerUserId` inside the caller's transaction, which must hold the account's
@@ -24,7 +22,7 @@ export async function erasePatient(
   now: Date,
 ): Promise<Result<{ cancelledAppointments: number }>> {
   const { patients, sittings, slots, appointments, outbox } = scope;
-  const places = [...(await sittings.placesOfPatient(patient.id, now))].sort(byPlace);
+  const places = [...(await sittings.placesOfPatient(patient.id, now))].sort(lockOrder);
   let cancelledAppointments = 0;
   for (const place of places) {
     const found = await slots.findWithTimeZone(place.slotId);

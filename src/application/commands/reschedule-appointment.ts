@@ -1,6 +1,6 @@
 import { cancelAppointment } from "../../domain/appointment/appointment.js";
 import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { bookableDates, checkBookingDate, sittingOf } from "../../domain/sitting/sitting.js";
+import { bookableDates, checkBookingDate, lockOrder, sittingOf } from "../../domain/sitting/sitting.js";
 import {
   type Decided,
   moveSeatIn,
@@ -31,10 +31,6 @@ const invalid = (path: string, message: string) =>
       errors: [{ path, message }],
     }),
   );
-
-/** Sittings are locked in (slot id, date) order by every command, so no two can deadlock. */
-const lockedBefore = (a: { slotId: number; date: string }, b: { slotId: number; date: string }) =>
-  a.slotId < b.slotId || (a.slotId === b.slotId && a.date < b.date);
 
 /**
  * Moves a booked appointment (same id) to a seat of another sitting of the same doctor, all or nothing:
@@ -112,7 +108,7 @@ export class RescheduleAppointment {
       let atLimit: Result<never> | null = null;
       let moved: { before: SittingBook; decided: Decided } | null = null;
       for (const date of candidates) {
-        if (lockedBefore(from, { slotId: target.slot.id, date })) await lockSource();
+        if (lockOrder(from, { slotId: target.slot.id, date }) < 0) await lockSource();
         const before = await sittings.lockAndLoad(target.slot, target.timeZone, date);
         const decided = moveSeatIn(
           before,

@@ -3,6 +3,7 @@ import {
   bookableDates,
   checkBookingDate,
   expectedTime,
+  lockOrder,
   sittingOf,
   upcomingSittings,
 } from "../../../src/domain/sitting/sitting.js";
@@ -216,5 +217,23 @@ describe("bookableDates", () => {
     const dates = bookableDates(slot(), timeZone, now, 30);
     for (const date of dates) expect(checkBookingDate(slot(), date, timeZone, now, 30).ok).toBe(true);
     expect(dates).toHaveLength(4);
+  });
+});
+
+describe("lockOrder", () => {
+  it("orders sittings by slot id, then date: the one order every command locks them in", () => {
+    const places = [
+      { slotId: 7, date: "2026-12-14" },
+      { slotId: 3, date: "2026-12-21" },
+      { slotId: 7, date: "2026-12-07" },
+      { slotId: 3, date: "2026-12-07" },
+    ];
+    expect([...places].sort(lockOrder)).toEqual([
+      { slotId: 3, date: "2026-12-07" },
+      { slotId: 3, date: "2026-12-21" },
+      { slotId: 7, date: "2026-12-07" },
+      { slotId: 7, date: "2026-12-14" },
+    ]);
+    expect(lockOrder({ slotId: 3, date: "2026-12-07" }, { slotId: 3, date: "2026-12-07" })).toBe(0);
   });
 });
