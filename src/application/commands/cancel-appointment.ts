@@ -1,12 +1,11 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import { type CancelRequest, cancelSeat } from "../../domain/sitting/sitting-book.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentRecord } from "../../ports/appointment.repository.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { appointmentNotFound } from "../not-found.js";
 import { recordSittingChange } from "./record-sitting-change.js";
-
-const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
 
 /**
  * One appointment cancelled under its sitting's lock, by whoever `mayCancel` lets; the freed seat goes
@@ -24,9 +23,9 @@ async function cancelOne(
   return uow.run(async (scope) => {
     const { appointments, slots, sittings } = scope;
     const appointment = await appointments.find(appointmentId);
-    if (!appointment || !mayCancel(appointment)) return err(notFound);
+    if (!appointment || !mayCancel(appointment)) return err(appointmentNotFound);
     const found = await slots.findWithTimeZone(appointment.slotId);
-    if (!found) return err(notFound);
+    if (!found) return err(appointmentNotFound);
 
     const before = await sittings.lockAndLoad(found.slot, found.timeZone, appointment.date);
     await appointments.findForUpdate(appointment.id);

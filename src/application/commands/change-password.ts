@@ -7,6 +7,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
 import type { UserRepository } from "../../ports/user.repository.js";
+import { accountGone } from "../not-found.js";
 import {
   type PasswordCheckLimits,
   pairKey,
@@ -24,8 +25,6 @@ export interface PasswordChange {
 
 export const wrongPassword = () =>
   appError("unauthenticated", "wrong_password", "The current password is wrong.");
-
-const accountGone = () => appError("not_found", "user_not_found", "No such account.");
 
 /**
  * The account's current password, checked as a sign-in checks it, with the same limits and keys: a wrong
@@ -87,7 +86,7 @@ export class ChangePassword {
       return err({ ...checked.error, errors });
     }
     const account = await users.credentialsById(principal.userId);
-    if (!account) return err(accountGone());
+    if (!account) return err(accountGone);
 
     const confirmed = await confirmPassword(
       { limits, logger, hasher },
@@ -101,7 +100,7 @@ export class ChangePassword {
     const passwordHash = await hasher.hash(checked.value);
     const now = clock.now();
     return uow.run(async ({ users: inTx, sessions }) => {
-      if (!(await inTx.setPasswordHash(account.id, passwordHash))) return err(accountGone());
+      if (!(await inTx.setPasswordHash(account.id, passwordHash))) return err(accountGone);
       await sessions.revokeAll(account.id, now, principal.sessionId);
       return ok(undefined);
     });

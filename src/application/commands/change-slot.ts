@@ -5,10 +5,9 @@ import { localDateOf } from "../../domain/sitting/zoned-time.js";
 import { planSlotChange, type Slot, type SlotChange } from "../../domain/slot/slot.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { slotNotFound } from "../not-found.js";
 import { doctorProfileMissing } from "./doctor-not-found.js";
 import { recordSittingChange } from "./record-sitting-change.js";
-
-const slotNotFound = appError("not_found", "slot_not_found", "No such slot among yours.");
 
 /**
  * PATCH /doctors/slots/{id}: the fee and the number of seats of one of the doctor's slots in service.

@@ -1,11 +1,10 @@
 import { changeVisitStatus, type VisitStatus } from "../../domain/appointment/appointment.js";
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import { sittingOf } from "../../domain/sitting/sitting.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
-
-const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
+import { appointmentNotFound } from "../not-found.js";
 
 /** The doctor of an appointment records the visit: arrived, fulfilled or no-show (the domain decides). */
 export class ChangeVisitStatus {
@@ -21,9 +20,9 @@ export class ChangeVisitStatus {
   ): Promise<Result<{ appointmentId: number }>> {
     return this.uow.run(async ({ appointments, slots, outbox }) => {
       const appointment = await appointments.findForUpdate(appointmentId);
-      if (!appointment || appointment.doctorUserId !== principal.userId) return err(notFound);
+      if (!appointment || appointment.doctorUserId !== principal.userId) return err(appointmentNotFound);
       const found = await slots.findWithTimeZone(appointment.slotId);
-      if (!found) return err(notFound);
+      if (!found) return err(appointmentNotFound);
       const sitting = sittingOf(found.slot, appointment.date, found.timeZone);
       const next = changeVisitStatus(appointment.status, to, sitting, this.clock.now());
       if (!next.ok) return next;

@@ -1,4 +1,4 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
@@ -6,6 +6,7 @@ import type { Logger } from "../../ports/logger.js";
 import type { PasswordHasher } from "../../ports/password-hasher.js";
 import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
 import type { UserRepository } from "../../ports/user.repository.js";
+import { accountGone } from "../not-found.js";
 import { confirmPassword } from "./change-password.js";
 import { closeSittings } from "./close-sittings.js";
 import { erasePatient } from "./delete-patient.js";
@@ -13,8 +14,6 @@ import type { PasswordCheckLimits } from "./sign-in.js";
 
 /** Why the sittings of a doctor who left do not take place. */
 export const DOCTOR_LEFT = "the doctor has left Doctorly";
-
-const accountGone = () => appError("not_found", "user_not_found", "No such account.");
 
 /**
  * A doctor's account is erased: every upcoming sitting within the booking horizon (one day more)
@@ -62,7 +61,7 @@ export class EraseAccount {
   async execute(principal: Principal, request: { password: string; client: string }): Promise<Result<void>> {
     const { uow, users, hasher, limits, logger, clock, horizonDays } = this.deps;
     const account = await users.credentialsById(principal.userId);
-    if (!account) return err(accountGone());
+    if (!account) return err(accountGone);
     const confirmed = await confirmPassword(
       { limits, logger, hasher },
       account,

@@ -1,11 +1,10 @@
 import { checkRating } from "../../domain/appointment/visit.js";
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import { notOwnSlot } from "../../domain/user/ownership.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { StoredRating } from "../../ports/rating.repository.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
-
-const notFound = appError("not_found", "appointment_not_found", "No such appointment.");
+import { appointmentNotFound } from "../not-found.js";
 
 /** The account that booked a fulfilled visit rates it once; the doctor's rating follows through the outbox. */
 export class RateAppointment {
@@ -18,7 +17,7 @@ export class RateAppointment {
   ): Promise<Result<StoredRating>> {
     return this.uow.run(async ({ appointments, ratings, outbox }) => {
       const appointment = await appointments.findForUpdate(appointmentId);
-      if (!appointment || appointment.ownerUserId !== principal.userId) return err(notFound);
+      if (!appointment || appointment.ownerUserId !== principal.userId) return err(appointmentNotFound);
       // A doctor's account may own patients: it still never rates its own visits.
       const own = notOwnSlot(principal, appointment.doctorUserId);
       if (!own.ok) return own;

@@ -11,6 +11,7 @@ import { DEFAULT_LIMITS, type Limits } from "../../domain/user/limits.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { appointmentNotFound, slotNotFound } from "../not-found.js";
 import { replayOfKey } from "./idempotency-key.js";
 import { recordSittingChange } from "./record-sitting-change.js";
 
@@ -23,8 +24,6 @@ export interface RescheduleRequest {
   readonly idempotencyKey?: string | undefined;
 }
 
-const appointmentNotFound = appError("not_found", "appointment_not_found", "No such appointment.");
-const slotNotFound = appError("not_found", "slot_not_found", "No such slot.");
 const invalid = (path: string, message: string) =>
   err(
     appError("validation", "validation_failed", "The new place is not valid.", {

@@ -1,10 +1,11 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import { SLOT_RETIRED } from "../../domain/sitting/sitting-book.js";
 import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
 import { retirementDate } from "../../domain/slot/retirement.js";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Clock } from "../../ports/clock.js";
 import type { UnitOfWork } from "../../ports/unit-of-work.js";
+import { slotNotFound } from "../not-found.js";
 import { closeSittings } from "./close-sittings.js";
 import { doctorProfileMissing } from "./doctor-not-found.js";
 
@@ -13,8 +14,6 @@ export interface Retirement {
   readonly from: string;
   readonly cancelledAppointments: number;
 }
-
-const slotNotFound = appError("not_found", "slot_not_found", "No such slot.");
 
 /**
  * A doctor retires a slot from a date (default today in the doctor's zone): its sittings from then on

@@ -9,10 +9,10 @@ import type { CalendarFeedStore } from "../../ports/calendar-feed.store.js";
 import type { Clock } from "../../ports/clock.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { SessionTokens } from "../../ports/token.js";
+import { appointmentNotFound } from "../not-found.js";
 import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
 import { toAppointmentView } from "./views.js";
 
-const appointmentNotFound = appError("not_found", "appointment_not_found", "No such appointment.");
 export const calendarFeedNotFound = appError(
   "not_found",
   "calendar_feed_not_found",

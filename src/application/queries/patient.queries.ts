@@ -4,11 +4,11 @@ import type { Principal } from "../../domain/user/principal.js";
 import type { AppointmentReadModel } from "../../ports/appointment.read-model.js";
 import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
 import type { PatientReadModel } from "../../ports/patient.read-model.js";
+import { appointmentNotFound } from "../not-found.js";
 import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
 import { type AppointmentView, type PatientView, toAppointmentView, toPatientView } from "./views.js";
 
 const patientNotFound = appError("not_found", "patient_not_found", "No such patient.");
-const appointmentNotFound = appError("not_found", "appointment_not_found", "No such appointment.");
 
 /** Reads of patients and appointments; anything the caller may not see answers exactly like a missing one. */
 export class PatientQueries {

@@ -1,6 +1,7 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { err, ok, type Result } from "../../domain/shared/result.js";
 import type { User } from "../../domain/user/account.js";
 import type { UserRepository } from "../../ports/user.repository.js";
+import { accountGone } from "../not-found.js";
 
 /** Reads of an account, only ever by its owner. */
 export class UserQueries {
@@ -8,6 +9,6 @@ export class UserQueries {
 
   async info(userId: number): Promise<Result<User>> {
     const user = await this.users.byId(userId);
-    return user ? ok(user) : err(appError("not_found", "user_not_found", "No such account."));
+    return user ? ok(user) : err(accountGone);
   }
 }
