@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,10 +6,8 @@ import { PG_POOL, REDIS, startWorkers } from "../../src/container.js";
 import { registerAndSignIn, signIn, uniqueEmail } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../support/fixtures.js";
 import { json, startTestServer, type TestServer } from "../support/server.js";
-
-const uniqueWord = () => `E${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 describe("DELETE /users/info: the right to erasure", () => {
   let server: TestServer;
@@ -78,8 +75,8 @@ describe("DELETE /users/info: the right to erasure", () => {
   it("erases an account: patients deleted with their seats handed on, sessions revoked, email free, past visits kept", async () => {
     const password = "erase me completely";
     const email = uniqueEmail("erase");
-    const accountName = `Erin ${uniqueWord()}`;
-    const childName = `Child ${uniqueWord()}`;
+    const accountName = `Erin ${uniqueWord("E")}`;
+    const childName = `Child ${uniqueWord("E")}`;
     const account = await registerAndSignIn(server, { email, password, name: accountName });
     const other = await registerAndSignIn(server);
     const dr = await newDoctor(server);
@@ -155,7 +152,7 @@ describe("DELETE /users/info: the right to erasure", () => {
   });
 
   it("erases a doctor: upcoming sittings closed first with the patients told, then gone from every public read", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("E");
     const password = "a long enough password";
     const dr = await newDoctor(server, { name: `Leaving ${surname}` });
     const slot = await addSlot(server, dr.token, { day: "wednesday", start: "10:00" });

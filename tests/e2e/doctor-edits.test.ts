@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,7 +5,7 @@ import { PG_POOL, startWorkers } from "../../src/container.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, patientsOfAccounts, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface Problem {
@@ -30,8 +29,6 @@ interface DoctorJson {
   qualifications: { name: string }[];
   slots: SlotJson[];
 }
-
-const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 describe("doctors change their profile and their slots", () => {
   let server: TestServer;
@@ -195,7 +192,7 @@ describe("doctors change their profile and their slots", () => {
   });
 
   it("shows each edit in search within 2 s: the new name, a specialization gone, the new fee", async () => {
-    const [before, after] = [uniqueWord(), uniqueWord()];
+    const [before, after] = [uniqueWord("Q"), uniqueWord("Q")];
     const dr = await newDoctor(server, { name: `Search ${before}` });
     await post(server, "/doctors/add_specializations", dr.token, { specializations: ["cardiologist"] });
     const slot = await addSlot(server, dr.token, { day: "monday", start: "09:00", consultation_fee: 700 });

@@ -1,14 +1,11 @@
-import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REDIS, startWorkers } from "../../src/container.js";
 import { addSlot, get, newDoctor, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
+import { uniqueWord } from "../support/fixtures.js";
 import { DisposableRedisSearch } from "../support/redis-search-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-/** A word no other test uses, made of letters only so that it is one search token. */
-const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 interface DoctorPage {
   data: { id: number; name: string; slots: { day: string }[]; specializations: { name: string }[] }[];
@@ -32,7 +29,7 @@ describe("read side: search projection and caches", () => {
   });
 
   it("shows a new doctor, its specialization and its slot day in search within 2 s, filters combined with AND", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Ayesha ${surname}` });
     await post(server, "/doctors/add_specializations", dr.token, { specializations: ["cardiologist"] });
     await addSlot(server, dr.token, { day: "monday", start: "09:00", consultation_fee: 700 });
@@ -68,7 +65,7 @@ describe("read side: search projection and caches", () => {
   });
 
   it("finds a doctor named Search: by q=search (the one name the path form cannot take) and by prefix", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Search ${surname}` });
     await addSlot(server, dr.token, { day: "friday", start: "09:00" });
     const found = await eventually(
@@ -98,7 +95,7 @@ describe("read side: search projection and caches", () => {
   });
 
   it("pages through results with no cap at 10", async () => {
-    const word = uniqueWord();
+    const word = uniqueWord("Q");
     const created = await Promise.all(
       Array.from({ length: 12 }, () => newDoctor(server, { name: `Dr ${word}` })),
     );
@@ -121,7 +118,7 @@ describe("read side: search projection and caches", () => {
   });
 
   it("answers a query of many repeated or surplus words like the words it uses (at most 5, ≥ 2 letters)", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Bounded ${surname}` });
     const prefix = surname.slice(0, 6).toLowerCase();
     const one = `/misc/doctors/search?q=${prefix}`;
@@ -142,7 +139,7 @@ describe("read side: search projection and caches", () => {
   });
 
   it("shows a write in the cached reads as soon as it has answered, and caches no private field", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Cache ${surname}` });
     // The projection of the new doctor drops its cache keys once it ran; let it run before warming them.
     const projected = async () =>
@@ -208,7 +205,7 @@ describe("read side: Redis goes away and comes back", () => {
   beforeAll(async () => {
     await redis.start();
     server = await startTestServer({ REDIS_URL: redis.url, SEARCH_INDEX: "doctorly:degraded:idx" });
-    workers = startWorkers(server.runtime, { queueName: `degraded-${uniqueWord()}` });
+    workers = startWorkers(server.runtime, { queueName: `degraded-${uniqueWord("Q")}` });
   });
   afterAll(async () => {
     await workers.close();
@@ -217,7 +214,7 @@ describe("read side: Redis goes away and comes back", () => {
   });
 
   it("keeps reads and writes answering while Redis is down, 503 for search, then catches up with nothing lost", async () => {
-    const word = uniqueWord();
+    const word = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Dr ${word}` });
     const found = async (q: string) => {
       const res = await get(server, `/misc/doctors/search?q=${q}`);
@@ -239,7 +236,7 @@ describe("read side: Redis goes away and comes back", () => {
       consultation_fee: 0,
     });
     expect(slot.status).toBe(201);
-    const laterWord = uniqueWord();
+    const laterWord = uniqueWord("Q");
     const later = await newDoctor(server, { name: `Dr ${laterWord}` });
 
     await redis.start();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PG_POOL } from "../../src/container.js";
 import { addSlot, get, newDoctor, patientsOfAccounts, post } from "../support/booking.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { addDays, nextWeekday } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface Appointment {
@@ -15,9 +15,6 @@ interface Appointment {
   expected_time: string;
   rescheduled_from: { slot_id: number; date: string; seat: number } | null;
 }
-
-const addDays = (date: string, n: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 describe("rescheduling an appointment: an atomic move that keeps its id", () => {
   let server: TestServer;

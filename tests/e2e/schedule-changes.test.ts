@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,7 +5,7 @@ import { PG_POOL, startWorkers } from "../../src/container.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, patientsOfAccounts, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { addDays, nextWeekday, uniqueWord } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface Appointment {
@@ -31,11 +30,7 @@ interface Sitting {
   available: number;
 }
 
-const addDays = (date: string, n: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const today = () => new Date().toISOString().slice(0, 10);
-/** A word no other test uses, letters only (one search token). */
-const uniqueWord = () => `S${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 describe("doctors change their schedule: time off, retired slots, a doctor's cancel", () => {
   let server: TestServer;
@@ -212,7 +207,7 @@ describe("doctors change their schedule: time off, retired slots, a doctor's can
   });
 
   it("retires a slot from a date: later sittings close, earlier ones stay, the slot leaves the profile and search", async () => {
-    const surname = uniqueWord();
+    const surname = uniqueWord("S");
     const dr = await newDoctor(server, { name: `Imran ${surname}` });
     const slot = await addSlot(server, dr.token, { day: "wednesday", start: "10:00", num_slots: 3 });
     const first = nextWeekday("wednesday");

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,11 +5,8 @@ import { PG_POOL, startWorkers } from "../../src/container.js";
 import { createAdmin, registerAndSignIn, type SignedInAccount } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-/** A word no other test uses, letters only, so that it is one search token. */
-const uniqueWord = () => `T${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 interface Page<T> {
   data: T[];
@@ -64,7 +60,7 @@ describe("trust and limits: verified doctors, patient visibility, no self-dealin
 
   describe("doctors are verified before patients see them", () => {
     it("keeps an unverified doctor out of every public read and unbookable; verified it appears, suspended it goes, and its booked patients are told", async () => {
-      const word = uniqueWord();
+      const word = uniqueWord("T");
       const dr = await newDoctor(server, { name: `Dr ${word}`, verified: false });
       // An unverified doctor may edit its profile and publish slots.
       expect(

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -12,11 +11,10 @@ import { VISIT_READ_MODEL } from "../../src/ports/visit.read-model.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, get, newDoctor, newPatient, patientsOfAccounts, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
-import { nextWeekday } from "../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-const uniqueWord = () => `V${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 describe("visits, ratings, waitlist and notifications", () => {
   let server: TestServer;
@@ -52,7 +50,7 @@ describe("visits, ratings, waitlist and notifications", () => {
   }
 
   it("lets the doctor record the visit, the owner rate it once, and the rating reach the doctor and search", async () => {
-    const word = uniqueWord();
+    const word = uniqueWord("V");
     const { dr, user, id, today } = await startedVisit(`Dr ${word}`);
     const other = await newDoctor(server);
 

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { z } from "zod";
 
@@ -63,3 +63,11 @@ export function nextWeekday(weekday: string, after = new Date()): string {
   while (d.getUTCDay() !== target);
   return d.toISOString().slice(0, 10);
 }
+
+/** `date` (YYYY-MM-DD) moved by `n` days. */
+export const addDays = (date: string, n: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+/** A word no other test uses, letters only (one search token), starting with `prefix`. */
+export const uniqueWord = (prefix: string): string =>
+  `${prefix}${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
