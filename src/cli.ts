@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { createLogger } from "./adapters/logging/pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
-import { CreateAdmin } from "./application/commands/create-admin.js";
+import { CreateAdmin } from "./application/commands/accounts/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
 import { compose, openProjectionQueues, REDIS, type Runtime } from "./container.js";

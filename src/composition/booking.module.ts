@@ -4,20 +4,23 @@ import { PgCatalogRepository } from "../adapters/postgres/catalog.repository.pg.
 import { PgDoctorReadModel } from "../adapters/postgres/doctor.read-model.pg.js";
 import { PgIdempotencyKeyPurger } from "../adapters/postgres/idempotency.store.pg.js";
 import { PgPatientReadModel } from "../adapters/postgres/patient.read-model.pg.js";
-import { AddQualifications } from "../application/commands/add-qualifications.js";
-import { AddSlot } from "../application/commands/add-slot.js";
-import { AddSpecializations } from "../application/commands/add-specializations.js";
-import { BookAppointment } from "../application/commands/book-appointment.js";
-import { CancelAppointment } from "../application/commands/cancel-appointment.js";
-import { ChangeDoctorProfile } from "../application/commands/change-doctor-profile.js";
-import { ChangeDoctorVerification } from "../application/commands/change-doctor-verification.js";
-import { ChangePatient } from "../application/commands/change-patient.js";
-import { ChangeSlot } from "../application/commands/change-slot.js";
-import { DeletePatient } from "../application/commands/delete-patient.js";
-import { RegisterDoctor } from "../application/commands/register-doctor.js";
-import { RegisterPatient } from "../application/commands/register-patient.js";
-import { RemoveQualification, RemoveSpecialization } from "../application/commands/remove-from-profile.js";
-import { RescheduleAppointment } from "../application/commands/reschedule-appointment.js";
+import { BookAppointment } from "../application/commands/booking/book-appointment.js";
+import { CancelAppointment } from "../application/commands/booking/cancel-appointment.js";
+import { RescheduleAppointment } from "../application/commands/booking/reschedule-appointment.js";
+import { AddQualifications } from "../application/commands/doctors/add-qualifications.js";
+import { AddSpecializations } from "../application/commands/doctors/add-specializations.js";
+import { ChangeDoctorProfile } from "../application/commands/doctors/change-doctor-profile.js";
+import { ChangeDoctorVerification } from "../application/commands/doctors/change-doctor-verification.js";
+import { RegisterDoctor } from "../application/commands/doctors/register-doctor.js";
+import {
+  RemoveQualification,
+  RemoveSpecialization,
+} from "../application/commands/doctors/remove-from-profile.js";
+import { ChangePatient } from "../application/commands/patients/change-patient.js";
+import { DeletePatient } from "../application/commands/patients/delete-patient.js";
+import { RegisterPatient } from "../application/commands/patients/register-patient.js";
+import { AddSlot } from "../application/commands/schedule/add-slot.js";
+import { ChangeSlot } from "../application/commands/schedule/change-slot.js";
 import { CatalogQueries } from "../application/queries/catalog.queries.js";
 import { DoctorQueries } from "../application/queries/doctor.queries.js";
 import { PatientQueries } from "../application/queries/patient.queries.js";

@@ -1,7 +1,7 @@
 import { ContainerModule } from "inversify";
 import { IcalCalendarWriter } from "../adapters/calendar/ical.js";
 import { PgCalendarFeedStore } from "../adapters/postgres/calendar-feed.store.pg.js";
-import { IssueCalendarFeed } from "../application/commands/issue-calendar-feed.js";
+import { IssueCalendarFeed } from "../application/commands/calendar/issue-calendar-feed.js";
 import { CalendarQueries } from "../application/queries/calendar.queries.js";
 import type { Config } from "../config.js";
 import { APPOINTMENT_READ_MODEL } from "../ports/appointment.read-model.js";

@@ -1,8 +1,8 @@
 import { ContainerModule } from "inversify";
 import { PublicImageUrls } from "../adapters/media/image-urls.js";
 import { SharpImageProcessor } from "../adapters/media/sharp-image-processor.js";
-import { ChangeDoctorImage } from "../application/commands/change-doctor-image.js";
-import { ChangeSpecializationImage } from "../application/commands/change-specialization-image.js";
+import { ChangeDoctorImage } from "../application/commands/doctors/change-doctor-image.js";
+import { ChangeSpecializationImage } from "../application/commands/doctors/change-specialization-image.js";
 import type { Config } from "../config.js";
 import { IMAGE_PROCESSOR, type ImageProcessor } from "../ports/image-processor.js";
 import { IMAGE_URLS, type ImageUrls } from "../ports/image-urls.js";

@@ -1,7 +1,7 @@
 import { ContainerModule } from "inversify";
-import { CancelAppointmentByDoctor } from "../application/commands/cancel-appointment.js";
-import { RetireSlot } from "../application/commands/retire-slot.js";
-import { RemoveTimeOff, TakeTimeOff } from "../application/commands/time-off.js";
+import { CancelAppointmentByDoctor } from "../application/commands/booking/cancel-appointment.js";
+import { RetireSlot } from "../application/commands/schedule/retire-slot.js";
+import { RemoveTimeOff, TakeTimeOff } from "../application/commands/schedule/time-off.js";
 import type { Config } from "../config.js";
 import { CLOCK } from "../ports/clock.js";
 import { UNIT_OF_WORK } from "../ports/unit-of-work.js";

@@ -1,10 +1,10 @@
 import { ContainerModule } from "inversify";
 import { PgNotificationInbox } from "../adapters/postgres/notification-inbox.pg.js";
 import { PgVisitReadModel } from "../adapters/postgres/visit.read-model.pg.js";
-import { ChangeVisitStatus } from "../application/commands/change-visit-status.js";
-import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
-import { RateAppointment } from "../application/commands/rate-appointment.js";
-import { JoinWaitlist, LeaveWaitlist } from "../application/commands/waitlist.js";
+import { MarkNotificationsRead } from "../application/commands/accounts/mark-notifications-read.js";
+import { JoinWaitlist, LeaveWaitlist } from "../application/commands/booking/waitlist.js";
+import { ChangeVisitStatus } from "../application/commands/visits/change-visit-status.js";
+import { RateAppointment } from "../application/commands/visits/rate-appointment.js";
 import { VisitQueries } from "../application/queries/visit.queries.js";
 import type { Config } from "../config.js";
 import { CLOCK } from "../ports/clock.js";

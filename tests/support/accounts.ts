@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createLogger } from "../../src/adapters/logging/pino.js";
-import { CreateAdmin } from "../../src/application/commands/create-admin.js";
+import { CreateAdmin } from "../../src/application/commands/accounts/create-admin.js";
 import { compose } from "../../src/container.js";
 import { testConfig } from "./env.js";
 import { randomLoopback, rawRequest } from "./raw-http.js";

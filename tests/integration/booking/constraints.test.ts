@@ -3,7 +3,7 @@ import { sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createLogger } from "../../../src/adapters/logging/pino.js";
-import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
+import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
 import { compose, PG_POOL, type Runtime } from "../../../src/container.js";
 import { appError, err, ok } from "../../../src/domain/shared/result.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../../../src/ports/unit-of-work.js";

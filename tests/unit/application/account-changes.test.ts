@@ -1,9 +1,12 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ChangePassword } from "../../../src/application/commands/change-password.js";
-import { RevokeSession, SignOutEverywhere } from "../../../src/application/commands/manage-sessions.js";
-import { MarkNotificationsRead } from "../../../src/application/commands/mark-notifications-read.js";
-import { RegisterUser } from "../../../src/application/commands/register-user.js";
-import { SignIn } from "../../../src/application/commands/sign-in.js";
+import { ChangePassword } from "../../../src/application/commands/accounts/change-password.js";
+import {
+  RevokeSession,
+  SignOutEverywhere,
+} from "../../../src/application/commands/accounts/manage-sessions.js";
+import { MarkNotificationsRead } from "../../../src/application/commands/accounts/mark-notifications-read.js";
+import { RegisterUser } from "../../../src/application/commands/accounts/register-user.js";
+import { SignIn } from "../../../src/application/commands/accounts/sign-in.js";
 import { SessionAuthenticator } from "../../../src/application/queries/authenticate.js";
 import { SessionQueries } from "../../../src/application/queries/session.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { CreateAdmin } from "../../../src/application/commands/create-admin.js";
-import { RegisterUser } from "../../../src/application/commands/register-user.js";
-import { SignIn } from "../../../src/application/commands/sign-in.js";
-import { SignOut } from "../../../src/application/commands/sign-out.js";
+import { CreateAdmin } from "../../../src/application/commands/accounts/create-admin.js";
+import { RegisterUser } from "../../../src/application/commands/accounts/register-user.js";
+import { SignIn } from "../../../src/application/commands/accounts/sign-in.js";
+import { SignOut } from "../../../src/application/commands/accounts/sign-out.js";
 import { SessionAuthenticator } from "../../../src/application/queries/authenticate.js";
 import { UserQueries } from "../../../src/application/queries/user.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { AddQualifications } from "../../../src/application/commands/add-qualifications.js";
-import { AddSlot } from "../../../src/application/commands/add-slot.js";
-import { AddSpecializations } from "../../../src/application/commands/add-specializations.js";
-import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
-import { CancelAppointment } from "../../../src/application/commands/cancel-appointment.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
-import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
+import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
+import { CancelAppointment } from "../../../src/application/commands/booking/cancel-appointment.js";
+import { AddQualifications } from "../../../src/application/commands/doctors/add-qualifications.js";
+import { AddSpecializations } from "../../../src/application/commands/doctors/add-specializations.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
+import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
+import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
 import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes.js";
 

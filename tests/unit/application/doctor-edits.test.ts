@@ -1,17 +1,17 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { AddSlot } from "../../../src/application/commands/add-slot.js";
-import { AddSpecializations } from "../../../src/application/commands/add-specializations.js";
-import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
-import { CancelAppointment } from "../../../src/application/commands/cancel-appointment.js";
-import { ChangeDoctorProfile } from "../../../src/application/commands/change-doctor-profile.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
-import { ChangeSlot } from "../../../src/application/commands/change-slot.js";
-import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
+import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
+import { CancelAppointment } from "../../../src/application/commands/booking/cancel-appointment.js";
+import { JoinWaitlist } from "../../../src/application/commands/booking/waitlist.js";
+import { AddSpecializations } from "../../../src/application/commands/doctors/add-specializations.js";
+import { ChangeDoctorProfile } from "../../../src/application/commands/doctors/change-doctor-profile.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
 import {
   RemoveQualification,
   RemoveSpecialization,
-} from "../../../src/application/commands/remove-from-profile.js";
-import { JoinWaitlist } from "../../../src/application/commands/waitlist.js";
+} from "../../../src/application/commands/doctors/remove-from-profile.js";
+import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
+import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
+import { ChangeSlot } from "../../../src/application/commands/schedule/change-slot.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
 import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes.js";

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ChangeDoctorImage } from "../../../src/application/commands/change-doctor-image.js";
-import { ChangeSpecializationImage } from "../../../src/application/commands/change-specialization-image.js";
+import { ChangeDoctorImage } from "../../../src/application/commands/doctors/change-doctor-image.js";
+import { ChangeSpecializationImage } from "../../../src/application/commands/doctors/change-specialization-image.js";
 import type { UnitOfWork } from "../../../src/ports/unit-of-work.js";
 import { FakeUnitOfWork } from "../../support/fakes.js";
 import { FakeMediaStore, fakeImageProcessor, picture, recordingLogger } from "../../support/media-fakes.js";

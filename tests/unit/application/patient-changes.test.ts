@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { AddSlot } from "../../../src/application/commands/add-slot.js";
-import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
-import { ChangePatient, checkPatientChange } from "../../../src/application/commands/change-patient.js";
-import { DeletePatient } from "../../../src/application/commands/delete-patient.js";
-import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
-import { JoinWaitlist } from "../../../src/application/commands/waitlist.js";
+import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
+import { JoinWaitlist } from "../../../src/application/commands/booking/waitlist.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
+import {
+  ChangePatient,
+  checkPatientChange,
+} from "../../../src/application/commands/patients/change-patient.js";
+import { DeletePatient } from "../../../src/application/commands/patients/delete-patient.js";
+import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
+import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
 import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { AddSlot } from "../../../src/application/commands/add-slot.js";
-import { BookAppointment } from "../../../src/application/commands/book-appointment.js";
-import { CancelAppointment } from "../../../src/application/commands/cancel-appointment.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/change-doctor-verification.js";
-import { RateAppointment } from "../../../src/application/commands/rate-appointment.js";
-import { RegisterPatient } from "../../../src/application/commands/register-patient.js";
-import { JoinWaitlist } from "../../../src/application/commands/waitlist.js";
+import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
+import { CancelAppointment } from "../../../src/application/commands/booking/cancel-appointment.js";
+import { JoinWaitlist } from "../../../src/application/commands/booking/waitlist.js";
+import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
+import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
+import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
+import { RateAppointment } from "../../../src/application/commands/visits/rate-appointment.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import { DEFAULT_LIMITS, type Limits } from "../../../src/domain/user/limits.js";
 import type { Principal } from "../../../src/domain/user/principal.js";

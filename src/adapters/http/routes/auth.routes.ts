@@ -1,8 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { RevokeSession, SignOutEverywhere } from "../../../application/commands/manage-sessions.js";
-import type { SignIn } from "../../../application/commands/sign-in.js";
-import type { SignOut } from "../../../application/commands/sign-out.js";
+import type {
+  RevokeSession,
+  SignOutEverywhere,
+} from "../../../application/commands/accounts/manage-sessions.js";
+import type { SignIn } from "../../../application/commands/accounts/sign-in.js";
+import type { SignOut } from "../../../application/commands/accounts/sign-out.js";
 import type { SessionQueries } from "../../../application/queries/session.queries.js";
 import { type AppError, appError } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";

@@ -1,15 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { AddQualifications } from "../../../application/commands/add-qualifications.js";
-import type { AddSlot } from "../../../application/commands/add-slot.js";
-import type { AddSpecializations } from "../../../application/commands/add-specializations.js";
-import type { ChangeDoctorProfile } from "../../../application/commands/change-doctor-profile.js";
-import type { ChangeSlot } from "../../../application/commands/change-slot.js";
-import type { RegisterDoctor } from "../../../application/commands/register-doctor.js";
+import type { AddQualifications } from "../../../application/commands/doctors/add-qualifications.js";
+import type { AddSpecializations } from "../../../application/commands/doctors/add-specializations.js";
+import type { ChangeDoctorProfile } from "../../../application/commands/doctors/change-doctor-profile.js";
+import type { RegisterDoctor } from "../../../application/commands/doctors/register-doctor.js";
 import type {
   RemoveQualification,
   RemoveSpecialization,
-} from "../../../application/commands/remove-from-profile.js";
+} from "../../../application/commands/doctors/remove-from-profile.js";
+import type { AddSlot } from "../../../application/commands/schedule/add-slot.js";
+import type { ChangeSlot } from "../../../application/commands/schedule/change-slot.js";
 import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import { toSlotView } from "../../../application/queries/views.js";

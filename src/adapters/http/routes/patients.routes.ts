@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { BookAppointment } from "../../../application/commands/book-appointment.js";
-import type { CancelAppointment } from "../../../application/commands/cancel-appointment.js";
-import type { ChangePatient } from "../../../application/commands/change-patient.js";
-import type { DeletePatient } from "../../../application/commands/delete-patient.js";
-import type { RegisterPatient } from "../../../application/commands/register-patient.js";
-import type { RescheduleAppointment } from "../../../application/commands/reschedule-appointment.js";
+import type { BookAppointment } from "../../../application/commands/booking/book-appointment.js";
+import type { CancelAppointment } from "../../../application/commands/booking/cancel-appointment.js";
+import type { RescheduleAppointment } from "../../../application/commands/booking/reschedule-appointment.js";
+import type { ChangePatient } from "../../../application/commands/patients/change-patient.js";
+import type { DeletePatient } from "../../../application/commands/patients/delete-patient.js";
+import type { RegisterPatient } from "../../../application/commands/patients/register-patient.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import { toAppointmentView, toPatientView } from "../../../application/queries/views.js";
 import { ok } from "../../../domain/shared/result.js";

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { CancelAppointmentByDoctor } from "../../../application/commands/cancel-appointment.js";
-import type { RetireSlot } from "../../../application/commands/retire-slot.js";
-import type { RemoveTimeOff, TakeTimeOff } from "../../../application/commands/time-off.js";
+import type { CancelAppointmentByDoctor } from "../../../application/commands/booking/cancel-appointment.js";
+import type { RetireSlot } from "../../../application/commands/schedule/retire-slot.js";
+import type { RemoveTimeOff, TakeTimeOff } from "../../../application/commands/schedule/time-off.js";
 import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import { toTimeOffView } from "../../../application/queries/views.js";

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { ChangeVisitStatus } from "../../../application/commands/change-visit-status.js";
-import type { MarkNotificationsRead } from "../../../application/commands/mark-notifications-read.js";
-import type { RateAppointment } from "../../../application/commands/rate-appointment.js";
-import type { JoinWaitlist, LeaveWaitlist } from "../../../application/commands/waitlist.js";
+import type { MarkNotificationsRead } from "../../../application/commands/accounts/mark-notifications-read.js";
+import type { JoinWaitlist, LeaveWaitlist } from "../../../application/commands/booking/waitlist.js";
+import type { ChangeVisitStatus } from "../../../application/commands/visits/change-visit-status.js";
+import type { RateAppointment } from "../../../application/commands/visits/rate-appointment.js";
 import type { PatientQueries } from "../../../application/queries/patient.queries.js";
 import type { VisitQueries } from "../../../application/queries/visit.queries.js";
 import { ok } from "../../../domain/shared/result.js";

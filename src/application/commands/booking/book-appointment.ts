@@ -1,0 +1,139 @@
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
+import { bookableDates, checkBookingDate } from "../../../domain/sitting/sitting.js";
+import { bookSeat } from "../../../domain/sitting/sitting-book.js";
+import { DEFAULT_LIMITS, type Limits, roomForOneMore } from "../../../domain/user/limits.js";
+import { notOwnSlot } from "../../../domain/user/ownership.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import type { AppointmentRow } from "../../../ports/appointment.read-model.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { UnitOfWork } from "../../../ports/unit-of-work.js";
+import { recordSittingChange } from "../schedule/record-sitting-change.js";
+import { replayOfKey } from "./idempotency-key.js";
+
+export interface BookingRequest {
+  readonly slotId: number;
+  readonly patientId: number;
+  /** A sitting date; without it, the earliest upcoming sitting with a free seat. */
+  readonly date?: string | undefined;
+  readonly idempotencyKey?: string | undefined;
+}
+
+export interface BookingOutcome {
+  readonly appointmentId: number;
+  /** True when an earlier request with the same Idempotency-Key made this booking. */
+  readonly replayed: boolean;
+  /** The appointment as this booking wrote it, so that the answer needs no second read (not on a replay). */
+  readonly appointment?: AppointmentRow;
+}
+
+const notFound = (what: "patient" | "slot") => appError("not_found", `${what}_not_found`, `No such ${what}.`);
+
+export class BookAppointment {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+    private readonly horizonDays: number,
+    private readonly limits: Limits = DEFAULT_LIMITS,
+  ) {}
+
+  execute(principal: Principal, request: BookingRequest): Promise<Result<BookingOutcome>> {
+    const fingerprint = JSON.stringify([request.slotId, request.patientId, request.date ?? null]);
+    const key = request.idempotencyKey;
+
+    return this.uow.run<BookingOutcome>(
+      async ({ idempotency, patients, slots, sittings, outbox, notifications, usage }) => {
+        const replay = await replayOfKey(idempotency, principal.userId, key, fingerprint);
+        if (!replay.ok) return replay;
+        if (replay.value) return ok({ ...replay.value, replayed: true });
+
+        // An account's capped changes run one at a time: its counts hold until this commits. Taken before
+        // any sitting's lock, as everywhere, so the two kinds of lock can never deadlock.
+        await usage.lock(principal.userId);
+        const patient = await patients.findOwned(request.patientId, principal.userId);
+        if (!patient) return err(notFound("patient"));
+        const found = await slots.findWithTimeZone(request.slotId);
+        // Patients do not see an unverified doctor, nor its slots.
+        if (!found?.doctorVerified) return err(notFound("slot"));
+        const own = notOwnSlot(principal, found.doctorUserId);
+        if (!own.ok) return own;
+        const { slot, timeZone, doctorName } = found;
+
+        const now = this.clock.now();
+        const live = roomForOneMore(
+          this.limits,
+          "liveAppointmentsPerAccount",
+          await usage.liveAppointments(principal.userId, now),
+        );
+        if (!live.ok) return live;
+        let candidates: string[];
+        if (request.date !== undefined) {
+          const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
+          if (!sitting.ok) return sitting;
+          candidates = [sitting.value.date];
+        } else {
+          candidates = bookableDates(slot, timeZone, now, this.horizonDays);
+        }
+
+        // Sittings are locked in date order, so two bookings of one slot can never deadlock.
+        let atLimit: Result<never> | null = null;
+        let newId: number | undefined;
+        for (const date of candidates) {
+          const before = await sittings.lockAndLoad(slot, timeZone, date);
+          newId ??= await sittings.newAppointmentId();
+          const decided = bookSeat(
+            before,
+            { patientId: patient.id, ownerUserId: principal.userId, newId },
+            now,
+            this.limits,
+          );
+          if (!decided.ok) {
+            if (request.date !== undefined) return decided;
+            // Without a date, a full or closed sitting, or one where the account has its share already, is
+            // passed over.
+            if (decided.error.code === "sitting_full" || decided.error.code === "sitting_closed") continue;
+            if (decided.error.code !== "limit_reached") return decided;
+            atLimit ??= decided;
+            continue;
+          }
+
+          const { createdAt } = await recordSittingChange(
+            { sittings, outbox, notifications },
+            before,
+            decided.value,
+            new Map([[patient.id, patient.name]]),
+          );
+          const { appointmentId: id, seat } = decided.value.seat;
+          if (key !== undefined) await idempotency.save(principal.userId, key, fingerprint, id);
+          return ok({
+            appointmentId: id,
+            replayed: false,
+            appointment: {
+              id,
+              status: "booked",
+              patient,
+              doctor: { id: slot.doctorId, name: doctorName, timeZone },
+              // As read under the sitting's lock: its number of seats may have changed since `slot` was read.
+              slot: before.slot,
+              date,
+              seat,
+              createdAt: createdAt.get(id) ?? now,
+              cancelledBy: null,
+              cancellationReason: null,
+              rescheduledFrom: null,
+            },
+          });
+        }
+        return (
+          atLimit ??
+          err(
+            appError(
+              "conflict",
+              "no_free_seat",
+              "Every upcoming sitting of this slot within the booking horizon is full.",
+            ),
+          )
+        );
+      },
+    );
+  }
+}
