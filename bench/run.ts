@@ -10,7 +10,7 @@ import { createLogger } from "../src/adapters/logging/pino.js";
 import { runMigrations } from "../src/adapters/postgres/migrate.js";
 import { RediSearchDoctorIndex } from "../src/adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis } from "../src/adapters/search/search-redis.js";
-import { toDoctorSearchQuery } from "../src/application/queries/doctor-search.queries.js";
+import { toDoctorSearchQuery } from "../src/application/queries/doctors/doctor-search.queries.js";
 import { loadConfig, projectRoot } from "../src/config.js";
 import { PROJECTION_QUEUE } from "../src/container.js";
 import type { DoctorSearchQuery } from "../src/ports/doctor-search.js";

@@ -11,9 +11,9 @@ import { RevokeSession, SignOutEverywhere } from "../application/commands/accoun
 import { RegisterUser } from "../application/commands/accounts/register-user.js";
 import { SignIn } from "../application/commands/accounts/sign-in.js";
 import { SignOut } from "../application/commands/accounts/sign-out.js";
-import { SessionAuthenticator } from "../application/queries/authenticate.js";
-import { SessionQueries } from "../application/queries/session.queries.js";
-import { UserQueries } from "../application/queries/user.queries.js";
+import { SessionAuthenticator } from "../application/queries/accounts/authenticate.js";
+import { SessionQueries } from "../application/queries/accounts/session.queries.js";
+import { UserQueries } from "../application/queries/accounts/user.queries.js";
 import type { Config } from "../config.js";
 import { DAY_MS } from "../domain/user/session.js";
 import { AUTHENTICATOR, type Authenticator } from "../ports/authenticator.js";

@@ -21,9 +21,9 @@ import { DeletePatient } from "../application/commands/patients/delete-patient.j
 import { RegisterPatient } from "../application/commands/patients/register-patient.js";
 import { AddSlot } from "../application/commands/schedule/add-slot.js";
 import { ChangeSlot } from "../application/commands/schedule/change-slot.js";
-import { CatalogQueries } from "../application/queries/catalog.queries.js";
-import { DoctorQueries } from "../application/queries/doctor.queries.js";
-import { PatientQueries } from "../application/queries/patient.queries.js";
+import { CatalogQueries } from "../application/queries/doctors/catalog.queries.js";
+import { DoctorQueries } from "../application/queries/doctors/doctor.queries.js";
+import { PatientQueries } from "../application/queries/patients/patient.queries.js";
 import { ReadCache } from "../application/queries/read-cache.js";
 import type { Config } from "../config.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";

@@ -2,7 +2,7 @@ import { ContainerModule } from "inversify";
 import { IcalCalendarWriter } from "../adapters/calendar/ical.js";
 import { PgCalendarFeedStore } from "../adapters/postgres/calendar-feed.store.pg.js";
 import { IssueCalendarFeed } from "../application/commands/calendar/issue-calendar-feed.js";
-import { CalendarQueries } from "../application/queries/calendar.queries.js";
+import { CalendarQueries } from "../application/queries/calendar/calendar.queries.js";
 import type { Config } from "../config.js";
 import { APPOINTMENT_READ_MODEL } from "../ports/appointment.read-model.js";
 import { CALENDAR_WRITER, type CalendarWriter } from "../ports/calendar.js";

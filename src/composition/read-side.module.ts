@@ -2,7 +2,7 @@ import { ContainerModule } from "inversify";
 import { RedisCache } from "../adapters/redis/cache.redis.js";
 import { NearCache } from "../adapters/redis/near-cache.js";
 import { DoctorDocuments } from "../application/projections/doctor-documents.js";
-import { DoctorSearch } from "../application/queries/doctor-search.service.js";
+import { DoctorSearch } from "../application/queries/doctors/doctor-search.service.js";
 import { ReadCache } from "../application/queries/read-cache.js";
 import type { Config } from "../config.js";
 import { CACHE, type Cache } from "../ports/cache.js";

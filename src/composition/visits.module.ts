@@ -5,7 +5,7 @@ import { MarkNotificationsRead } from "../application/commands/accounts/mark-not
 import { JoinWaitlist, LeaveWaitlist } from "../application/commands/booking/waitlist.js";
 import { ChangeVisitStatus } from "../application/commands/visits/change-visit-status.js";
 import { RateAppointment } from "../application/commands/visits/rate-appointment.js";
-import { VisitQueries } from "../application/queries/visit.queries.js";
+import { VisitQueries } from "../application/queries/visits/visit.queries.js";
 import type { Config } from "../config.js";
 import { CLOCK } from "../ports/clock.js";
 import { DOCTOR_READ_MODEL } from "../ports/doctor.read-model.js";

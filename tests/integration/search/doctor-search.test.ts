@@ -5,7 +5,7 @@ import { PublicImageUrls } from "../../../src/adapters/media/image-urls.js";
 import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
-import { searchDoctors } from "../../../src/application/queries/doctor-search.queries.js";
+import { searchDoctors } from "../../../src/application/queries/doctors/doctor-search.queries.js";
 import { type DoctorDocument, type DoctorSearchQuery, doctorsOf } from "../../../src/ports/doctor-search.js";
 import { deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";

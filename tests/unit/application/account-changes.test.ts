@@ -7,8 +7,8 @@ import {
 import { MarkNotificationsRead } from "../../../src/application/commands/accounts/mark-notifications-read.js";
 import { RegisterUser } from "../../../src/application/commands/accounts/register-user.js";
 import { SignIn } from "../../../src/application/commands/accounts/sign-in.js";
-import { SessionAuthenticator } from "../../../src/application/queries/authenticate.js";
-import { SessionQueries } from "../../../src/application/queries/session.queries.js";
+import { SessionAuthenticator } from "../../../src/application/queries/accounts/authenticate.js";
+import { SessionQueries } from "../../../src/application/queries/accounts/session.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
 import { DAY_MS } from "../../../src/domain/user/session.js";

@@ -3,8 +3,8 @@ import { CreateAdmin } from "../../../src/application/commands/accounts/create-a
 import { RegisterUser } from "../../../src/application/commands/accounts/register-user.js";
 import { SignIn } from "../../../src/application/commands/accounts/sign-in.js";
 import { SignOut } from "../../../src/application/commands/accounts/sign-out.js";
-import { SessionAuthenticator } from "../../../src/application/queries/authenticate.js";
-import { UserQueries } from "../../../src/application/queries/user.queries.js";
+import { SessionAuthenticator } from "../../../src/application/queries/accounts/authenticate.js";
+import { UserQueries } from "../../../src/application/queries/accounts/user.queries.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import { DAY_MS } from "../../../src/domain/user/session.js";
 import {

@@ -15,7 +15,7 @@ import {
   RediSearchDoctorIndex,
   type SearchRedis,
 } from "../../../src/adapters/search/doctor-search.redisearch.js";
-import { DoctorSearch } from "../../../src/application/queries/doctor-search.service.js";
+import { DoctorSearch } from "../../../src/application/queries/doctors/doctor-search.service.js";
 import {
   type DoctorSearchQuery,
   doctorDocumentOf,

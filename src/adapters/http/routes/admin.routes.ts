@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { ChangeDoctorVerification } from "../../../application/commands/doctors/change-doctor-verification.js";
-import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
+import type { DoctorQueries } from "../../../application/queries/doctors/doctor.queries.js";
 import type { VerificationChange } from "../../../domain/doctor/verification.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";

@@ -6,7 +6,7 @@ import type {
 } from "../../../application/commands/accounts/manage-sessions.js";
 import type { SignIn } from "../../../application/commands/accounts/sign-in.js";
 import type { SignOut } from "../../../application/commands/accounts/sign-out.js";
-import type { SessionQueries } from "../../../application/queries/session.queries.js";
+import type { SessionQueries } from "../../../application/queries/accounts/session.queries.js";
 import { type AppError, appError } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";

@@ -1,7 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { IssueCalendarFeed } from "../../../application/commands/calendar/issue-calendar-feed.js";
-import { type CalendarQueries, calendarFeedNotFound } from "../../../application/queries/calendar.queries.js";
+import {
+  type CalendarQueries,
+  calendarFeedNotFound,
+} from "../../../application/queries/calendar/calendar.queries.js";
 import type { Result } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import type { CatalogQueries } from "../../../application/queries/catalog.queries.js";
+import type { CatalogQueries } from "../../../application/queries/doctors/catalog.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { App } from "../app.js";
 import { respondPublicRead } from "../respond.js";

@@ -10,8 +10,8 @@ import type {
 } from "../../../application/commands/doctors/remove-from-profile.js";
 import type { AddSlot } from "../../../application/commands/schedule/add-slot.js";
 import type { ChangeSlot } from "../../../application/commands/schedule/change-slot.js";
-import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
-import type { PatientQueries } from "../../../application/queries/patient.queries.js";
+import type { DoctorQueries } from "../../../application/queries/doctors/doctor.queries.js";
+import type { PatientQueries } from "../../../application/queries/patients/patient.queries.js";
 import { toSlotView } from "../../../application/queries/views.js";
 import { appError, err, ok } from "../../../domain/shared/result.js";
 import { seatsHeld } from "../../../domain/sitting/sitting-book.errors.js";

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { ChangeDoctorImage } from "../../../application/commands/doctors/change-doctor-image.js";
 import type { ChangeSpecializationImage } from "../../../application/commands/doctors/change-specialization-image.js";
-import type { DoctorQueries } from "../../../application/queries/doctor.queries.js";
+import type { DoctorQueries } from "../../../application/queries/doctors/doctor.queries.js";
 import { appError, err, ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { ImageUrls } from "../../../ports/image-urls.js";

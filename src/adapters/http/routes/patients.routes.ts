@@ -5,7 +5,7 @@ import type { RescheduleAppointment } from "../../../application/commands/bookin
 import type { ChangePatient } from "../../../application/commands/patients/change-patient.js";
 import type { DeletePatient } from "../../../application/commands/patients/delete-patient.js";
 import type { RegisterPatient } from "../../../application/commands/patients/register-patient.js";
-import type { PatientQueries } from "../../../application/queries/patient.queries.js";
+import type { PatientQueries } from "../../../application/queries/patients/patient.queries.js";
 import { toAppointmentView, toPatientView } from "../../../application/queries/views.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";

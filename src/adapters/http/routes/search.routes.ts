@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { DoctorSearchParams } from "../../../application/queries/doctor-search.queries.js";
-import type { DoctorSearch } from "../../../application/queries/doctor-search.service.js";
+import type { DoctorSearchParams } from "../../../application/queries/doctors/doctor-search.queries.js";
+import type { DoctorSearch } from "../../../application/queries/doctors/doctor-search.service.js";
 import { WEEKDAYS } from "../../../domain/slot/weekday.js";
 import type { App, AppEnv } from "../app.js";
 import { problemResponses } from "../problem.js";

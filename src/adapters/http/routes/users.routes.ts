@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { ChangePassword } from "../../../application/commands/accounts/change-password.js";
 import type { EraseAccount } from "../../../application/commands/accounts/erase-account.js";
 import type { RegisterUser } from "../../../application/commands/accounts/register-user.js";
-import type { UserQueries } from "../../../application/queries/user.queries.js";
+import type { UserQueries } from "../../../application/queries/accounts/user.queries.js";
 import type { User } from "../../../domain/user/account.js";
 import { ROLES } from "../../../domain/user/user.js";
 import type { Authenticator } from "../../../ports/authenticator.js";

@@ -3,8 +3,8 @@ import type { MarkNotificationsRead } from "../../../application/commands/accoun
 import type { JoinWaitlist, LeaveWaitlist } from "../../../application/commands/booking/waitlist.js";
 import type { ChangeVisitStatus } from "../../../application/commands/visits/change-visit-status.js";
 import type { RateAppointment } from "../../../application/commands/visits/rate-appointment.js";
-import type { PatientQueries } from "../../../application/queries/patient.queries.js";
-import type { VisitQueries } from "../../../application/queries/visit.queries.js";
+import type { PatientQueries } from "../../../application/queries/patients/patient.queries.js";
+import type { VisitQueries } from "../../../application/queries/visits/visit.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import { MAX_READ_IDS } from "../../../ports/notification-inbox.js";

@@ -1,7 +1,7 @@
-import { err, ok, type Result } from "../../domain/shared/result.js";
-import type { User } from "../../domain/user/account.js";
-import type { UserRepository } from "../../ports/user.repository.js";
-import { accountGone } from "../not-found.js";
+import { err, ok, type Result } from "../../../domain/shared/result.js";
+import type { User } from "../../../domain/user/account.js";
+import type { UserRepository } from "../../../ports/user.repository.js";
+import { accountGone } from "../../not-found.js";
 
 /** Reads of an account, only ever by its owner. */
 export class UserQueries {

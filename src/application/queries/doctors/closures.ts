@@ -1,6 +1,6 @@
-import { closedReasonOf } from "../../domain/sitting/sitting-book.js";
-import type { Slot } from "../../domain/slot/slot.js";
-import type { Closures } from "../../ports/doctor.read-model.js";
+import { closedReasonOf } from "../../../domain/sitting/sitting-book.js";
+import type { Slot } from "../../../domain/slot/slot.js";
+import type { Closures } from "../../../ports/doctor.read-model.js";
 
 /**
  * The slots whose sittings can fall between the dates `closures` was read for: those in service, and

@@ -1,14 +1,13 @@
-import { isCalendarDate } from "../../domain/shared/calendar-date.js";
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { sittingStatus, upcomingSittings } from "../../domain/sitting/sitting.js";
-import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
-import type { Clock } from "../../ports/clock.js";
-import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
-import type { ImageUrls } from "../../ports/image-urls.js";
-import { doctorCacheKeys } from "../cache/doctor-cache-keys.js";
-import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
-import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
-import type { ReadCache } from "./read-cache.js";
+import { isCalendarDate } from "../../../domain/shared/calendar-date.js";
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
+import { sittingStatus, upcomingSittings } from "../../../domain/sitting/sitting.js";
+import { addDays, localDateOf } from "../../../domain/sitting/zoned-time.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { DoctorReadModel } from "../../../ports/doctor.read-model.js";
+import type { ImageUrls } from "../../../ports/image-urls.js";
+import { doctorCacheKeys } from "../../cache/doctor-cache-keys.js";
+import { offsetOf, type Page, type PageRequest, pageOf } from "../page.js";
+import type { ReadCache } from "../read-cache.js";
 import {
   type DoctorProfileView,
   type DoctorView,
@@ -20,7 +19,8 @@ import {
   toSittingView,
   toSlotView,
   toTimeOffView,
-} from "./views.js";
+} from "../views.js";
+import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
 
 const POPULAR_LIMIT = 10;
 const POPULAR_WINDOW_DAYS = 30;

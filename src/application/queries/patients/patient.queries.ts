@@ -1,12 +1,12 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { ownedBy } from "../../domain/user/ownership.js";
-import type { Principal } from "../../domain/user/principal.js";
-import type { AppointmentReadModel } from "../../ports/appointment.read-model.js";
-import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
-import type { PatientReadModel } from "../../ports/patient.read-model.js";
-import { appointmentNotFound } from "../not-found.js";
-import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
-import { type AppointmentView, type PatientView, toAppointmentView, toPatientView } from "./views.js";
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
+import { ownedBy } from "../../../domain/user/ownership.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import type { AppointmentReadModel } from "../../../ports/appointment.read-model.js";
+import type { DoctorReadModel } from "../../../ports/doctor.read-model.js";
+import type { PatientReadModel } from "../../../ports/patient.read-model.js";
+import { appointmentNotFound } from "../../not-found.js";
+import { offsetOf, type Page, type PageRequest, pageOf } from "../page.js";
+import { type AppointmentView, type PatientView, toAppointmentView, toPatientView } from "../views.js";
 
 const patientNotFound = appError("not_found", "patient_not_found", "No such patient.");
 

@@ -1,4 +1,4 @@
-import type { DoctorSearchIndex, DoctorSearchQuery, DoctorSort } from "../../ports/doctor-search.js";
+import type { DoctorSearchIndex, DoctorSearchQuery, DoctorSort } from "../../../ports/doctor-search.js";
 
 /** The parameters of `GET /misc/doctors/search` (and the narrower /misc/doctors/* routes), already validated. */
 export interface DoctorSearchParams {

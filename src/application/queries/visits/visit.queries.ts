@@ -1,16 +1,16 @@
-import { isCalendarDate } from "../../domain/shared/calendar-date.js";
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { sittingOf, sittingStatus } from "../../domain/sitting/sitting.js";
-import { localDateOf } from "../../domain/sitting/zoned-time.js";
-import { isoWeekdayOf } from "../../domain/slot/weekday.js";
-import type { Principal } from "../../domain/user/principal.js";
-import type { Clock } from "../../ports/clock.js";
-import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
-import type { VisitReadModel } from "../../ports/visit.read-model.js";
-import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
-import { doctorNotFound } from "./doctor.queries.js";
-import { offsetOf, type Page, type PageRequest, pageOf } from "./page.js";
-import { type AppointmentView, type SittingView, toAppointmentView, toSittingView } from "./views.js";
+import { isCalendarDate } from "../../../domain/shared/calendar-date.js";
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
+import { sittingOf, sittingStatus } from "../../../domain/sitting/sitting.js";
+import { localDateOf } from "../../../domain/sitting/zoned-time.js";
+import { isoWeekdayOf } from "../../../domain/slot/weekday.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { DoctorReadModel } from "../../../ports/doctor.read-model.js";
+import type { VisitReadModel } from "../../../ports/visit.read-model.js";
+import { closedReasonOn, slotsHoldingSittings } from "../doctors/closures.js";
+import { doctorNotFound } from "../doctors/doctor.queries.js";
+import { offsetOf, type Page, type PageRequest, pageOf } from "../page.js";
+import { type AppointmentView, type SittingView, toAppointmentView, toSittingView } from "../views.js";
 
 export interface ReviewView {
   rating: number;

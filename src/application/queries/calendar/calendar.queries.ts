@@ -1,17 +1,17 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
-import { type Sitting, sittingStatus, upcomingSittings } from "../../domain/sitting/sitting.js";
-import { addDays, localDateOf } from "../../domain/sitting/zoned-time.js";
-import { ownedBy } from "../../domain/user/ownership.js";
-import type { Principal } from "../../domain/user/principal.js";
-import type { AppointmentReadModel, AppointmentRow } from "../../ports/appointment.read-model.js";
-import type { CalendarEvent, CalendarWriter } from "../../ports/calendar.js";
-import type { CalendarFeedStore } from "../../ports/calendar-feed.store.js";
-import type { Clock } from "../../ports/clock.js";
-import type { DoctorReadModel } from "../../ports/doctor.read-model.js";
-import type { SessionTokens } from "../../ports/token.js";
-import { appointmentNotFound } from "../not-found.js";
-import { closedReasonOn, slotsHoldingSittings } from "./closures.js";
-import { toAppointmentView } from "./views.js";
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
+import { type Sitting, sittingStatus, upcomingSittings } from "../../../domain/sitting/sitting.js";
+import { addDays, localDateOf } from "../../../domain/sitting/zoned-time.js";
+import { ownedBy } from "../../../domain/user/ownership.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import type { AppointmentReadModel, AppointmentRow } from "../../../ports/appointment.read-model.js";
+import type { CalendarEvent, CalendarWriter } from "../../../ports/calendar.js";
+import type { CalendarFeedStore } from "../../../ports/calendar-feed.store.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { DoctorReadModel } from "../../../ports/doctor.read-model.js";
+import type { SessionTokens } from "../../../ports/token.js";
+import { appointmentNotFound } from "../../not-found.js";
+import { closedReasonOn, slotsHoldingSittings } from "../doctors/closures.js";
+import { toAppointmentView } from "../views.js";
 
 export const calendarFeedNotFound = appError(
   "not_found",

@@ -1,6 +1,6 @@
-import type { Principal } from "../../domain/user/principal.js";
-import type { Clock } from "../../ports/clock.js";
-import type { SessionStore } from "../../ports/session.store.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { SessionStore } from "../../../ports/session.store.js";
 
 /** A session as GET /auth/sessions shows it: never its token or the token's digest. */
 export interface SessionView {

@@ -1,9 +1,9 @@
-import type { Principal } from "../../domain/user/principal.js";
-import { isSessionActive, slideExpiry } from "../../domain/user/session.js";
-import type { Authenticator } from "../../ports/authenticator.js";
-import type { Clock } from "../../ports/clock.js";
-import type { SessionStore } from "../../ports/session.store.js";
-import type { SessionTokens } from "../../ports/token.js";
+import type { Principal } from "../../../domain/user/principal.js";
+import { isSessionActive, slideExpiry } from "../../../domain/user/session.js";
+import type { Authenticator } from "../../../ports/authenticator.js";
+import type { Clock } from "../../../ports/clock.js";
+import type { SessionStore } from "../../../ports/session.store.js";
+import type { SessionTokens } from "../../../ports/token.js";
 
 // Far above any token we issue; anything longer is not ours and is not worth hashing.
 const MAX_TOKEN_LENGTH = 256;

@@ -1,7 +1,7 @@
-import type { CatalogRepository } from "../../ports/catalog.repository.js";
-import type { ImageUrls } from "../../ports/image-urls.js";
-import { doctorCacheKeys } from "../cache/doctor-cache-keys.js";
-import type { ReadCache } from "./read-cache.js";
+import type { CatalogRepository } from "../../../ports/catalog.repository.js";
+import type { ImageUrls } from "../../../ports/image-urls.js";
+import { doctorCacheKeys } from "../../cache/doctor-cache-keys.js";
+import type { ReadCache } from "../read-cache.js";
 
 export interface SpecializationView {
   readonly id: number;

@@ -1,10 +1,10 @@
-import { appError, err, ok, type Result } from "../../domain/shared/result.js";
+import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
 import {
   type DoctorSearchIndex,
   SearchQueryError,
   SearchUnavailableError,
-} from "../../ports/doctor-search.js";
-import type { Logger } from "../../ports/logger.js";
+} from "../../../ports/doctor-search.js";
+import type { Logger } from "../../../ports/logger.js";
 import { type DoctorSearchParams, searchDoctors } from "./doctor-search.queries.js";
 
 const unavailable = appError(
