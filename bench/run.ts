@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { Argon2PasswordHasher } from "../src/adapters/auth/argon2.password-hasher.js";
-import { createLogger } from "../src/adapters/logging/pino.js";
+import { createLogger } from "../src/adapters/logging/logger.pino.js";
 import { runMigrations } from "../src/adapters/postgres/migrate.js";
 import { RediSearchDoctorIndex } from "../src/adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis } from "../src/adapters/search/search-redis.js";

@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import openapiTS, { astToString } from "openapi-typescript";
-import { createLogger } from "../src/adapters/logging/pino.js";
+import { createLogger } from "../src/adapters/logging/logger.pino.js";
 import { loadConfig, projectRoot } from "../src/config.js";
 import { buildHttpApp, compose } from "../src/container.js";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { sql } from "slonik";
 import { z } from "zod";
-import { createLogger } from "../src/adapters/logging/pino.js";
+import { createLogger } from "../src/adapters/logging/logger.pino.js";
 import { runMigrations } from "../src/adapters/postgres/migrate.js";
 import { createPgPool } from "../src/adapters/postgres/pool.js";
 import { loadConfig, projectRoot } from "../src/config.js";

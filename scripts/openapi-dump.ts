@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { createLogger } from "../src/adapters/logging/pino.js";
+import { createLogger } from "../src/adapters/logging/logger.pino.js";
 import { loadConfig } from "../src/config.js";
 import { buildHttpApp, compose } from "../src/container.js";
 

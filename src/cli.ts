@@ -2,7 +2,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
-import { createLogger } from "./adapters/logging/pino.js";
+import { createLogger } from "./adapters/logging/logger.pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { CreateAdmin } from "./application/commands/accounts/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createLogger } from "./adapters/logging/pino.js";
+import { createLogger } from "./adapters/logging/logger.pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
 import { compose, serveHttp, startWorkers } from "./container.js";

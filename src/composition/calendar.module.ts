@@ -1,5 +1,5 @@
 import { ContainerModule } from "inversify";
-import { IcalCalendarWriter } from "../adapters/calendar/ical.js";
+import { IcalCalendarWriter } from "../adapters/calendar/calendar.ical.js";
 import { PgCalendarFeedStore } from "../adapters/postgres/calendar-feed.store.pg.js";
 import { IssueCalendarFeed } from "../application/commands/calendar/issue-calendar-feed.js";
 import { CalendarQueries } from "../application/queries/calendar/calendar.queries.js";

@@ -1,7 +1,7 @@
 import { ContainerModule } from "inversify";
 import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
-import { LocalMediaStore } from "../adapters/media/local-media-store.js";
+import { LocalMediaStore } from "../adapters/media/media-store.fs.js";
 import { PgHealthCheck } from "../adapters/postgres/health.pg.js";
 import { createPgPool } from "../adapters/postgres/pool.js";
 import { PgUnitOfWork } from "../adapters/postgres/unit-of-work.pg.js";

@@ -1,6 +1,6 @@
 import { ContainerModule } from "inversify";
+import { SharpImageProcessor } from "../adapters/media/image-processor.sharp.js";
 import { PublicImageUrls } from "../adapters/media/image-urls.js";
-import { SharpImageProcessor } from "../adapters/media/sharp-image-processor.js";
 import { ChangeDoctorImage } from "../application/commands/doctors/change-doctor-image.js";
 import { ChangeSpecializationImage } from "../application/commands/doctors/change-specialization-image.js";
 import type { Config } from "../config.js";

@@ -1,8 +1,8 @@
 import { ContainerModule } from "inversify";
 import { PgWebhookStore } from "../adapters/postgres/webhook.store.pg.js";
-import { HttpWebhookSender } from "../adapters/webhooks/http-sender.js";
-import { RandomWebhookSigner } from "../adapters/webhooks/signer.js";
-import { DnsWebhookTargetGuard } from "../adapters/webhooks/target-guard.js";
+import { HttpWebhookSender } from "../adapters/webhooks/webhook-sender.http.js";
+import { RandomWebhookSigner } from "../adapters/webhooks/webhook-signer.standardwebhooks.js";
+import { DnsWebhookTargetGuard } from "../adapters/webhooks/webhook-target-guard.dns.js";
 import { Webhooks } from "../application/webhooks/webhooks.js";
 import type { Config } from "../config.js";
 import { DOCTOR_READ_MODEL } from "../ports/doctor.read-model.js";

@@ -5,7 +5,7 @@ import {
   type JobWorkerOptions,
   type RetryPolicy,
   startJobWorker,
-} from "../adapters/queue/bullmq.js";
+} from "../adapters/queue/job-queue.bullmq.js";
 import { createQueueRedis, createRedis } from "../adapters/redis/client.js";
 import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
 import { IndexWatchdog, startMaintenance } from "../application/maintenance/watchdog.js";

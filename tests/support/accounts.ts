@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createLogger } from "../../src/adapters/logging/pino.js";
+import { createLogger } from "../../src/adapters/logging/logger.pino.js";
 import { CreateAdmin } from "../../src/application/commands/accounts/create-admin.js";
 import { compose } from "../../src/container.js";
 import { testConfig } from "./env.js";

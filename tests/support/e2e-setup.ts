@@ -1,4 +1,4 @@
-import { createLogger } from "../../src/adapters/logging/pino.js";
+import { createLogger } from "../../src/adapters/logging/logger.pino.js";
 import { compose } from "../../src/container.js";
 import { testConfig } from "./env.js";
 import migrate from "./global-setup.js";

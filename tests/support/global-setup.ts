@@ -1,5 +1,5 @@
 import path from "node:path";
-import { createLogger } from "../../src/adapters/logging/pino.js";
+import { createLogger } from "../../src/adapters/logging/logger.pino.js";
 import { runMigrations } from "../../src/adapters/postgres/migrate.js";
 import { projectRoot } from "../../src/config.js";
 import { TEST_DATABASE_URL } from "./env.js";

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { ServerType } from "@hono/node-server";
-import { createLogger } from "../../src/adapters/logging/pino.js";
+import { createLogger } from "../../src/adapters/logging/logger.pino.js";
 import type { Config } from "../../src/config.js";
 import { compose, type Runtime, serveHttp } from "../../src/container.js";
 import { testConfig } from "./env.js";

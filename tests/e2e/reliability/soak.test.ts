@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { compose } from "../../../src/container.js";
 import { DOCTOR_SEARCH_INDEX, type DoctorSearchIndex } from "../../../src/ports/doctor-search.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Argon2PasswordHasher } from "../../../src/adapters/auth/argon2.password-hasher.js";
 import { OsloSessionTokens } from "../../../src/adapters/auth/session-tokens.oslo.js";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { PgSessionPurger, PgSessionStore } from "../../../src/adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../../../src/adapters/postgres/user.repository.pg.js";

@@ -2,7 +2,7 @@ import type { DatabasePool } from "slonik";
 import { sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
 import { compose, PG_POOL, type Runtime } from "../../../src/container.js";
 import { appError, err, ok } from "../../../src/domain/shared/result.js";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
 import { createRedis } from "../../../src/adapters/redis/client.js";
 import { NearCache } from "../../../src/adapters/redis/near-cache.js";

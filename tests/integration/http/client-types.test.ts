@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLIENT_TYPES, clientTypes } from "../../../scripts/client-types.js";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { buildHttpApp, compose, type Runtime } from "../../../src/container.js";
 import { testConfig } from "../../support/env.js";
 

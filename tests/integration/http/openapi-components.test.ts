@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { buildHttpApp, compose, type Runtime } from "../../../src/container.js";
 import { testConfig } from "../../support/env.js";
 

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalMediaStore } from "../../../src/adapters/media/local-media-store.js";
-import { SharpImageProcessor } from "../../../src/adapters/media/sharp-image-processor.js";
+import { SharpImageProcessor } from "../../../src/adapters/media/image-processor.sharp.js";
+import { LocalMediaStore } from "../../../src/adapters/media/media-store.fs.js";
 import {
   interlacedPng,
   jpegWithGps,

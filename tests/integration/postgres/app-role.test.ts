@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { runMigrations } from "../../../src/adapters/postgres/migrate.js";
 import { loadConfig, projectRoot } from "../../../src/config.js";
 import { registerAndSignIn } from "../../support/accounts.js";

@@ -3,12 +3,16 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { PublicImageUrls } from "../../../src/adapters/media/image-urls.js";
 import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { PgOutboxReader } from "../../../src/adapters/postgres/outbox.reader.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
-import { BullJobQueue, type JobWorker, startJobWorker } from "../../../src/adapters/queue/bullmq.js";
+import {
+  BullJobQueue,
+  type JobWorker,
+  startJobWorker,
+} from "../../../src/adapters/queue/job-queue.bullmq.js";
 import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { DoctorProjector } from "../../../src/application/projections/doctor-projector.js";

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { detectSearchModuleMajor } from "../../../src/adapters/search/doctor-search.redisearch.js";
 import { compose, type Runtime } from "../../../src/container.js";
 import { doctorsOf } from "../../../src/ports/doctor-search.js";

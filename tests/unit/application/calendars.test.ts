@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IcalCalendarWriter } from "../../../src/adapters/calendar/ical.js";
+import { IcalCalendarWriter } from "../../../src/adapters/calendar/calendar.ical.js";
 import { CalendarQueries, firstNameOf } from "../../../src/application/queries/calendar/calendar.queries.js";
 import type { AppointmentReadModel, AppointmentRow } from "../../../src/ports/appointment.read-model.js";
 import type { CalendarFeedStore } from "../../../src/ports/calendar-feed.store.js";

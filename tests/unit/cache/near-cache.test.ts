@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { INVALIDATION_CHANNEL, NearCache } from "../../../src/adapters/redis/near-cache.js";
 
 /** The shared cache as a map, counting the reads that reach it. */

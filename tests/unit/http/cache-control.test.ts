@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createBaseApp } from "../../../src/adapters/http/app.js";
-import { createLogger } from "../../../src/adapters/logging/pino.js";
+import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 
 function app() {
   const a = createBaseApp({ logger: createLogger("silent") });

@@ -2,9 +2,12 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
-import { HttpWebhookSender } from "../../../src/adapters/webhooks/http-sender.js";
-import { RandomWebhookSigner } from "../../../src/adapters/webhooks/signer.js";
-import { DnsWebhookTargetGuard, isPublicAddress } from "../../../src/adapters/webhooks/target-guard.js";
+import { HttpWebhookSender } from "../../../src/adapters/webhooks/webhook-sender.http.js";
+import { RandomWebhookSigner } from "../../../src/adapters/webhooks/webhook-signer.standardwebhooks.js";
+import {
+  DnsWebhookTargetGuard,
+  isPublicAddress,
+} from "../../../src/adapters/webhooks/webhook-target-guard.dns.js";
 import { webhookBodyOf, webhookEventOf } from "../../../src/application/webhooks/webhook-events.js";
 
 const facts = { appointmentId: 7, doctorId: 3, slotId: 5, date: "2026-12-07", seat: 2, patientId: 11 };

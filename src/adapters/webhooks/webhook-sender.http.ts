@@ -4,7 +4,7 @@ import https from "node:https";
 import type { LookupFunction } from "node:net";
 import { Webhook } from "standardwebhooks";
 import type { WebhookSender, WebhookSendResult } from "../../ports/webhooks.js";
-import type { DnsWebhookTargetGuard } from "./target-guard.js";
+import type { DnsWebhookTargetGuard } from "./webhook-target-guard.dns.js";
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
