@@ -2,9 +2,9 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { buildHttpApp, PG_POOL } from "../../src/container.js";
-import { RecordingLogger } from "../support/account-fakes.js";
 import { registerAndSignIn } from "../support/accounts.js";
 import { addSlot, get, newDoctor, post } from "../support/booking.js";
+import { RecordingLogger } from "../support/fakes/accounts.js";
 import { nextWeekday } from "../support/fixtures.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 

@@ -17,8 +17,8 @@ import { createRedis } from "../../../src/adapters/redis/client.js";
 import { purgeInBatches } from "../../../src/application/maintenance/purges.js";
 import type { AttemptLimiter } from "../../../src/ports/rate-limiter.js";
 import type { SessionPurger, SessionStore } from "../../../src/ports/session.store.js";
-import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/account-fakes.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
+import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/fakes/accounts.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 import { freePort } from "../../support/traffic.js";
 

@@ -6,7 +6,7 @@ import { PgUnitOfWork } from "../../../src/adapters/postgres/unit-of-work.pg.js"
 import { ok } from "../../../src/domain/shared/result.js";
 import type { UnitOfWork } from "../../../src/ports/unit-of-work.js";
 import { TEST_DATABASE_URL } from "../../support/env.js";
-import { FakeUnitOfWork } from "../../support/fakes.js";
+import { FakeUnitOfWork } from "../../support/fakes/unit-of-work.js";
 
 // Mondays. The sitting is 09:00–10:00 in Karachi (UTC+5): it ends at 05:00Z, not 10:00Z.
 const [PAST, DAY, NEXT, LATER] = ["2029-12-31", "2030-01-07", "2030-01-14", "2030-01-21"];

@@ -19,8 +19,8 @@ import {
   FakeHasher,
   FakeTokens,
   RecordingLogger,
-} from "../../support/account-fakes.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+} from "../../support/fakes/accounts.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 const MAX_FAILURES = 3;
 const WINDOW_SECONDS = 60;

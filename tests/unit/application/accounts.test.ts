@@ -13,8 +13,8 @@ import {
   FakeHasher,
   FakeTokens,
   RecordingLogger,
-} from "../../support/account-fakes.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+} from "../../support/fakes/accounts.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 const TTL_DAYS = 30;
 const MAX_DAYS = 90;

@@ -5,7 +5,7 @@ import type { AppointmentReadModel, AppointmentRow } from "../../../src/ports/ap
 import type { CalendarFeedStore } from "../../../src/ports/calendar-feed.store.js";
 import type { Closures, DoctorReadModel, DoctorRow } from "../../../src/ports/doctor.read-model.js";
 import type { SessionTokens } from "../../../src/ports/token.js";
-import { FixedClock } from "../../support/fakes.js";
+import { FixedClock } from "../../support/fakes/unit-of-work.js";
 
 // Monday 7 December 2026, 08:00 UTC; the doctor's Monday slot runs 09:00–10:00 UTC in 15-minute seats.
 const NOW = new Date("2026-12-07T08:00:00Z");

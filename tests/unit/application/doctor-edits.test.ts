@@ -14,7 +14,7 @@ import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js"
 import { ChangeSlot } from "../../../src/application/commands/schedule/change-slot.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
-import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes.js";
+import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07 09:00 in Karachi is 04:00Z; "now" is the Friday before.
 const NOW = new Date("2026-12-04T10:00:00Z");

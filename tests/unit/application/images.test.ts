@@ -2,13 +2,14 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { ChangeDoctorImage } from "../../../src/application/commands/doctors/change-doctor-image.js";
 import { ChangeSpecializationImage } from "../../../src/application/commands/doctors/change-specialization-image.js";
 import type { UnitOfWork } from "../../../src/ports/unit-of-work.js";
-import { FakeUnitOfWork } from "../../support/fakes.js";
-import { FakeMediaStore, fakeImageProcessor, picture, recordingLogger } from "../../support/media-fakes.js";
+import { RecordingLogger } from "../../support/fakes/accounts.js";
+import { FakeMediaStore, fakeImageProcessor, picture } from "../../support/fakes/media.js";
+import { FakeUnitOfWork } from "../../support/fakes/unit-of-work.js";
 
 describe("changing pictures", () => {
   let uow: FakeUnitOfWork;
   let media: FakeMediaStore;
-  let logger: ReturnType<typeof recordingLogger>;
+  let logger: RecordingLogger;
   const deps = (unitOfWork: UnitOfWork = uow) => ({
     uow: unitOfWork,
     processor: fakeImageProcessor,
@@ -19,7 +20,7 @@ describe("changing pictures", () => {
   beforeEach(() => {
     uow = new FakeUnitOfWork();
     media = new FakeMediaStore();
-    logger = recordingLogger();
+    logger = new RecordingLogger();
     uow.state.doctors.push({ id: 7, userId: 70, timeZone: "UTC", verified: true });
     uow.state.specializations.push({ id: 3, name: "cardiologist", imageKey: null });
   });

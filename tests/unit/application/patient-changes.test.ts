@@ -10,7 +10,7 @@ import { DeletePatient } from "../../../src/application/commands/patients/delete
 import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
 import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07 and 2026-12-14 09:00 UTC; "now" is the Friday before the first.
 const NOW = new Date("2026-12-04T10:00:00Z");

@@ -9,7 +9,7 @@ import { RateAppointment } from "../../../src/application/commands/visits/rate-a
 import type { Result } from "../../../src/domain/shared/result.js";
 import { DEFAULT_LIMITS, type Limits } from "../../../src/domain/user/limits.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 // Mondays; "now" is the Friday before the first. Sittings are 09:00–09:50 UTC.
 const [DAY, NEXT, LATER] = ["2026-12-07", "2026-12-14", "2026-12-21"];

@@ -8,7 +8,7 @@ import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js"
 import { ChangeVisitStatus } from "../../../src/application/commands/visits/change-visit-status.js";
 import { RateAppointment } from "../../../src/application/commands/visits/rate-appointment.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 const doctor: Principal = { userId: 1000, role: "doctor" };
 const alice: Principal = { userId: 1, role: "user" };

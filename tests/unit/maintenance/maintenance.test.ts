@@ -9,14 +9,14 @@ import {
 } from "../../../src/application/maintenance/purges.js";
 import { IndexWatchdog, startMaintenance } from "../../../src/application/maintenance/watchdog.js";
 import type { VisitReadModel } from "../../../src/ports/visit.read-model.js";
-import { FakeSessionStore, RecordingLogger } from "../../support/account-fakes.js";
-import { FixedClock } from "../../support/fakes.js";
+import { FakeSessionStore, RecordingLogger } from "../../support/fakes/accounts.js";
 import {
   FakeDoctorIndex,
   FakeIdempotencyKeys,
   FakeReminderPlanner,
   fakeDocumentSource,
-} from "../../support/maintenance-fakes.js";
+} from "../../support/fakes/maintenance.js";
+import { FixedClock } from "../../support/fakes/unit-of-work.js";
 
 const DAY = 86_400_000;
 const start = new Date("2026-12-07T09:00:00Z");

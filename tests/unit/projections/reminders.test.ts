@@ -3,7 +3,7 @@ import { Reminders } from "../../../src/application/projections/reminders.js";
 import type { AppointmentStatus } from "../../../src/domain/appointment/appointment.js";
 import type { AppointmentReadModel, AppointmentRow } from "../../../src/ports/appointment.read-model.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
-import { FakeUnitOfWork, FixedClock } from "../../support/fakes.js";
+import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07, sitting 09:00 UTC, 10 minutes a seat: seat 3 is expected at 09:20.
 const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({

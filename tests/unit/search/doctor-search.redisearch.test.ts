@@ -23,7 +23,7 @@ import {
   SearchQueryError,
 } from "../../../src/ports/doctor-search.js";
 
-import { RecordingLogger } from "../../support/account-fakes.js";
+import { RecordingLogger } from "../../support/fakes/accounts.js";
 
 const q = (over: Partial<DoctorSearchQuery>): DoctorSearchQuery => ({
   sort: "relevance",

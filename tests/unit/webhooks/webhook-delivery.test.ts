@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WebhookDeliveries } from "../../../src/application/webhooks/webhook-delivery.js";
 import type { QueuedJob } from "../../../src/ports/job-queue.js";
 import type { PendingDelivery, WebhookSendResult, WebhookStore } from "../../../src/ports/webhooks.js";
-import { RecordingLogger } from "../../support/account-fakes.js";
+import { RecordingLogger } from "../../support/fakes/accounts.js";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const NOW = new Date("2026-12-01T10:00:00.000Z");

@@ -1,25 +1,25 @@
-import { domainErrorOfConstraintName } from "../../src/adapters/postgres/constraint-errors.js";
-import type { AppointmentStatus } from "../../src/domain/appointment/appointment.js";
-import type { Qualification } from "../../src/domain/doctor/doctor.js";
-import type { DomainEvent } from "../../src/domain/events.js";
-import { err, type Result } from "../../src/domain/shared/result.js";
-import { sittingOf } from "../../src/domain/sitting/sitting.js";
-import { closedReasonOf } from "../../src/domain/sitting/sitting-book.js";
-import type { Slot, SlotPlan } from "../../src/domain/slot/slot.js";
-import type { AppointmentRecord, NewAppointment } from "../../src/ports/appointment.repository.js";
-import type { CatalogRepository } from "../../src/ports/catalog.repository.js";
-import type { Clock } from "../../src/ports/clock.js";
-import type { DoctorRecord } from "../../src/ports/doctor.repository.js";
-import type { Notification } from "../../src/ports/notifier.js";
+import { domainErrorOfConstraintName } from "../../../src/adapters/postgres/constraint-errors.js";
+import type { AppointmentStatus } from "../../../src/domain/appointment/appointment.js";
+import type { Qualification } from "../../../src/domain/doctor/doctor.js";
+import type { DomainEvent } from "../../../src/domain/events.js";
+import { err, type Result } from "../../../src/domain/shared/result.js";
+import { sittingOf } from "../../../src/domain/sitting/sitting.js";
+import { closedReasonOf } from "../../../src/domain/sitting/sitting-book.js";
+import type { Slot, SlotPlan } from "../../../src/domain/slot/slot.js";
+import type { AppointmentRecord, NewAppointment } from "../../../src/ports/appointment.repository.js";
+import type { CatalogRepository } from "../../../src/ports/catalog.repository.js";
+import type { Clock } from "../../../src/ports/clock.js";
+import type { DoctorRecord } from "../../../src/ports/doctor.repository.js";
+import type { Notification } from "../../../src/ports/notifier.js";
 import {
   ERASED_PATIENT_NAME,
   ERASED_PATIENT_NOTICE,
   type PatientInput,
   type PatientRecord,
-} from "../../src/ports/patient.repository.js";
-import type { TransactionScope, UnitOfWork } from "../../src/ports/unit-of-work.js";
-import { ERASED_ACCOUNT_NAME, type UserCredentials } from "../../src/ports/user.repository.js";
-import { FakeSessionStore } from "./account-fakes.js";
+} from "../../../src/ports/patient.repository.js";
+import type { TransactionScope, UnitOfWork } from "../../../src/ports/unit-of-work.js";
+import { ERASED_ACCOUNT_NAME, type UserCredentials } from "../../../src/ports/user.repository.js";
+import { FakeSessionStore } from "./accounts.js";
 
 /** A database constraint the fake enforces, named as PostgreSQL names it. */
 export class FakeConstraintViolation extends Error {

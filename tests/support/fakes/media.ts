@@ -1,7 +1,6 @@
-import { appError, err, ok, type Result } from "../../src/domain/shared/result.js";
-import type { ImageProcessor, NormalizedImage } from "../../src/ports/image-processor.js";
-import type { Logger } from "../../src/ports/logger.js";
-import type { MediaContentType, MediaStore, StoredMedia } from "../../src/ports/media-store.js";
+import { appError, err, ok, type Result } from "../../../src/domain/shared/result.js";
+import type { ImageProcessor, NormalizedImage } from "../../../src/ports/image-processor.js";
+import type { MediaContentType, MediaStore, StoredMedia } from "../../../src/ports/media-store.js";
 
 /** An in-memory media store with sequential keys; `failRemove` makes remove() throw (a broken disk). */
 export class FakeMediaStore implements MediaStore {
@@ -36,16 +35,3 @@ export const fakeImageProcessor: ImageProcessor = {
 };
 
 export const picture = (label = "") => new TextEncoder().encode(`IMG${label}`);
-
-/** Collects warnings so that a test can check an orphaned file was reported. */
-export function recordingLogger(): Logger & { warnings: unknown[] } {
-  const warnings: unknown[] = [];
-  const none = () => undefined;
-  return {
-    debug: none,
-    info: none,
-    error: none,
-    warn: (...args: unknown[]) => void warnings.push(args),
-    warnings,
-  };
-}

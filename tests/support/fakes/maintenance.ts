@@ -4,8 +4,8 @@ import type {
   DoctorSearchIndex,
   DoctorSearchPage,
   RebuildOutcome,
-} from "../../src/ports/doctor-search.js";
-import type { IdempotencyKeyPurger } from "../../src/ports/idempotency.store.js";
+} from "../../../src/ports/doctor-search.js";
+import type { IdempotencyKeyPurger } from "../../../src/ports/idempotency.store.js";
 
 /** Idempotency-Keys by creation time; records every batch asked for, and fails the next `failures` calls. */
 export class FakeIdempotencyKeys implements IdempotencyKeyPurger {

@@ -1,8 +1,8 @@
-import type { Clock } from "../../src/ports/clock.js";
-import type { CommonPasswords } from "../../src/ports/common-passwords.js";
-import type { Logger } from "../../src/ports/logger.js";
-import type { PasswordHasher } from "../../src/ports/password-hasher.js";
-import type { AttemptLimiter, LimitDecision } from "../../src/ports/rate-limiter.js";
+import type { Clock } from "../../../src/ports/clock.js";
+import type { CommonPasswords } from "../../../src/ports/common-passwords.js";
+import type { Logger } from "../../../src/ports/logger.js";
+import type { PasswordHasher } from "../../../src/ports/password-hasher.js";
+import type { AttemptLimiter, LimitDecision } from "../../../src/ports/rate-limiter.js";
 import {
   LAST_USED_RESOLUTION_MS,
   type NewSession,
@@ -10,8 +10,8 @@ import {
   type SessionStore,
   type SessionSummary,
   type StoredSession,
-} from "../../src/ports/session.store.js";
-import type { SessionTokens } from "../../src/ports/token.js";
+} from "../../../src/ports/session.store.js";
+import type { SessionTokens } from "../../../src/ports/token.js";
 
 /** Reversible on purpose, so tests can see what was hashed; counts verifications. */
 export class FakeHasher implements PasswordHasher {
@@ -166,12 +166,16 @@ export class FakeAttemptLimiter implements AttemptLimiter {
   }
 }
 
-/** Keeps what was logged, to check that no secret reaches a log line. */
+/** Keeps what was logged, to check that no secret reaches a log line (`lines`) or what was warned (`warnings`). */
 export class RecordingLogger implements Logger {
   readonly lines: unknown[] = [];
+  readonly warnings: unknown[] = [];
   private record = (...args: unknown[]) => void this.lines.push(args);
   readonly debug = this.record;
   readonly info = this.record;
-  readonly warn = this.record;
+  readonly warn = (...args: unknown[]) => {
+    this.record(...args);
+    this.warnings.push(args);
+  };
   readonly error = this.record;
 }
