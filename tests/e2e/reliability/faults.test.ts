@@ -3,25 +3,22 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { PG_POOL } from "../../../src/container.js";
-import { TEST_DATABASE_URL, VOLUME_LIMITS } from "../../support/env.js";
-import { eventually } from "../../support/eventually.js";
-import { type OpenApiDocument, operationsOf, ResponseValidator } from "../../support/openapi.js";
-import { rawRequest } from "../../support/raw-http.js";
-import { DisposableRedisSearch } from "../../support/redis-search-server.js";
-import { buildServingIndex } from "../../support/search-index.js";
-import { startTestServer, type TestServer } from "../../support/server.js";
 import {
   apiAt,
   type BookingScene,
   bookingIntegrity,
   bookingScene,
   bookOnce,
-  freePort,
-  namedDatabaseUrl,
-  type SpawnedApi,
-  spawnApi,
   steady,
-} from "../../support/traffic.js";
+} from "../../support/booking-traffic.js";
+import { TEST_DATABASE_URL, VOLUME_LIMITS } from "../../support/env.js";
+import { eventually } from "../../support/eventually.js";
+import { type OpenApiDocument, operationsOf, ResponseValidator } from "../../support/openapi.js";
+import { freePort, namedDatabaseUrl, type SpawnedApi, spawnApi } from "../../support/processes.js";
+import { rawRequest } from "../../support/raw-http.js";
+import { DisposableRedisSearch } from "../../support/redis-search-server.js";
+import { buildServingIndex } from "../../support/search-index.js";
+import { startTestServer, type TestServer } from "../../support/server.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAdminAt, verifyDoctorAt } from "../../support/accounts.js";
-import { apiAt, type SpawnedApi, spawnApi } from "../../support/traffic.js";
+import { apiAt } from "../../support/booking-traffic.js";
+import { type SpawnedApi, spawnApi } from "../../support/processes.js";
 
 describe("logs carry no secret and no personal data beyond ids", () => {
   let api: SpawnedApi;

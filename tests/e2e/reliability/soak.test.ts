@@ -7,21 +7,18 @@ import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { compose } from "../../../src/container.js";
 import { DOCTOR_SEARCH_INDEX, type DoctorSearchIndex } from "../../../src/ports/doctor-search.js";
-import { TEST_DATABASE_URL, testConfig, VOLUME_LIMITS } from "../../support/env.js";
-import { eventually } from "../../support/eventually.js";
-import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 import {
   apiAt,
   type BookingScene,
   bookingIntegrity,
   bookingScene,
   bookOnce,
-  freePort,
-  namedDatabaseUrl,
-  type SpawnedApi,
-  spawnApi,
   steady,
-} from "../../support/traffic.js";
+} from "../../support/booking-traffic.js";
+import { TEST_DATABASE_URL, testConfig, VOLUME_LIMITS } from "../../support/env.js";
+import { eventually } from "../../support/eventually.js";
+import { freePort, namedDatabaseUrl, type SpawnedApi, spawnApi } from "../../support/processes.js";
+import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 
 const SOAK_MS = Number(process.env.SOAK_MS ?? 60_000);
 const WARM_UP_MS = SOAK_MS / 4;

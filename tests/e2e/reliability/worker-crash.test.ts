@@ -5,9 +5,9 @@ import { z } from "zod";
 import { PG_POOL } from "../../../src/container.js";
 import { addSlot, newDoctor, post } from "../../support/booking.js";
 import { eventually } from "../../support/eventually.js";
+import { freePort, spawnWorker } from "../../support/processes.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
-import { freePort, spawnWorker } from "../../support/traffic.js";
 
 const SPECIALIZATIONS = ["cardiologist", "dermatologist", "neurologist", "pediatrician"];
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday"];

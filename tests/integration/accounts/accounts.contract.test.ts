@@ -19,8 +19,8 @@ import type { AttemptLimiter } from "../../../src/ports/rate-limiter.js";
 import type { SessionPurger, SessionStore } from "../../../src/ports/session.store.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
 import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/fakes/accounts.js";
+import { freePort } from "../../support/processes.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
-import { freePort } from "../../support/traffic.js";
 
 const WINDOW_SECONDS = 2;
 const MAX = 2;
