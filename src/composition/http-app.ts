@@ -13,6 +13,7 @@ import { registerCatalogRoutes } from "../adapters/http/routes/catalog.routes.js
 import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
 import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "../adapters/http/routes/media.routes.js";
+import { registerPasswordResetRoutes } from "../adapters/http/routes/password-reset.routes.js";
 import { registerPatientRoutes } from "../adapters/http/routes/patients.routes.js";
 import { registerScheduleRoutes } from "../adapters/http/routes/schedule.routes.js";
 import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
@@ -40,6 +41,7 @@ import { EraseAccount } from "../application/commands/erase-account.js";
 import { IssueCalendarFeed } from "../application/commands/issue-calendar-feed.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/manage-sessions.js";
 import { MarkNotificationsRead } from "../application/commands/mark-notifications-read.js";
+import { ConfirmPasswordReset, RequestPasswordReset } from "../application/commands/password-reset.js";
 import { RateAppointment } from "../application/commands/rate-appointment.js";
 import { RegisterDoctor } from "../application/commands/register-doctor.js";
 import { RegisterPatient } from "../application/commands/register-patient.js";
@@ -67,6 +69,7 @@ import { IMAGE_URLS } from "../ports/image-urls.js";
 import { MEDIA_STORE } from "../ports/media-store.js";
 import {
   type AttemptLimiter,
+  PASSWORD_RESET_CLIENT_LIMITER,
   REGISTRATION_LIMITER,
   SEARCH_LIMITER,
   UPLOAD_LIMITER,
@@ -121,6 +124,14 @@ export function buildHttpApp(runtime: Runtime): App {
     revokeSession: container.get(RevokeSession),
     signOutEverywhere: container.get(SignOutEverywhere),
     clients,
+  });
+  registerPasswordResetRoutes(app, {
+    requestPasswordReset: container.get(RequestPasswordReset),
+    confirmPasswordReset: container.get(ConfirmPasswordReset),
+    resetLimit: perClient(
+      PASSWORD_RESET_CLIENT_LIMITER,
+      "Too many password resets from here; try again later.",
+    ),
   });
   registerUserRoutes(app, {
     authenticator,

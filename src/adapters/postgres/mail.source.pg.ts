@@ -7,7 +7,8 @@ import type {
   PasswordResetToMail,
 } from "../../ports/mail.js";
 
-const epochDate = z.number().transform((ms) => new Date(ms));
+// Epoch milliseconds as the pool returns timestamps, or a Date once a typed query has parsed them.
+const epochDate = z.coerce.date();
 
 const notificationRow = z.object({
   id: z.number(),
