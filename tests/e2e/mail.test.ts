@@ -4,7 +4,7 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Reminders } from "../../src/application/projections/reminders.js";
-import { PG_POOL, startWorkers } from "../../src/container.js";
+import { openProjectionQueues, PG_POOL, startWorkers } from "../../src/container.js";
 import { APPOINTMENT_READ_MODEL } from "../../src/ports/appointment.read-model.js";
 import { CLOCK } from "../../src/ports/clock.js";
 import type { JobQueue } from "../../src/ports/job-queue.js";
@@ -55,9 +55,14 @@ describe("mail: every notification is mailed from the outbox, with calendar invi
   });
 
   /** A new account's patient (with symptoms) books the doctor's next sitting of a new slot. */
-  const book = async (doctor: SignedInDoctor, start: string, patientName = "Ana Lima"): Promise<Booked> => {
+  const book = async (
+    doctor: SignedInDoctor,
+    start: string,
+    patientName = "Ana Lima",
+    account?: SignedInAccount,
+  ): Promise<Booked> => {
     const slot = await addSlot(server, doctor.token, { day: "thursday", start });
-    const owner = await registerAndSignIn(server);
+    const owner = account ?? (await registerAndSignIn(server));
     const patient = await post(server, "/patient/new", owner.token, {
       name: patientName,
       age: 41,
@@ -176,11 +181,38 @@ describe("mail: every notification is mailed from the outbox, with calendar invi
 
   it("keeps the Message-ID of a mail the relay refused with a 4xx and accepts on the next attempt", async () => {
     const doctor = await newDoctor(server);
-    mail.refuse(1);
-    const { owner } = await book(doctor, "09:00");
+    const owner = await registerAndSignIn(server);
+    mail.refuse(owner.email, 1);
+    await book(doctor, "09:00", "Ana Lima", owner);
     const [accepted] = await mailsTo(owner.email, 1);
     expect(mail.refusedIds).toContain(accepted?.parsed.messageId);
     expect(accepted?.parsed.messageId).toMatch(/^<notification-\d+@mail\.doctorly\.test>$/);
+  });
+
+  it("puts a mail refused on every attempt in the failed set; the operators' replay (deliveries:replay) sends it", async () => {
+    const doctor = await newDoctor(server);
+    const owner = await registerAndSignIn(server);
+    mail.refuse(owner.email, 5);
+    const { appointment } = await book(doctor, "09:00", "Ana Lima", owner);
+    const [notification] = await notificationIds(appointment.id, "booked");
+    const { queues, close } = openProjectionQueues(server.runtime, queueName);
+    try {
+      const mails = queues.find((q) => q.label === "mails")?.queue;
+      const failedIds = async () => (await mails?.failed(1_000))?.map((j) => j.id) ?? [];
+      expect(
+        await eventually(
+          async () => (await failedIds()).includes(`mail-notification-${notification}`),
+          20_000,
+          100,
+        ),
+      ).toBe(true);
+      expect(mail.to(owner.email)).toEqual([]);
+      expect(await mails?.retryFailed()).toBeGreaterThanOrEqual(1);
+    } finally {
+      await close();
+    }
+    const [sent] = await mailsTo(owner.email, 1);
+    expect(sent?.parsed.messageId).toBe(`<notification-${notification}@mail.doctorly.test>`);
   });
 
   it("never mails a reminder of an appointment cancelled or moved since it was written, nor to an erased account", async () => {

@@ -22,14 +22,16 @@ class SmtpRefusal extends Error {
 
 /**
  * A real SMTP server on loopback (smtp-server, the nodemailer project's), without TLS or auth. Every
- * message is kept parsed; `refuse(n)` makes it answer the next n messages with a 451 (try later), and
+ * message is kept parsed; `refuse(address, n)` makes it answer the next n messages to that address with
+ * a 451 (try later), and
  * `stop()`/`start(port)` take it off the network and back on the same port.
  */
 export class MailServer {
   readonly received: ReceivedMail[] = [];
   /** Message-IDs of every message answered 451. */
   readonly refusedIds: string[] = [];
-  private refusals = 0;
+  /** How many more messages to one address are answered 451, by address. */
+  private readonly refusals = new Map<string, number>();
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -45,17 +47,15 @@ export class MailServer {
           const raw = Buffer.concat(chunks).toString("utf8");
           simpleParser(raw).then(
             (parsed) => {
-              if (this.refusals > 0) {
-                this.refusals--;
+              const to = session.envelope.rcptTo.map((r) => r.address);
+              const refused = to.find((address) => (this.refusals.get(address) ?? 0) > 0);
+              if (refused) {
+                this.refusals.set(refused, (this.refusals.get(refused) ?? 0) - 1);
                 this.refusedIds.push(parsed.messageId ?? "");
                 callback(new SmtpRefusal("try again later", 451));
                 return;
               }
-              this.received.push({
-                to: session.envelope.rcptTo.map((r) => r.address),
-                raw,
-                parsed,
-              });
+              this.received.push({ to, raw, parsed });
               callback();
             },
             (error: Error) => callback(error),
@@ -76,8 +76,9 @@ export class MailServer {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
-  refuse(messages: number): void {
-    this.refusals = messages;
+  /** Answers the next `messages` messages to `address` with 451 (try again later). */
+  refuse(address: string, messages: number): void {
+    this.refusals.set(address, messages);
   }
 
   /** The messages sent to one address. */
