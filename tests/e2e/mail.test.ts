@@ -4,14 +4,16 @@ import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Reminders } from "../../src/application/projections/reminders.js";
-import { openProjectionQueues, PG_POOL, startWorkers } from "../../src/container.js";
+import { compose, openProjectionQueues, PG_POOL, startWorkers } from "../../src/container.js";
 import { APPOINTMENT_READ_MODEL } from "../../src/ports/appointment.read-model.js";
 import { CLOCK } from "../../src/ports/clock.js";
 import type { JobQueue } from "../../src/ports/job-queue.js";
+import { MAILER } from "../../src/ports/mail.js";
 import { UNIT_OF_WORK } from "../../src/ports/unit-of-work.js";
+import { RecordingLogger } from "../support/account-fakes.js";
 import { registerAndSignIn, type SignedInAccount } from "../support/accounts.js";
 import { addSlot, auth, get, newDoctor, post, type SignedInDoctor } from "../support/booking.js";
-import { TEST_REDIS_URL } from "../support/env.js";
+import { TEST_REDIS_URL, testConfig } from "../support/env.js";
 import { eventually } from "../support/eventually.js";
 import { inviteOf, MailServer, type ReceivedMail } from "../support/mail-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
@@ -295,5 +297,21 @@ describe("mail: every notification is mailed from the outbox, with calendar invi
       expect(await eventually(async () => (await mailJobState(id)) === "completed")).toBe(true);
     }
     expect(mail.to(erased.owner.email)).toHaveLength(1);
+  });
+});
+
+describe("mail without SMTP_URL", () => {
+  it("mails nothing and says so once in the workers' start log", async () => {
+    const logger = new RecordingLogger();
+    const runtime = await compose(testConfig(), logger);
+    const workers = startWorkers(runtime, { queueName: `mail-off-${Date.now()}` });
+    try {
+      const said = logger.lines.filter((args) => JSON.stringify(args).includes("SMTP_URL is not set"));
+      expect(said).toHaveLength(1);
+      expect(runtime.container.isBound(MAILER)).toBe(false);
+    } finally {
+      await workers.close();
+      await runtime.close();
+    }
   });
 });
