@@ -184,6 +184,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/password_reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link by email
+         * @description Always 202 with the same body, whether or not an account uses the address, and with the same work done either way. When one does, the workers mail it a link `{PUBLIC_BASE_URL}/password_reset#token=…` (only when mail is configured) whose token works once, for 30 minutes. Limited per client (`PASSWORD_RESETS_PER_HOUR`, shared with the confirmation) and per address (`PASSWORD_RESETS_PER_EMAIL_PER_HOUR`): 429 with `Retry-After`.
+         */
+        post: operations["postAuthPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/auth/password_reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a new password with a mailed reset token; every session is revoked
+         * @description Sets the account's password (the registration rule) and revokes every session of the account, in one step; the token, and any other reset link of the account, stops working. An unknown, used or expired token answers 400 `invalid_reset_token` and changes nothing. Limited per client with the request (`PASSWORD_RESETS_PER_HOUR`).
+         */
+        post: operations["postAuthPasswordResetConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users/register": {
         parameters: {
             query?: never;
@@ -1069,7 +1109,7 @@ export interface paths {
         };
         /**
          * One appointment as an iCalendar invite (owner only)
-         * @description One `VEVENT`: `UID` `appointment-{id}@{host of PUBLIC_BASE_URL}` for the life of the appointment, `DTSTART` its expected time, `DTEND` one appointment duration later, `SUMMARY` with the doctor's name, no symptoms. `METHOD:REQUEST` (`STATUS:CONFIRMED`), or `METHOD:CANCEL` with `STATUS:CANCELLED` once cancelled. `SEQUENCE` is 0 as booked, one more once it was moved, one more once cancelled, so a calendar app replaces its copy. Another account's appointment is answered 404, as a missing one.
+         * @description One `VEVENT`: `UID` `appointment-{id}@{host of PUBLIC_BASE_URL}` for the life of the appointment, `DTSTART` its expected time, `DTEND` one appointment duration later, `SUMMARY` with the doctor's name, no symptoms. `METHOD:REQUEST` (`STATUS:CONFIRMED`), or `METHOD:CANCEL` with `STATUS:CANCELLED` once cancelled. `SEQUENCE` is 0 as booked and rises by one with each move and with the cancel (the same value as in the mailed invites), so a calendar app replaces its copy. Another account's appointment is answered 404, as a missing one.
          */
         get: operations["getPatientAppointmentByIdCalendarIcs"];
         put?: never;
@@ -1518,6 +1558,33 @@ export interface components {
             expires_at: string;
             /** @description The session of this request */
             current: boolean;
+        };
+        /**
+         * @example {
+         *       "status": "accepted",
+         *       "detail": "If an account uses this address, a link to reset its password is on its way."
+         *     }
+         */
+        PasswordResetAccepted: {
+            /** @enum {string} */
+            status: "accepted";
+            detail: string;
+        };
+        PasswordResetRequest: {
+            /** @example ayesha.khan@example.com */
+            email: string;
+        };
+        PasswordResetConfirm: {
+            /**
+             * @description The token of the mailed link (the part after `#token=`).
+             * @example q3v8b5n6z2a4s7d9f3g5h8j2k4l6m8p3k2m7q4x9
+             */
+            token: string;
+            /**
+             * @description As at registration: 8 to 128 characters, not on a list of common passwords (400 naming `new_password`).
+             * @example a longer and newer passphrase
+             */
+            new_password: string;
         };
         /**
          * @example {
@@ -3455,6 +3522,228 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAuthPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted (whatever the address) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/validation_failed",
+                     *       "title": "Bad Request",
+                     *       "status": 400,
+                     *       "detail": "A field is missing, of the wrong type or out of range; `errors` lists each field.",
+                     *       "errors": [
+                     *         {
+                     *           "path": "body.email",
+                     *           "message": "Invalid email address"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/body_too_large",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "The request's content type is not one this route takes."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets this caller try again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too_many_requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "This client or account is over a rate limit; wait `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A dependency is unavailable; retry later */
+            503: {
+                headers: {
+                    /** @description Seconds after which a retry may succeed (when the outage is expected to be short) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unavailable",
+                     *       "title": "Service Unavailable",
+                     *       "status": 503,
+                     *       "detail": "A service this request needs is away; retry after `Retry-After` seconds."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postAuthPasswordResetConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description The password is changed; no earlier session works */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid body, a refused `new_password`, or `invalid_reset_token` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than the server accepts */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/body_too_large",
+                     *       "title": "Content Too Large",
+                     *       "status": 413,
+                     *       "detail": "The request body is over the limit."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body's media type is not one this operation takes */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/unsupported_media_type",
+                     *       "title": "Unsupported Media Type",
+                     *       "status": 415,
+                     *       "detail": "The request's content type is not one this route takes."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    /** @description Seconds until the limit lets this caller try again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "/problems/too_many_requests",
+                     *       "title": "Too Many Requests",
+                     *       "status": 429,
+                     *       "detail": "This client or account is over a rate limit; wait `Retry-After` seconds."
+                     *     }
+                     */
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };

@@ -83,30 +83,53 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
       console.log(`projections:rebuild: ${indexed} doctors indexed into ${index}`);
     });
   },
-  /** Jobs of the workers' queues (projections, reminders) that used up their retries. */
+  /** Jobs of the workers' queues (projections, reminders, webhooks, mails) that used up their retries. */
   async "projections:failed"() {
-    await withProjectionQueues(async (queues) => {
-      let count = 0;
-      for (const { label, queue } of queues) {
-        const failed = await queue.failed(1_000);
-        count += failed.length;
-        for (const job of failed) {
-          console.log(
-            `${label}\t${job.id}\t${job.name}\t${job.failedAt ?? "-"}\tattempts=${job.attemptsMade}\t${job.failedReason}`,
-          );
-        }
-      }
-      console.log(`projections:failed: ${count} failed job(s)`);
-    });
+    await listFailed("projections:failed", ALL_QUEUES);
   },
   async "projections:replay"() {
-    await withProjectionQueues(async (queues) => {
-      const counts = [];
-      for (const { label, queue } of queues) counts.push(`${await queue.retryFailed()} ${label}`);
-      console.log(`projections:replay: ${counts.join(", ")} job(s) queued again`);
-    });
+    await replayFailed("projections:replay", ALL_QUEUES);
+  },
+  /** Mails and webhook deliveries that used up their retries. */
+  async "deliveries:failed"() {
+    await listFailed("deliveries:failed", DELIVERY_QUEUES);
+  },
+  /** Sends them again with fresh attempts (a mail already accepted by the relay is not sent twice). */
+  async "deliveries:replay"() {
+    await replayFailed("deliveries:replay", DELIVERY_QUEUES);
   },
 };
+
+const ALL_QUEUES = null;
+const DELIVERY_QUEUES: readonly string[] = ["webhooks", "mails"];
+
+async function listFailed(command: string, labels: readonly string[] | null): Promise<void> {
+  await withProjectionQueues(async (queues) => {
+    let count = 0;
+    for (const { label, queue } of queues) {
+      if (labels && !labels.includes(label)) continue;
+      const failed = await queue.failed(1_000);
+      count += failed.length;
+      for (const job of failed) {
+        console.log(
+          `${label}\t${job.id}\t${job.name}\t${job.failedAt ?? "-"}\tattempts=${job.attemptsMade}\t${job.failedReason}`,
+        );
+      }
+    }
+    console.log(`${command}: ${count} failed job(s)`);
+  });
+}
+
+async function replayFailed(command: string, labels: readonly string[] | null): Promise<void> {
+  await withProjectionQueues(async (queues) => {
+    const counts = [];
+    for (const { label, queue } of queues) {
+      if (labels && !labels.includes(label)) continue;
+      counts.push(`${await queue.retryFailed()} ${label}`);
+    }
+    console.log(`${command}: ${counts.join(", ")} job(s) queued again`);
+  });
+}
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = loadConfig();

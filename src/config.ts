@@ -103,15 +103,34 @@ const schema = z
     WEBHOOK_RETRY_BASE_MS: int(1, 3_600_000).default(40_000),
     WEBHOOK_MAX_ATTEMPTS: int(1, 30).default(12),
     MAX_WEBHOOKS_PER_ACCOUNT: int(1, 1_000).default(10),
+    // Mail: none is sent without SMTP_URL. Retries double from the base: 10 attempts from 30 s span
+    // about four hours.
+    SMTP_URL: url(["smtp:", "smtps:"]).optional(),
+    MAIL_FROM: z
+      .string()
+      .regex(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+        message:
+          "must be an address (no-reply@clinic.example) or a name and one (Clinic <no-reply@clinic.example>)",
+      })
+      .optional(),
+    MAIL_RETRY_BASE_MS: int(1, 3_600_000).default(30_000),
+    MAIL_MAX_ATTEMPTS: int(1, 30).default(10),
+    // Password reset requests an hour, per client and per email address (429 beyond).
+    PASSWORD_RESETS_PER_HOUR: int(1, 1_000_000).default(20),
+    PASSWORD_RESETS_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(5),
   })
-  .transform((c) => ({
-    ...c,
-    // Migrations run as the schema owner; the app itself may connect as a role with data access only.
-    DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
-    PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
-    UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
-    CORS_ORIGINS: commaList(c.CORS_ORIGINS),
-  }));
+  .transform((c) => {
+    const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, "");
+    return {
+      ...c,
+      // Migrations run as the schema owner; the app itself may connect as a role with data access only.
+      DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      MAIL_FROM: c.MAIL_FROM ?? `Doctorly <no-reply@${new URL(publicBaseUrl).hostname}>`,
+      UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
+      CORS_ORIGINS: commaList(c.CORS_ORIGINS),
+    };
+  });
 
 export type Config = z.output<typeof schema>;
 

@@ -13,6 +13,7 @@ import { registerCatalogRoutes } from "../adapters/http/routes/catalog.routes.js
 import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
 import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "../adapters/http/routes/media.routes.js";
+import { registerPasswordResetRoutes } from "../adapters/http/routes/password-reset.routes.js";
 import { registerPatientRoutes } from "../adapters/http/routes/patients.routes.js";
 import { registerScheduleRoutes } from "../adapters/http/routes/schedule.routes.js";
 import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
@@ -26,6 +27,10 @@ import { ChangePassword } from "../application/commands/accounts/change-password
 import { EraseAccount } from "../application/commands/accounts/erase-account.js";
 import { RevokeSession, SignOutEverywhere } from "../application/commands/accounts/manage-sessions.js";
 import { MarkNotificationsRead } from "../application/commands/accounts/mark-notifications-read.js";
+import {
+  ConfirmPasswordReset,
+  RequestPasswordReset,
+} from "../application/commands/accounts/password-reset.js";
 import { RegisterUser } from "../application/commands/accounts/register-user.js";
 import { SignIn } from "../application/commands/accounts/sign-in.js";
 import { SignOut } from "../application/commands/accounts/sign-out.js";
@@ -73,6 +78,7 @@ import { IMAGE_URLS } from "../ports/image-urls.js";
 import { MEDIA_STORE } from "../ports/media-store.js";
 import {
   type AttemptLimiter,
+  PASSWORD_RESET_CLIENT_LIMITER,
   REGISTRATION_LIMITER,
   SEARCH_LIMITER,
   UPLOAD_LIMITER,
@@ -127,6 +133,14 @@ export function buildHttpApp(runtime: Runtime): App {
     revokeSession: container.get(RevokeSession),
     signOutEverywhere: container.get(SignOutEverywhere),
     clients,
+  });
+  registerPasswordResetRoutes(app, {
+    requestPasswordReset: container.get(RequestPasswordReset),
+    confirmPasswordReset: container.get(ConfirmPasswordReset),
+    resetLimit: perClient(
+      PASSWORD_RESET_CLIENT_LIMITER,
+      "Too many password resets from here; try again later.",
+    ),
   });
   registerUserRoutes(app, {
     authenticator,

@@ -5,6 +5,8 @@ import type { Limits } from "../domain/user/limits.js";
 import type { Logger } from "../ports/logger.js";
 import {
   type AttemptLimiter,
+  PASSWORD_RESET_CLIENT_LIMITER,
+  PASSWORD_RESET_EMAIL_LIMITER,
   REGISTRATION_LIMITER,
   SEARCH_LIMITER,
   SIGN_IN_CLIENT_LIMITER,
@@ -23,9 +25,10 @@ export const limitsOf = (config: Config): Limits => ({
 });
 
 /**
- * The per-client and per-account limits of API.md "Trust and limits". Sign-in, registration and uploads
- * count in Redis (shared by every API process; in memory while Redis does not answer); search counts in
- * each process's memory, so that a search costs Redis nothing more than its query.
+ * The per-client and per-account limits of API.md "Trust and limits". Sign-in, registration, password
+ * resets and uploads count in Redis (shared by every API process; in memory while Redis does not
+ * answer); search counts in each process's memory, so that a search costs Redis nothing more than its
+ * query.
  */
 export const limitsModule = (infra: Infrastructure, config: Config, logger: Logger) =>
   new ContainerModule(({ bind }) => {
@@ -39,6 +42,12 @@ export const limitsModule = (infra: Infrastructure, config: Config, logger: Logg
     );
     bind<AttemptLimiter>(REGISTRATION_LIMITER).toConstantValue(
       shared("registration", config.REGISTRATIONS_PER_HOUR, 3_600),
+    );
+    bind<AttemptLimiter>(PASSWORD_RESET_CLIENT_LIMITER).toConstantValue(
+      shared("password-reset-client", config.PASSWORD_RESETS_PER_HOUR, 3_600),
+    );
+    bind<AttemptLimiter>(PASSWORD_RESET_EMAIL_LIMITER).toConstantValue(
+      shared("password-reset-email", config.PASSWORD_RESETS_PER_EMAIL_PER_HOUR, 3_600),
     );
     bind<AttemptLimiter>(UPLOAD_LIMITER).toConstantValue(shared("upload", config.UPLOADS_PER_HOUR, 3_600));
     bind<AttemptLimiter>(SEARCH_LIMITER).toConstantValue(

@@ -7,6 +7,7 @@ import { bookingModule } from "./booking.module.js";
 import { calendarModule } from "./calendar.module.js";
 import { infrastructureModule, openInfrastructure } from "./infrastructure.js";
 import { limitsModule } from "./limits.module.js";
+import { mailModule } from "./mail.module.js";
 import { mediaModule } from "./media.module.js";
 import { readSideModule } from "./read-side.module.js";
 import { scheduleModule } from "./schedule.module.js";
@@ -36,6 +37,7 @@ export async function compose(config: Config, logger: Logger): Promise<Runtime> 
     mediaModule(infra, config, logger),
     calendarModule(infra, config),
     webhooksModule(infra, config),
+    mailModule(infra, config, logger),
   );
   return { container, config, logger, close: () => infra.close() };
 }

@@ -7,6 +7,8 @@ import {
   startJobWorker,
 } from "../adapters/queue/job-queue.bullmq.js";
 import { createQueueRedis, createRedis } from "../adapters/redis/client.js";
+import { PASSWORD_RESET_MINUTES } from "../application/commands/accounts/password-reset.js";
+import { MailDeliveries } from "../application/mail/mail-deliveries.js";
 import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
 import { IndexWatchdog, startMaintenance } from "../application/maintenance/watchdog.js";
 import { DoctorProjector } from "../application/projections/doctor-projector.js";
@@ -15,6 +17,7 @@ import { Reminders } from "../application/projections/reminders.js";
 import { WebhookDeliveries } from "../application/webhooks/webhook-delivery.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";
 import { CACHE, type Cache } from "../ports/cache.js";
+import { CALENDAR_WRITER, type CalendarWriter } from "../ports/calendar.js";
 import { CLOCK, type Clock } from "../ports/clock.js";
 import {
   DOCTOR_DOCUMENT_SOURCE,
@@ -23,11 +26,14 @@ import {
   type DoctorSearchIndex,
 } from "../ports/doctor-search.js";
 import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "../ports/idempotency.store.js";
+import { MAIL_SOURCE, MAILER, type Mailer, type MailSource } from "../ports/mail.js";
 import { SESSION_PURGER, type SessionPurger } from "../ports/session.store.js";
+import { SESSION_TOKENS, type SessionTokens } from "../ports/token.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 import { VISIT_READ_MODEL, type VisitReadModel } from "../ports/visit.read-model.js";
 import { WEBHOOK_SENDER, WEBHOOK_STORE, type WebhookSender, type WebhookStore } from "../ports/webhooks.js";
 import { PG_POOL } from "./infrastructure.js";
+import { mailDomainOf } from "./mail.module.js";
 import type { Runtime } from "./runtime.js";
 
 export const PROJECTION_QUEUE = "doctorly-projections";
@@ -45,10 +51,12 @@ export interface WorkerOptions {
 const reminderQueueOf = (queueName: string) => `${queueName}-reminders`;
 /** The queue of webhook deliveries beside `queueName`. */
 const webhookQueueOf = (queueName: string) => `${queueName}-webhooks`;
+/** The queue of mails beside `queueName`. */
+const mailQueueOf = (queueName: string) => `${queueName}-mails`;
 
 /**
- * The workers' queues for operator commands (failed jobs, replay): projections, reminders, webhooks.
- * Close them after use.
+ * The workers' queues for operator commands (failed jobs, replay): projections, reminders, webhooks,
+ * mails. Close them after use.
  */
 export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
   const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
@@ -56,6 +64,7 @@ export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QU
     { label: "projections", queue: new BullJobQueue(queueName, connection) },
     { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
     { label: "webhooks", queue: new BullJobQueue(webhookQueueOf(queueName), connection) },
+    { label: "mails", queue: new BullJobQueue(mailQueueOf(queueName), connection) },
   ] as const;
   return {
     queues,
@@ -84,7 +93,9 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
   const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
   const webhookRedis = createQueueRedis(config.REDIS_URL, "webhooks");
-  for (const connection of [relayRedis, workerRedis, reminderRedis, webhookRedis]) {
+  const mailRedis = createQueueRedis(config.REDIS_URL, "mails");
+  const connections = [relayRedis, workerRedis, reminderRedis, webhookRedis, mailRedis];
+  for (const connection of connections) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   }
   const queue = new BullJobQueue(queueName, relayRedis, options.retry);
@@ -119,6 +130,31 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
     { attempts: config.WEBHOOK_MAX_ATTEMPTS, baseMs: config.WEBHOOK_RETRY_BASE_MS },
     logger,
   );
+  // Mails retry with BullMQ's exponential backoff too (MAIL_MAX_ATTEMPTS from MAIL_RETRY_BASE_MS).
+  const mailQueueName = mailQueueOf(queueName);
+  const mailQueue = new BullJobQueue(mailQueueName, relayRedis, {
+    attempts: config.MAIL_MAX_ATTEMPTS,
+    backoffMs: config.MAIL_RETRY_BASE_MS,
+  });
+  const mailer = config.SMTP_URL ? container.get<Mailer>(MAILER) : null;
+  const mails = mailer
+    ? new MailDeliveries({
+        source: container.get<MailSource>(MAIL_SOURCE),
+        appointments: container.get<AppointmentReadModel>(APPOINTMENT_READ_MODEL),
+        mailer,
+        queue: mailQueue,
+        tokens: container.get<SessionTokens>(SESSION_TOKENS),
+        calendar: container.get<CalendarWriter>(CALENDAR_WRITER),
+        clock: container.get<Clock>(CLOCK),
+        options: {
+          calendarHost: new URL(config.PUBLIC_BASE_URL).hostname,
+          messageIdDomain: mailDomainOf(config.MAIL_FROM),
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+          resetMinutes: PASSWORD_RESET_MINUTES,
+        },
+      })
+    : null;
+  if (!mails) logger.info("mail is off: SMTP_URL is not set, so no notification or password reset is mailed");
   const worker = startJobWorker(
     queueName,
     workerRedis,
@@ -126,12 +162,16 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
       await projector.handle(job);
       await reminders.plan(job);
       await webhooks.plan(job);
+      await mails?.plan(job);
     },
     logger,
     jobOptions,
   );
   const reminderWorker = startJobWorker(reminderQueueName, reminderRedis, reminders.fire, logger, jobOptions);
   const webhookWorker = startJobWorker(webhookQueueName, webhookRedis, webhooks.deliver, logger, jobOptions);
+  const mailWorker = mails
+    ? startJobWorker(mailQueueName, mailRedis, mails.deliver, logger, jobOptions)
+    : null;
   relay.start();
 
   const maintenance = startMaintenance(
@@ -163,15 +203,13 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
       await worker.close();
       await reminderWorker.close();
       await webhookWorker.close();
+      await mailWorker?.close();
       await maintenanceStopped;
       await queue.close();
       await reminderQueue.close();
       await webhookQueue.close();
-      await Promise.all(
-        [relayRedis, workerRedis, reminderRedis, webhookRedis].map((c) =>
-          c.quit().catch(() => c.disconnect()),
-        ),
-      );
+      await mailQueue.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
 }

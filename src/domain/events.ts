@@ -76,6 +76,20 @@ export type DomainEvent =
     }
   /** An account asked a failed webhook delivery to be tried again (POST …/deliveries/{event_id}/retry). */
   | { readonly type: "WebhookDeliveryRetried"; readonly webhookId: number; readonly eventId: string }
+  /**
+   * A notification was written (by the Postgres adapter, with it): the workers mail it.
+   * `calendarSequence` is the appointment's as it stood then (null without an appointment).
+   */
+  | {
+      readonly type: "NotificationCreated";
+      readonly notificationId: number;
+      readonly userId: number;
+      readonly kind: string;
+      readonly appointmentId: number | null;
+      readonly calendarSequence: number | null;
+    }
+  /** A password reset was asked for an existing account: the workers mail its link. */
+  | { readonly type: "PasswordResetRequested"; readonly resetId: number }
   | {
       readonly type: "WaitlistJoined" | "WaitlistLeft";
       readonly entryId: number;

@@ -16,6 +16,8 @@ export interface AppointmentRow {
   readonly cancellationReason: string | null;
   /** Where it was before it was rescheduled, or null. */
   readonly rescheduledFrom: { readonly slotId: number; readonly date: string; readonly seat: number } | null;
+  /** Raised by one on each move and on the cancel: the SEQUENCE of its calendar invites. */
+  readonly calendarSequence: number;
 }
 
 export interface AppointmentReadModel {

@@ -28,3 +28,7 @@ export const REGISTRATION_LIMITER = Symbol.for("doctorly.RegistrationLimiter");
 export const SEARCH_LIMITER = Symbol.for("doctorly.SearchLimiter");
 /** Accounts: picture uploads an hour. */
 export const UPLOAD_LIMITER = Symbol.for("doctorly.UploadLimiter");
+/** Clients: password reset requests and confirmations an hour. */
+export const PASSWORD_RESET_CLIENT_LIMITER = Symbol.for("doctorly.PasswordResetClientLimiter");
+/** Email addresses: password reset requests an hour (known and unknown addresses alike). */
+export const PASSWORD_RESET_EMAIL_LIMITER = Symbol.for("doctorly.PasswordResetEmailLimiter");

@@ -29,8 +29,14 @@ export interface UserRepository {
   /** Replaces the account's password hash; false when there is no such account. */
   setPasswordHash(id: number, passwordHash: string): Promise<boolean>;
   /**
+   * Uses up the password reset whose token has this digest, if it is unused and not expired at `now`,
+   * and with it every other open reset of the account; returns the account's id, or null (unknown,
+   * used or expired token, or an erased account).
+   */
+  consumePasswordReset(tokenDigest: string, now: Date): Promise<number | null>;
+  /**
    * Erases the account: its name and email are replaced (the email is free again), its password can
-   * never match, and its notifications, Idempotency-Keys and webhooks (with their deliveries) are deleted. The row stays, anonymised, for
+   * never match, and its notifications, Idempotency-Keys, password resets and webhooks (with their deliveries) are deleted. The row stays, anonymised, for
    * the appointments and visits that reference it.
    */
   erase(id: number): Promise<void>;

@@ -58,8 +58,11 @@ export interface PlannedDelivery {
 }
 
 export interface WebhookStore {
-  create(webhook: NewWebhook): Promise<WebhookRecord>;
-  countOf(userId: number): Promise<number>;
+  /**
+   * Adds the subscription unless the account already holds `maxPerAccount`: the count and the insert
+   * run under the account's lock, so parallel creations never go past the cap.
+   */
+  create(webhook: NewWebhook, maxPerAccount: number): Promise<WebhookRecord | "limit_reached">;
   listOf(userId: number): Promise<WebhookRecord[]>;
   /** Deletes the account's subscription (and its deliveries); false when it is not the account's. */
   delete(userId: number, webhookId: number): Promise<boolean>;

@@ -296,6 +296,22 @@ describe("webhooks: signed deliveries from the outbox", () => {
     expect(unknown.status).toBe(400);
   });
 
+  it("never lets parallel creations go past the per-account cap: exactly 10 of 20 succeed", async () => {
+    const doctor = await newDoctor(server);
+    const inbox = await receiver();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        post(server, "/webhooks", doctor.token, { url: inbox.url, events: ["sitting.closed"] }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([...Array(10).fill(201), ...Array(10).fill(409)]);
+    const refused = answers.find((a) => a.status === 409);
+    expect(await refused?.json()).toMatchObject({ type: "/problems/limit_reached" });
+    const list = (await (await get(server, "/webhooks", doctor.token)).json()) as { data: unknown[] };
+    expect(list.data).toHaveLength(10);
+  });
+
   it("deletes the subscriptions of an erased account", async () => {
     const doctor = await newDoctor(server);
     const inbox = await receiver();

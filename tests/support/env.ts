@@ -26,6 +26,7 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
   REGISTRATIONS_PER_HOUR: "1000000",
   SEARCHES_PER_MINUTE: "10000000",
   UPLOADS_PER_HOUR: "1000000",
+  PASSWORD_RESETS_PER_HOUR: "1000000",
 };
 
 /**

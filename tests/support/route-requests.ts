@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type DatabasePool, sql } from "slonik";
 import { PG_POOL } from "../../src/container.js";
 import { registerAndSignIn } from "./accounts.js";
@@ -418,6 +418,23 @@ export const REQUESTS: Record<string, RequestBuilder> = {
       return { webhookId: webhook.id, eventId };
     });
     return { path: `/webhooks/${delivery.webhookId}/deliveries/${delivery.eventId}/retry` };
+  },
+
+  // Password resets: an address nobody uses (answered as any other); a token of a throwaway account's
+  // reset, written as the mail worker writes it (its digest only), for each caller.
+  "POST /auth/password_reset": () => ({
+    path: "/auth/password_reset",
+    json: { email: `matrix-reset-${randomUUID()}@example.test` },
+  }),
+  "POST /auth/password_reset/confirm": async (ctx) => {
+    const account = await registerAndSignIn(ctx.server);
+    const token = `matrix-reset-${randomUUID()}`;
+    await ctx.server.runtime.container.get<DatabasePool>(PG_POOL).query(sql.unsafe`
+      INSERT INTO password_resets (user_id, token_digest, requested_at, expires_at)
+      VALUES (${account.user.id}, ${createHash("sha256").update(token).digest("hex")}, now(),
+              now() + interval '30 minutes')
+    `);
+    return { path: "/auth/password_reset/confirm", json: { token, new_password: `reset ${randomUUID()}` } };
   },
 
   "GET /misc/qualifications": () => ({ path: "/misc/qualifications" }),

@@ -82,6 +82,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "Webhook URL refused",
     "A webhook URL must be https, without credentials, and must not resolve to a loopback, private or link-local address.",
   ),
+  invalid_reset_token: p(
+    400,
+    "Reset link not valid",
+    "The password reset token is unknown, already used or expired (a link works once, for 30 minutes); ask for a new one.",
+  ),
   search_refused: p(
     400,
     "Search refused",

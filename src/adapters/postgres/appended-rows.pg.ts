@@ -6,7 +6,8 @@ import type { OutboxWriter } from "../../ports/outbox.js";
 /**
  * The rows a transaction only appends and never reads back — outbox events and in-app notifications —
  * held until the unit of work is about to commit and then written in one statement: a booking makes one
- * round trip to Postgres fewer. They commit or roll back with everything else, as before.
+ * round trip to Postgres fewer. They commit or roll back with everything else, as before. Every
+ * notification written adds a NotificationCreated event to the outbox in the same statement.
  */
 export class AppendedRows implements OutboxWriter, Notifier {
   private events: DomainEvent[] = [];
@@ -33,7 +34,10 @@ export class AppendedRows implements OutboxWriter, Notifier {
       )`);
     }
     if (this.notifications.length > 0) {
-      // A reminder that was already written (a job run twice) is not written again.
+      // A reminder that was already written (a job run twice) is not written again. Each notification
+      // written is also an outbox event, so that the workers mail it (mail-deliveries.ts); it carries the
+      // appointment's calendar_sequence as it stands now, which tells the mail worker whether the
+      // appointment has moved or been cancelled since.
       parts.push(sql.fragment`appended_notifications AS (
         INSERT INTO notifications (user_id, kind, text, appointment_id)
         SELECT * FROM ${sql.unnest(
@@ -41,6 +45,15 @@ export class AppendedRows implements OutboxWriter, Notifier {
           ["int4", "text", "text", "int4"],
         )}
         ON CONFLICT DO NOTHING
+        RETURNING id, user_id, kind, appointment_id
+      ), notification_events AS (
+        INSERT INTO outbox (type, payload)
+        SELECT 'NotificationCreated', jsonb_build_object(
+          'type', 'NotificationCreated', 'notificationId', n.id, 'userId', n.user_id, 'kind', n.kind,
+          'appointmentId', n.appointment_id,
+          'calendarSequence', (SELECT a.calendar_sequence FROM appointments a WHERE a.id = n.appointment_id))
+        FROM appended_notifications n
+        ORDER BY n.id
       )`);
     }
     if (parts.length === 0) return;

@@ -19,6 +19,7 @@ export const appointmentRow = z.object({
   cancelledBy: z.enum(["patient", "doctor"]).nullable(),
   cancellationReason: z.string().nullable(),
   rescheduledFrom: z.object({ slotId: z.number(), date: z.string(), seat: z.number() }).nullable(),
+  calendarSequence: z.number(),
 });
 
 export const SELECT_APPOINTMENTS = sql.fragment`
@@ -28,7 +29,8 @@ export const SELECT_APPOINTMENTS = sql.fragment`
     (SELECT row_to_json(y) FROM (SELECT ${SLOT_COLUMNS}) y) AS slot,
     a.cancelled_by AS "cancelledBy", a.cancellation_reason AS "cancellationReason",
     CASE WHEN a.rescheduled_from_slot_id IS NOT NULL THEN json_build_object('slotId', a.rescheduled_from_slot_id,
-      'date', to_char(a.rescheduled_from_date, 'YYYY-MM-DD'), 'seat', a.rescheduled_from_seat) END AS "rescheduledFrom"
+      'date', to_char(a.rescheduled_from_date, 'YYYY-MM-DD'), 'seat', a.rescheduled_from_seat) END AS "rescheduledFrom",
+    a.calendar_sequence AS "calendarSequence"
   FROM appointments a
   JOIN patients p ON p.id = a.patient_id
   JOIN slots s ON s.id = a.slot_id
@@ -48,6 +50,7 @@ export const toAppointmentRow = (r: z.infer<typeof appointmentRow>): Appointment
   cancelledBy: r.cancelledBy,
   cancellationReason: r.cancellationReason,
   rescheduledFrom: r.rescheduledFrom,
+  calendarSequence: r.calendarSequence,
 });
 
 export class PgAppointmentReadModel implements AppointmentReadModel {

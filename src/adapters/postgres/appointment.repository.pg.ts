@@ -65,7 +65,8 @@ export class PgAppointmentRepository implements AppointmentRepository {
   async setStatus(appointmentId: number, status: AppointmentStatus): Promise<void> {
     await this.db.query(sql.unsafe`
       UPDATE appointments
-      SET status = ${status}, cancelled_at = CASE WHEN ${status} = 'cancelled' THEN now() ELSE cancelled_at END
+      SET status = ${status}, cancelled_at = CASE WHEN ${status} = 'cancelled' THEN now() ELSE cancelled_at END,
+        calendar_sequence = calendar_sequence + CASE WHEN ${status} = 'cancelled' AND status <> 'cancelled' THEN 1 ELSE 0 END
       WHERE id = ${appointmentId}
     `);
   }

@@ -120,7 +120,8 @@ export class PgSittingBookRepository implements SittingBookRepository {
     if (cancelled.length > 0) {
       await this.db.query(sql.unsafe`
         UPDATE appointments a
-        SET status = 'cancelled', cancelled_at = now(), cancelled_by = c.by, cancellation_reason = c.reason
+        SET status = 'cancelled', cancelled_at = now(), cancelled_by = c.by, cancellation_reason = c.reason,
+          calendar_sequence = a.calendar_sequence + 1
         FROM json_to_recordset(${sql.json(
           cancelled.map((c) => ({ id: c.appointmentId, by: c.by, reason: c.reason })),
         )}) AS c(id int, by text, reason text)
@@ -136,7 +137,8 @@ export class PgSittingBookRepository implements SittingBookRepository {
         ? await this.db.one(sql.type(insertedRow)`
             UPDATE appointments SET slot_id = ${slot.id}, doctor_id = ${slot.doctorId}, sitting_date = ${date},
               seat = ${seat.seat}, capacity = ${slot.numSlots}, rescheduled_from_slot_id = ${from.slotId},
-              rescheduled_from_date = ${from.date}, rescheduled_from_seat = ${from.seat}
+              rescheduled_from_date = ${from.date}, rescheduled_from_seat = ${from.seat},
+              calendar_sequence = calendar_sequence + 1
             WHERE id = ${seat.appointmentId} AND status = 'booked'
             RETURNING id, created_at AS "createdAt"
           `)

@@ -69,11 +69,27 @@ export class PgUserRepository implements UserRepository {
     return rowCount > 0;
   }
 
+  async consumePasswordReset(tokenDigest: string, now: Date): Promise<number | null> {
+    const rows = await this.db.any(sql.type(z.object({ userId: z.number() }))`
+      WITH found AS (
+        SELECT r.user_id FROM password_resets r JOIN users u ON u.id = r.user_id
+        WHERE r.token_digest = ${tokenDigest} AND r.used_at IS NULL
+          AND r.expires_at > ${sql.timestamp(now)} AND u.erased_at IS NULL
+        FOR UPDATE OF r
+      )
+      UPDATE password_resets r SET used_at = ${sql.timestamp(now)}
+      FROM found WHERE r.user_id = found.user_id AND r.used_at IS NULL
+      RETURNING r.user_id AS "userId"
+    `);
+    return rows[0]?.userId ?? null;
+  }
+
   async erase(id: number): Promise<void> {
     await this.db.query(sql.unsafe`
       WITH n AS (DELETE FROM notifications WHERE user_id = ${id}),
            k AS (DELETE FROM idempotency_keys WHERE user_id = ${id}),
-           w AS (DELETE FROM webhooks WHERE user_id = ${id})
+           w AS (DELETE FROM webhooks WHERE user_id = ${id}),
+           r AS (DELETE FROM password_resets WHERE user_id = ${id})
       UPDATE users SET name = ${ERASED_ACCOUNT_NAME}, email = ${erasedEmail(id)}, password_hash = '!',
         erased_at = now()
       WHERE id = ${id} AND erased_at IS NULL

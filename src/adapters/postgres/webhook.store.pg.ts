@@ -43,19 +43,21 @@ const statusRow = z.object({ status: statusEnum });
 export class PgWebhookStore implements WebhookStore {
   constructor(private readonly pool: DatabasePool) {}
 
-  async create(webhook: NewWebhook): Promise<WebhookRecord> {
-    return this.pool.one(sql.type(webhookRow)`
-      INSERT INTO webhooks (user_id, doctor_id, url, events, secret)
-      VALUES (${webhook.userId}, ${webhook.doctorId}, ${webhook.url},
-              ${sql.array([...webhook.events], "text")}, ${webhook.secret})
-      RETURNING ${WEBHOOK_COLUMNS}
-    `);
-  }
-
-  countOf(userId: number): Promise<number> {
-    return this.pool.oneFirst(
-      sql.type(count)`SELECT count(*)::int AS n FROM webhooks WHERE user_id = ${userId}`,
-    );
+  async create(webhook: NewWebhook, maxPerAccount: number): Promise<WebhookRecord | "limit_reached"> {
+    return this.pool.transaction(async (tx) => {
+      // The account's row lock serialises its creations: a second one counts after the first commits.
+      await tx.query(sql.unsafe`SELECT 1 FROM users WHERE id = ${webhook.userId} FOR UPDATE`);
+      const held = await tx.oneFirst(
+        sql.type(count)`SELECT count(*)::int AS n FROM webhooks WHERE user_id = ${webhook.userId}`,
+      );
+      if (held >= maxPerAccount) return "limit_reached" as const;
+      return tx.one(sql.type(webhookRow)`
+        INSERT INTO webhooks (user_id, doctor_id, url, events, secret)
+        VALUES (${webhook.userId}, ${webhook.doctorId}, ${webhook.url},
+                ${sql.array([...webhook.events], "text")}, ${webhook.secret})
+        RETURNING ${WEBHOOK_COLUMNS}
+      `);
+    });
   }
 
   async listOf(userId: number): Promise<WebhookRecord[]> {

@@ -61,7 +61,13 @@ export class Webhooks {
       doctorId = await this.doctors.doctorIdOfUser(principal.userId);
       if (doctorId === null) return err(notFound);
     }
-    if ((await this.store.countOf(principal.userId)) >= this.maxPerAccount) {
+    const secret = this.signer.newSecret();
+    const events = [...new Set(input.events)];
+    const created = await this.store.create(
+      { userId: principal.userId, doctorId, url: input.url, events, secret },
+      this.maxPerAccount,
+    );
+    if (created === "limit_reached") {
       return err(
         appError(
           "conflict",
@@ -70,15 +76,6 @@ export class Webhooks {
         ),
       );
     }
-    const secret = this.signer.newSecret();
-    const events = [...new Set(input.events)];
-    const created = await this.store.create({
-      userId: principal.userId,
-      doctorId,
-      url: input.url,
-      events,
-      secret,
-    });
     return ok({ ...viewOf(created), secret });
   }
 

@@ -142,6 +142,8 @@ const RULES: Record<string, Rule> = {
   "DELETE /webhooks/{id}": doctorsWebhook,
   "GET /webhooks/{id}/deliveries": doctorsWebhook,
   "POST /webhooks/{id}/deliveries/{event_id}/retry": doctorsWebhook,
+  "POST /auth/password_reset": anyone,
+  "POST /auth/password_reset/confirm": anyone,
 
   "GET /misc/qualifications": anyone,
   "GET /problems/{code}": anyone,

@@ -52,7 +52,7 @@ describe("projections:failed / replay see the reminder queue too", () => {
 
       const { queues, close } = openProjectionQueues(runtime, name);
       try {
-        expect(queues.map((q) => q.label)).toEqual(["projections", "reminders", "webhooks"]);
+        expect(queues.map((q) => q.label)).toEqual(["projections", "reminders", "webhooks", "mails"]);
         const [projections, reminderQueue] = queues;
         expect(await projections.queue.failed(10)).toEqual([]);
         expect(await reminderQueue.queue.failed(10)).toMatchObject([

@@ -42,6 +42,7 @@ interface State {
     cancelledBy?: "patient" | "doctor";
     cancellationReason?: string | null;
     rescheduledFrom?: { slotId: number; date: string; seat: number };
+    calendarSequence?: number;
   })[];
   /** The date from which each retired slot holds no sitting, by slot id. */
   retiredFrom: Record<number, string>;
@@ -63,6 +64,7 @@ interface State {
   }[];
   ratings: { id: number; appointmentId: number; doctorId: number; rating: number; review: string | null }[];
   notifications: Notification[];
+  passwordResets: { tokenDigest: string; userId: number; expiresAt: Date; usedAt: Date | null }[];
 }
 
 /** A patient as a repository returns it: a copy, without the fake's bookkeeping. */
@@ -106,6 +108,7 @@ export class FakeUnitOfWork implements UnitOfWork {
     waitlist: [],
     ratings: [],
     notifications: [],
+    passwordResets: [],
   };
 
   async run<T>(work: (scope: TransactionScope) => Promise<Result<T>>): Promise<Result<T>> {
@@ -426,6 +429,7 @@ export class FakeUnitOfWork implements UnitOfWork {
               a.status = "cancelled";
               a.cancelledBy = c.by;
               a.cancellationReason = c.reason;
+              a.calendarSequence = (a.calendarSequence ?? 0) + 1;
             }
           }
           const createdAt = new Map<number, Date>();
@@ -454,6 +458,7 @@ export class FakeUnitOfWork implements UnitOfWork {
                 seat: seat.seat,
                 capacity: slot.numSlots,
                 rescheduledFrom: from,
+                calendarSequence: (moving.calendarSequence ?? 0) + 1,
               });
               createdAt.set(seat.appointmentId, new Date());
               continue;
@@ -562,6 +567,15 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
         credentialsByEmail: async (email) => s.users.find((u) => u.email === email) ?? null,
         credentialsById: async (id) => s.users.find((u) => u.id === id) ?? null,
+        consumePasswordReset: async (tokenDigest, now) => {
+          const found = s.passwordResets.find(
+            (r) => r.tokenDigest === tokenDigest && r.usedAt === null && r.expiresAt > now,
+          );
+          if (!found) return null;
+          for (const r of s.passwordResets)
+            if (r.userId === found.userId && r.usedAt === null) r.usedAt = now;
+          return found.userId;
+        },
         setPasswordHash: async (id, passwordHash) => {
           const found = s.users.some((u) => u.id === id);
           s.users = s.users.map((u) => (u.id === id ? { ...u, passwordHash } : u));

@@ -56,6 +56,9 @@ function setup() {
     setPasswordHash: async () => {
       throw new Error("reads only");
     },
+    consumePasswordReset: async () => {
+      throw new Error("reads only");
+    },
   };
   const lifetime = { idleMs: 30 * DAY_MS, maxMs: 90 * DAY_MS };
   const authenticator = new SessionAuthenticator(sessions, tokens, clock, lifetime.idleMs);

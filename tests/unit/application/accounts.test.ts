@@ -53,6 +53,9 @@ function setup(lifetimeDays: { ttl: number; max: number } = { ttl: TTL_DAYS, max
     setPasswordHash: async () => {
       throw new Error("reads only");
     },
+    consumePasswordReset: async () => {
+      throw new Error("reads only");
+    },
   };
   const sessionLifetime = { idleMs: lifetimeDays.ttl * DAY_MS, maxMs: lifetimeDays.max * DAY_MS };
   return {

@@ -46,6 +46,7 @@ const appointment = (over: Partial<AppointmentRow> = {}): AppointmentRow => ({
   cancelledBy: null,
   cancellationReason: null,
   rescheduledFrom: null,
+  calendarSequence: 0,
   ...over,
 });
 
@@ -98,12 +99,18 @@ describe("an appointment as an iCalendar invite", () => {
     expect(ics).not.toContain("fever");
   });
 
-  it("rises its SEQUENCE once moved and again once cancelled, which turns it into a CANCEL", async () => {
+  it("carries the appointment's change counter as SEQUENCE; a cancelled one is a CANCEL", async () => {
     const moved = { slotId: 5, date: "2026-11-30", seat: 1 };
     const rows = [
-      appointment({ id: 1, rescheduledFrom: moved }),
-      appointment({ id: 2, status: "cancelled", cancelledBy: "patient" }),
-      appointment({ id: 3, status: "cancelled", cancelledBy: "doctor", rescheduledFrom: moved }),
+      appointment({ id: 1, rescheduledFrom: moved, calendarSequence: 1 }),
+      appointment({ id: 2, status: "cancelled", cancelledBy: "patient", calendarSequence: 1 }),
+      appointment({
+        id: 3,
+        status: "cancelled",
+        cancelledBy: "doctor",
+        rescheduledFrom: moved,
+        calendarSequence: 3,
+      }),
     ];
     const q = queries(rows);
     const ics = async (id: number) => {
@@ -112,7 +119,7 @@ describe("an appointment as an iCalendar invite", () => {
       return r.value;
     };
     const [first, second, third] = await Promise.all([ics(1), ics(2), ics(3)]);
-    expect([first, second, third].map((t) => field(t, "SEQUENCE")[0])).toEqual(["1", "1", "2"]);
+    expect([first, second, third].map((t) => field(t, "SEQUENCE")[0])).toEqual(["1", "1", "3"]);
     expect(field(first, "METHOD")).toEqual(["REQUEST"]);
     for (const cancelled of [second, third]) {
       expect(field(cancelled, "METHOD")).toEqual(["CANCEL"]);

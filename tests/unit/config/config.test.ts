@@ -18,6 +18,22 @@ describe("configuration", () => {
     expect(config.SESSION_MAX_DAYS).toBe(90);
   });
 
+  it("mails nothing by default, from an address of PUBLIC_BASE_URL's host; refuses a bad relay or sender", () => {
+    const config = loadConfig({ PUBLIC_BASE_URL: "https://clinic.example/" });
+    expect(config.SMTP_URL).toBeUndefined();
+    expect(config.MAIL_FROM).toBe("Doctorly <no-reply@clinic.example>");
+    expect(config.MAIL_MAX_ATTEMPTS).toBe(10);
+    expect(config.PASSWORD_RESETS_PER_EMAIL_PER_HOUR).toBe(5);
+    expect(loadConfig({ SMTP_URL: "smtps://u:p@relay.example:465" }).SMTP_URL).toBe(
+      "smtps://u:p@relay.example:465",
+    );
+    expect(loadConfig({ MAIL_FROM: "clinic@mail.example" }).MAIL_FROM).toBe("clinic@mail.example");
+    expect(() => loadConfig({ SMTP_URL: "http://relay.example" })).toThrow(/SMTP_URL/);
+    for (const bad of ["clinic", "Clinic <clinic>", "a@b\r\nBcc: x@y"]) {
+      expect(() => loadConfig({ MAIL_FROM: bad })).toThrow(/MAIL_FROM/);
+    }
+  });
+
   it("takes SESSION_MAX_DAYS as a whole number of days, at least 1", () => {
     expect(loadConfig({ SESSION_MAX_DAYS: "1" }).SESSION_MAX_DAYS).toBe(1);
     expect(loadConfig({ SESSION_MAX_DAYS: "365" }).SESSION_MAX_DAYS).toBe(365);

@@ -26,6 +26,7 @@ const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({
   cancelledBy: null,
   cancellationReason: null,
   rescheduledFrom: null,
+  calendarSequence: 0,
 });
 
 const received = (name: string, data: unknown): ReceivedJob => ({ id: "j", name, data, attemptsMade: 0 });

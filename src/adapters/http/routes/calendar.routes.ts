@@ -75,8 +75,8 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
         "One `VEVENT`: `UID` `appointment-{id}@{host of PUBLIC_BASE_URL}` for the life of the appointment, " +
         "`DTSTART` its expected time, `DTEND` one appointment duration later, `SUMMARY` with the doctor's " +
         "name, no symptoms. `METHOD:REQUEST` (`STATUS:CONFIRMED`), or `METHOD:CANCEL` with `STATUS:CANCELLED` " +
-        "once cancelled. `SEQUENCE` is 0 as booked, one more once it was moved, one more once cancelled, " +
-        "so a calendar app replaces its copy. Another account's appointment is answered 404, as a missing one.",
+        "once cancelled. `SEQUENCE` is 0 as booked and rises by one with each move and with the cancel (the " +
+        "same value as in the mailed invites), so a calendar app replaces its copy. Another account's appointment is answered 404, as a missing one.",
       security: bearer,
       middleware: [signedIn],
       request: { params: IdParam },

@@ -120,6 +120,7 @@ export class BookAppointment {
               cancelledBy: null,
               cancellationReason: null,
               rescheduledFrom: null,
+              calendarSequence: 0,
             },
           });
         }

@@ -24,14 +24,6 @@ const MS_PER_MINUTE = 60_000;
 /** The first word of a name: all that a doctor's feed shows of a patient. */
 export const firstNameOf = (name: string): string => name.trim().split(/\s+/u)[0] ?? "";
 
-/**
- * How many times a calendar app has to replace its copy of the appointment: 0 as booked, one more once
- * it was moved (`rescheduled_from` is set), one more once cancelled. Derived from the state, with no
- * counter kept: a second move of the same appointment keeps the SEQUENCE of the first.
- */
-export const appointmentSequence = (a: Pick<AppointmentRow, "status" | "rescheduledFrom">): number =>
-  (a.rescheduledFrom ? 1 : 0) + (a.status === "cancelled" ? 1 : 0);
-
 export const appointmentUid = (id: number, host: string) => `appointment-${id}@${host}`;
 export const sittingUid = (s: Pick<Sitting, "slotId" | "date">, host: string) =>
   `sitting-${s.slotId}-${s.date}@${host}`;
@@ -44,7 +36,7 @@ const timeOf = (a: AppointmentRow) => {
 /** The patient's event of one appointment: the doctor's name, never the symptoms. */
 export const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
   uid: appointmentUid(a.id, host),
-  sequence: appointmentSequence(a),
+  sequence: a.calendarSequence,
   ...timeOf(a),
   summary: `Appointment with ${a.doctor.name}`,
   description: `Seat ${a.seat} in the sitting of ${a.date}, for ${firstNameOf(a.patient.name)}.`,
@@ -54,7 +46,7 @@ export const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent
 /** The doctor's event of one appointment: the seat and the patient's first name only. */
 export const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
   uid: appointmentUid(a.id, host),
-  sequence: appointmentSequence(a),
+  sequence: a.calendarSequence,
   ...timeOf(a),
   summary: `Seat ${a.seat}: ${firstNameOf(a.patient.name)}`,
   cancelled: false,
