@@ -53,6 +53,10 @@ const schema = z
       .optional(),
     DATABASE_POOL_SIZE: int(1, 90).default(10),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
+    // Each role may move to its own server; unset, it stays on REDIS_URL. The attempt counters go with the cache.
+    CACHE_REDIS_URL: url(["redis:", "rediss:"]).optional(),
+    QUEUE_REDIS_URL: url(["redis:", "rediss:"]).optional(),
+    SEARCH_REDIS_URL: url(["redis:", "rediss:"]).optional(),
     PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
     DEFAULT_TIMEZONE: z.string().refine(isTimeZone, { message: "must be an IANA time zone" }).default("UTC"),
     UPLOAD_DIR: z
@@ -108,6 +112,9 @@ const schema = z
     ...c,
     // Migrations run as the schema owner; the app itself may connect as a role with data access only.
     DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
+    CACHE_REDIS_URL: c.CACHE_REDIS_URL ?? c.REDIS_URL,
+    QUEUE_REDIS_URL: c.QUEUE_REDIS_URL ?? c.REDIS_URL,
+    SEARCH_REDIS_URL: c.SEARCH_REDIS_URL ?? c.REDIS_URL,
     PUBLIC_BASE_URL: (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, ""),
     UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
     CORS_ORIGINS: commaList(c.CORS_ORIGINS),
@@ -126,6 +133,49 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** A connection URL fit for logs and answers: the password (if any) replaced by `***`. */
+export function redactedUrl(text: string): string {
+  const u = new URL(text);
+  if (u.password !== "") u.password = "***";
+  return u.href;
+}
+
+export interface Backend {
+  /** The name /ready reports it under. */
+  readonly name: string;
+  /** What it serves, e.g. ["cache", "counters"]. */
+  readonly roles: readonly string[];
+  /** Where it is, with credentials: never log this one. */
+  readonly connectionUrl: string;
+  /** Where it is, fit for logs (password redacted). */
+  readonly address: string;
+}
+
+/**
+ * Every server this configuration talks to and the roles it serves: one entry per distinct Redis (named
+ * "redis" when it is REDIS_URL, else `redis-<its first role>`). The attempt counters live with the cache.
+ */
+export function backendsOf(config: Config): Backend[] {
+  const backend = (name: string, roles: readonly string[], connectionUrl: string): Backend => ({
+    name,
+    roles,
+    connectionUrl,
+    address: redactedUrl(connectionUrl),
+  });
+  const redisRoles = new Map<string, string[]>();
+  const serve = (url: string, ...roles: string[]) =>
+    redisRoles.set(url, [...(redisRoles.get(url) ?? []), ...roles]);
+  serve(config.CACHE_REDIS_URL, "cache", "counters");
+  serve(config.QUEUE_REDIS_URL, "queue");
+  serve(config.SEARCH_REDIS_URL, "search");
+  return [
+    backend("postgres", ["primary"], config.DATABASE_URL),
+    ...[...redisRoles].map(([url, roles]) =>
+      backend(url === config.REDIS_URL ? "redis" : `redis-${roles[0]}`, roles, url),
+    ),
+  ];
 }
 
 export { projectRoot };

@@ -12,7 +12,7 @@ import { createSearchRedis, SearchProbeHealthCheck } from "../adapters/search/se
 import { SystemClock } from "../adapters/system/clock.system.js";
 import { CryptoRandomness } from "../adapters/system/randomness.crypto.js";
 import { CacheInvalidatingUnitOfWork } from "../application/commands/cache-invalidating-unit-of-work.js";
-import type { Config } from "../config.js";
+import { backendsOf, type Config } from "../config.js";
 import { CACHE } from "../ports/cache.js";
 import { CLOCK, type Clock } from "../ports/clock.js";
 import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
@@ -32,6 +32,8 @@ export interface Infrastructure {
   /** The near cache's own connection for invalidations (a subscribed connection takes no commands); null without a near cache. */
   readonly invalidations: Redis | null;
   readonly media: MediaStore;
+  /** One per backend, named and with its roles as /ready reports them. */
+  readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
 
@@ -40,9 +42,10 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     databaseUrl: config.DATABASE_URL,
     maximumPoolSize: config.DATABASE_POOL_SIZE,
   });
-  const redis = createRedis(config.REDIS_URL, "app");
+  // The cache and the attempt counters share one server (CACHE_REDIS_URL, by default REDIS_URL).
+  const redis = createRedis(config.CACHE_REDIS_URL, "app");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
-  const searchRedis = createSearchRedis(config.REDIS_URL);
+  const searchRedis = createSearchRedis(config.SEARCH_REDIS_URL);
   searchRedis.on("error", (error) => logger.warn({ err: error.message }, "search redis connection error"));
   const searchIndex = new RediSearchDoctorIndex(searchRedis, config.SEARCH_INDEX, {
     keyPrefix: "doctor:",
@@ -50,9 +53,30 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   });
   const invalidations =
     config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0
-      ? createRedis(config.REDIS_URL, "invalidations")
+      ? createRedis(config.CACHE_REDIS_URL, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  // /ready pings every Redis: over the connections already open, and one of its own for a queue server alone.
+  const pings = new Map<string, Redis>([
+    [config.CACHE_REDIS_URL, redis],
+    [config.SEARCH_REDIS_URL, searchRedis],
+  ]);
+  const queueProbe = pings.has(config.QUEUE_REDIS_URL)
+    ? null
+    : createRedis(config.QUEUE_REDIS_URL, "queue-probe");
+  queueProbe?.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
+  if (queueProbe) pings.set(config.QUEUE_REDIS_URL, queueProbe);
+  const backends = backendsOf(config);
+  const healthChecks: HealthCheck[] = [new PgHealthCheck(pool)];
+  for (const backend of backends) {
+    const connection = pings.get(backend.connectionUrl);
+    if (connection) healthChecks.push(new RedisHealthCheck(connection, backend.name, backend.roles));
+  }
+  healthChecks.push(new SearchProbeHealthCheck(searchIndex));
+  logger.info(
+    { backends: backends.map(({ name, roles, address }) => ({ name, roles, address })) },
+    "backends",
+  );
   const media = await LocalMediaStore.open(config.UPLOAD_DIR);
   return {
     pool,
@@ -60,8 +84,10 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     searchIndex,
     invalidations,
     media,
+    healthChecks,
     async close() {
       await invalidations?.quit().catch(() => invalidations.disconnect());
+      await queueProbe?.quit().catch(() => queueProbe.disconnect());
       await redis.quit().catch(() => redis.disconnect());
       await searchRedis.quit().catch(() => searchRedis.disconnect());
       await pool.end();
@@ -79,9 +105,5 @@ export const infrastructureModule = (infra: Infrastructure) =>
     bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue(
       (ctx) => new CacheInvalidatingUnitOfWork(new PgUnitOfWork(infra.pool), ctx.get(CACHE)),
     );
-    bind<readonly HealthCheck[]>(HEALTH_CHECKS).toConstantValue([
-      new PgHealthCheck(infra.pool),
-      new RedisHealthCheck(infra.redis),
-      new SearchProbeHealthCheck(infra.searchIndex),
-    ]);
+    bind<readonly HealthCheck[]>(HEALTH_CHECKS).toConstantValue(infra.healthChecks);
   });

@@ -51,7 +51,7 @@ const webhookQueueOf = (queueName: string) => `${queueName}-webhooks`;
  * Close them after use.
  */
 export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
-  const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
+  const connection = createRedis(runtime.config.QUEUE_REDIS_URL, "queue-admin");
   const queues = [
     { label: "projections", queue: new BullJobQueue(queueName, connection) },
     { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
@@ -80,10 +80,10 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
     stalledIntervalMs: config.JOB_LOCK_MS,
     ...options.worker,
   };
-  const relayRedis = createRedis(config.REDIS_URL, "relay");
-  const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
-  const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
-  const webhookRedis = createQueueRedis(config.REDIS_URL, "webhooks");
+  const relayRedis = createRedis(config.QUEUE_REDIS_URL, "relay");
+  const workerRedis = createQueueRedis(config.QUEUE_REDIS_URL, "worker");
+  const reminderRedis = createQueueRedis(config.QUEUE_REDIS_URL, "reminders");
+  const webhookRedis = createQueueRedis(config.QUEUE_REDIS_URL, "webhooks");
   for (const connection of [relayRedis, workerRedis, reminderRedis, webhookRedis]) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   }

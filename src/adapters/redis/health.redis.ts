@@ -14,8 +14,11 @@ export const withTimeout = async <T>(promise: Promise<T>, ms: number, what: stri
 };
 
 export class RedisHealthCheck implements HealthCheck {
-  readonly name = "redis";
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: Redis,
+    readonly name = "redis",
+    readonly roles: readonly string[] = [],
+  ) {}
 
   async check(): Promise<void> {
     await withTimeout(this.redis.ping(), 1_000, "redis");
