@@ -52,6 +52,8 @@ const schema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a plain lower-case role name")
       .optional(),
     DATABASE_POOL_SIZE: int(1, 90).default(10),
+    // A streaming replica for the lag-tolerant reads (docs/adr/0012); unset, every read goes to DATABASE_URL.
+    DATABASE_READ_URL: url(["postgres:", "postgresql:"]).optional(),
     REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
     // Each role may move to its own server; unset, it stays on REDIS_URL. The attempt counters go with the cache.
     CACHE_REDIS_URL: url(["redis:", "rediss:"]).optional(),
@@ -172,6 +174,9 @@ export function backendsOf(config: Config): Backend[] {
   serve(config.SEARCH_REDIS_URL, "search");
   return [
     backend("postgres", ["primary"], config.DATABASE_URL),
+    ...(config.DATABASE_READ_URL
+      ? [backend("postgres-replica", ["read model"], config.DATABASE_READ_URL)]
+      : []),
     ...[...redisRoles].map(([url, roles]) =>
       backend(url === config.REDIS_URL ? "redis" : `redis-${roles[0]}`, roles, url),
     ),

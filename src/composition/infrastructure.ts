@@ -4,9 +4,11 @@ import type { DatabasePool } from "slonik";
 import { LocalMediaStore } from "../adapters/media/local-media-store.js";
 import { PgHealthCheck } from "../adapters/postgres/health.pg.js";
 import { createPgPool } from "../adapters/postgres/pool.js";
+import { FencingUnitOfWork, type ReadPool, ReplicaReadRouter } from "../adapters/postgres/read-routing.pg.js";
 import { PgUnitOfWork } from "../adapters/postgres/unit-of-work.pg.js";
 import { createRedis } from "../adapters/redis/client.js";
 import { RedisHealthCheck } from "../adapters/redis/health.redis.js";
+import { RedisWriteFence } from "../adapters/redis/write-fence.redis.js";
 import { RediSearchDoctorIndex } from "../adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis, SearchProbeHealthCheck } from "../adapters/search/search-redis.js";
 import { SystemClock } from "../adapters/system/clock.system.js";
@@ -26,7 +28,12 @@ export const REDIS = Symbol.for("doctorly.Redis");
 
 /** The connections and stores a runtime opens at start and closes at the end. */
 export interface Infrastructure {
+  /** The primary: writes, the booking transaction, sessions, and every read that must see its own writes. */
   readonly pool: DatabasePool;
+  /** The lag-tolerant reads of the read model: the replica when it has caught up, else the primary. */
+  readonly readPool: ReadPool;
+  /** Raises the write fence after each commit; null without a replica. */
+  readonly router: ReplicaReadRouter | null;
   readonly redis: Redis;
   readonly searchIndex: RediSearchDoctorIndex;
   /** The near cache's own connection for invalidations (a subscribed connection takes no commands); null without a near cache. */
@@ -56,6 +63,15 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
       ? createRedis(config.CACHE_REDIS_URL, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  const replicaPool = config.DATABASE_READ_URL
+    ? await createPgPool({
+        databaseUrl: config.DATABASE_READ_URL,
+        maximumPoolSize: config.DATABASE_POOL_SIZE,
+      })
+    : null;
+  const router = replicaPool
+    ? new ReplicaReadRouter(pool, replicaPool, new RedisWriteFence(redis), logger)
+    : null;
   // /ready pings every Redis: over the connections already open, and one of its own for a queue server alone.
   const pings = new Map<string, Redis>([
     [config.CACHE_REDIS_URL, redis],
@@ -67,7 +83,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   queueProbe?.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   if (queueProbe) pings.set(config.QUEUE_REDIS_URL, queueProbe);
   const backends = backendsOf(config);
-  const healthChecks: HealthCheck[] = [new PgHealthCheck(pool)];
+  const healthChecks: HealthCheck[] = [new PgHealthCheck(pool), ...(router ? [router.healthCheck] : [])];
   for (const backend of backends) {
     const connection = pings.get(backend.connectionUrl);
     if (connection) healthChecks.push(new RedisHealthCheck(connection, backend.name, backend.roles));
@@ -80,6 +96,8 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   const media = await LocalMediaStore.open(config.UPLOAD_DIR);
   return {
     pool,
+    readPool: router?.pool ?? pool,
+    router,
     redis,
     searchIndex,
     invalidations,
@@ -90,6 +108,8 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
       await queueProbe?.quit().catch(() => queueProbe.disconnect());
       await redis.quit().catch(() => redis.disconnect());
       await searchRedis.quit().catch(() => searchRedis.disconnect());
+      router?.close();
+      await replicaPool?.end();
       await pool.end();
     },
   };
@@ -102,8 +122,11 @@ export const infrastructureModule = (infra: Infrastructure) =>
     bind<Redis>(REDIS).toConstantValue(infra.redis);
     bind<Clock>(CLOCK).toConstantValue(new SystemClock());
     bind<Randomness>(RANDOMNESS).toConstantValue(new CryptoRandomness());
-    bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue(
-      (ctx) => new CacheInvalidatingUnitOfWork(new PgUnitOfWork(infra.pool), ctx.get(CACHE)),
-    );
+    bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue((ctx) => {
+      // The fence rises before the cache entries are dropped: a read that misses then cannot refill from a replica that lags.
+      const committed = new PgUnitOfWork(infra.pool);
+      const fenced = infra.router ? new FencingUnitOfWork(committed, infra.router) : committed;
+      return new CacheInvalidatingUnitOfWork(fenced, ctx.get(CACHE));
+    });
     bind<readonly HealthCheck[]>(HEALTH_CHECKS).toConstantValue(infra.healthChecks);
   });
