@@ -25,6 +25,21 @@ const url = (protocols: readonly string[]) =>
     message: `must be a ${protocols.join(" or ")} URL`,
   });
 
+const isRedisUrl = (text: string) => {
+  try {
+    return ["redis:", "rediss:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** One Redis URL, or (with REDIS_CLUSTER=true) the comma-separated seed URLs of a Redis Cluster. */
+const redisSeeds = z
+  .string()
+  .refine((text) => commaList(text).length > 0 && commaList(text).every(isRedisUrl), {
+    message: "must be a redis:// or rediss:// URL (with REDIS_CLUSTER=true, a comma-separated list of them)",
+  });
+
 const commaList = (text: string) =>
   text
     .split(",")
@@ -54,10 +69,12 @@ const schema = z
     DATABASE_POOL_SIZE: int(1, 90).default(10),
     // A streaming replica for the lag-tolerant reads (docs/adr/0012); unset, every read goes to DATABASE_URL.
     DATABASE_READ_URL: url(["postgres:", "postgresql:"]).optional(),
-    REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
+    REDIS_URL: redisSeeds.default("redis://127.0.0.1:6380"),
     // Each role may move to its own server; unset, it stays on REDIS_URL. The attempt counters go with the cache.
-    CACHE_REDIS_URL: url(["redis:", "rediss:"]).optional(),
-    QUEUE_REDIS_URL: url(["redis:", "rediss:"]).optional(),
+    CACHE_REDIS_URL: redisSeeds.optional(),
+    QUEUE_REDIS_URL: redisSeeds.optional(),
+    // The cache (with the counters) and the queues on a Redis Cluster: their URLs are then seed lists.
+    REDIS_CLUSTER: flag.default(false),
     SEARCH_REDIS_URL: url(["redis:", "rediss:"]).optional(),
     PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
     DEFAULT_TIMEZONE: z.string().refine(isTimeZone, { message: "must be an IANA time zone" }).default("UTC"),
@@ -110,6 +127,23 @@ const schema = z
     WEBHOOK_MAX_ATTEMPTS: int(1, 30).default(12),
     MAX_WEBHOOKS_PER_ACCOUNT: int(1, 1_000).default(10),
   })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.REDIS_URL).length === 1, {
+    path: ["REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.CACHE_REDIS_URL ?? "-").length === 1, {
+    path: ["CACHE_REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.QUEUE_REDIS_URL ?? "-").length === 1, {
+    path: ["QUEUE_REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => !c.REDIS_CLUSTER || c.SEARCH_REDIS_URL !== undefined, {
+    path: ["SEARCH_REDIS_URL"],
+    message:
+      "with REDIS_CLUSTER=true, must name a standalone Redis with RediSearch (search does not run on the cluster)",
+  })
   .transform((c) => ({
     ...c,
     // Migrations run as the schema owner; the app itself may connect as a role with data access only.
@@ -137,12 +171,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return parsed.data;
 }
 
-/** A connection URL fit for logs and answers: the password (if any) replaced by `***`. */
+/** A connection URL (or a comma-separated list of them) fit for logs and answers: passwords replaced by `***`. */
 export function redactedUrl(text: string): string {
-  const u = new URL(text);
-  if (u.password !== "") u.password = "***";
-  return u.href;
+  return commaList(text)
+    .map((item) => {
+      const u = new URL(item);
+      if (u.password !== "") u.password = "***";
+      return u.href;
+    })
+    .join(",");
 }
+
+/** The cache (and counters) and queue roles' Redis: one server each, or the cluster's seeds. */
+export const redisTargets = (config: Config) => ({
+  cache: { url: config.CACHE_REDIS_URL, cluster: config.REDIS_CLUSTER },
+  queue: { url: config.QUEUE_REDIS_URL, cluster: config.REDIS_CLUSTER },
+});
+
+/** BullMQ's key prefix: a hash tag on a Redis Cluster (BullMQ's scripts take several keys of one queue). */
+export const queuePrefixOf = (config: Config): string | undefined =>
+  config.REDIS_CLUSTER ? "{doctorly}" : undefined;
 
 export interface Backend {
   /** The name /ready reports it under. */
@@ -157,7 +205,8 @@ export interface Backend {
 
 /**
  * Every server this configuration talks to and the roles it serves: one entry per distinct Redis (named
- * "redis" when it is REDIS_URL, else `redis-<its first role>`). The attempt counters live with the cache.
+ * "redis" when it is REDIS_URL — "redis-cluster" when that is a cluster — else `redis-<its first role>`).
+ * The attempt counters live with the cache.
  */
 export function backendsOf(config: Config): Backend[] {
   const backend = (name: string, roles: readonly string[], connectionUrl: string): Backend => ({
@@ -178,7 +227,11 @@ export function backendsOf(config: Config): Backend[] {
       ? [backend("postgres-replica", ["read model"], config.DATABASE_READ_URL)]
       : []),
     ...[...redisRoles].map(([url, roles]) =>
-      backend(url === config.REDIS_URL ? "redis" : `redis-${roles[0]}`, roles, url),
+      backend(
+        url !== config.REDIS_URL ? `redis-${roles[0]}` : config.REDIS_CLUSTER ? "redis-cluster" : "redis",
+        roles,
+        url,
+      ),
     ),
   ];
 }

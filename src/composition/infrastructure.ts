@@ -1,12 +1,11 @@
 import { ContainerModule } from "inversify";
-import type { Redis } from "ioredis";
 import type { DatabasePool } from "slonik";
 import { LocalMediaStore } from "../adapters/media/local-media-store.js";
 import { PgHealthCheck } from "../adapters/postgres/health.pg.js";
 import { createPgPool } from "../adapters/postgres/pool.js";
 import { FencingUnitOfWork, type ReadPool, ReplicaReadRouter } from "../adapters/postgres/read-routing.pg.js";
 import { PgUnitOfWork } from "../adapters/postgres/unit-of-work.pg.js";
-import { createRedis } from "../adapters/redis/client.js";
+import { connectRole, type RedisConnection } from "../adapters/redis/client.js";
 import { RedisHealthCheck } from "../adapters/redis/health.redis.js";
 import { RedisWriteFence } from "../adapters/redis/write-fence.redis.js";
 import { RediSearchDoctorIndex } from "../adapters/search/doctor-search.redisearch.js";
@@ -14,7 +13,7 @@ import { createSearchRedis, SearchProbeHealthCheck } from "../adapters/search/se
 import { SystemClock } from "../adapters/system/clock.system.js";
 import { CryptoRandomness } from "../adapters/system/randomness.crypto.js";
 import { CacheInvalidatingUnitOfWork } from "../application/commands/cache-invalidating-unit-of-work.js";
-import { backendsOf, type Config } from "../config.js";
+import { backendsOf, type Config, redisTargets } from "../config.js";
 import { CACHE } from "../ports/cache.js";
 import { CLOCK, type Clock } from "../ports/clock.js";
 import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
@@ -34,10 +33,10 @@ export interface Infrastructure {
   readonly readPool: ReadPool;
   /** Raises the write fence after each commit; null without a replica. */
   readonly router: ReplicaReadRouter | null;
-  readonly redis: Redis;
+  readonly redis: RedisConnection;
   readonly searchIndex: RediSearchDoctorIndex;
   /** The near cache's own connection for invalidations (a subscribed connection takes no commands); null without a near cache. */
-  readonly invalidations: Redis | null;
+  readonly invalidations: RedisConnection | null;
   readonly media: MediaStore;
   /** One per backend, named and with its roles as /ready reports them. */
   readonly healthChecks: readonly HealthCheck[];
@@ -50,7 +49,8 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     maximumPoolSize: config.DATABASE_POOL_SIZE,
   });
   // The cache and the attempt counters share one server (CACHE_REDIS_URL, by default REDIS_URL).
-  const redis = createRedis(config.CACHE_REDIS_URL, "app");
+  const targets = redisTargets(config);
+  const redis = connectRole(targets.cache, "app");
   redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const searchRedis = createSearchRedis(config.SEARCH_REDIS_URL);
   searchRedis.on("error", (error) => logger.warn({ err: error.message }, "search redis connection error"));
@@ -60,7 +60,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
   });
   const invalidations =
     config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0
-      ? createRedis(config.CACHE_REDIS_URL, "invalidations")
+      ? connectRole(targets.cache, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
   const replicaPool = config.DATABASE_READ_URL
@@ -73,14 +73,14 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     ? new ReplicaReadRouter(pool, replicaPool, new RedisWriteFence(redis), logger)
     : null;
   // /ready pings every Redis: over the connections already open, and one of its own for a queue server alone.
-  const pings = new Map<string, Redis>([
+  const pings = new Map<string, RedisConnection>([
     [config.CACHE_REDIS_URL, redis],
     [config.SEARCH_REDIS_URL, searchRedis],
   ]);
-  const queueProbe = pings.has(config.QUEUE_REDIS_URL)
-    ? null
-    : createRedis(config.QUEUE_REDIS_URL, "queue-probe");
-  queueProbe?.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
+  const queueProbe = pings.has(config.QUEUE_REDIS_URL) ? null : connectRole(targets.queue, "queue-probe");
+  queueProbe?.on("error", (error: Error) =>
+    logger.warn({ err: error.message }, "queue redis connection error"),
+  );
   if (queueProbe) pings.set(config.QUEUE_REDIS_URL, queueProbe);
   const backends = backendsOf(config);
   const healthChecks: HealthCheck[] = [new PgHealthCheck(pool), ...(router ? [router.healthCheck] : [])];
@@ -119,7 +119,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
 export const infrastructureModule = (infra: Infrastructure) =>
   new ContainerModule(({ bind }) => {
     bind<DatabasePool>(PG_POOL).toConstantValue(infra.pool);
-    bind<Redis>(REDIS).toConstantValue(infra.redis);
+    bind<RedisConnection>(REDIS).toConstantValue(infra.redis);
     bind<Clock>(CLOCK).toConstantValue(new SystemClock());
     bind<Randomness>(RANDOMNESS).toConstantValue(new CryptoRandomness());
     bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue((ctx) => {

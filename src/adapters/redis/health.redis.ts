@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { HealthCheck } from "../../ports/health.js";
+import type { RedisConnection } from "./client.js";
 
 export const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -15,7 +15,7 @@ export const withTimeout = async <T>(promise: Promise<T>, ms: number, what: stri
 
 export class RedisHealthCheck implements HealthCheck {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     readonly name = "redis",
     readonly roles: readonly string[] = [],
   ) {}

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisConnection } from "./client.js";
 
 /** Raises the stored position only: concurrent writers from many processes never lower it. */
 const ADVANCE = `
@@ -16,7 +16,7 @@ const encode = (lsn: bigint) => lsn.toString(16).padStart(16, "0");
  */
 export class RedisWriteFence {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly key = "doctorly:v1:pg-write-fence",
   ) {}
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backendsOf, loadConfig, redactedUrl } from "../../../src/config.js";
+import { backendsOf, loadConfig, queuePrefixOf, redactedUrl } from "../../../src/config.js";
 
 const view = (env: Record<string, string>) =>
   backendsOf(loadConfig(env)).map(({ name, roles, address }) => ({ name, roles, address }));
@@ -50,5 +50,30 @@ describe("backends and their roles", () => {
 
   it("refuses a role URL that is not Redis", () => {
     expect(() => loadConfig({ SEARCH_REDIS_URL: "http://search:6379" })).toThrow(/SEARCH_REDIS_URL/);
+  });
+
+  it("takes the cluster's seed URLs for the cache and queue roles with REDIS_CLUSTER=true, search standalone", () => {
+    const seeds = "redis://:pw@10.0.0.1:7000,redis://:pw@10.0.0.2:7000";
+    const config = loadConfig({
+      REDIS_CLUSTER: "true",
+      REDIS_URL: seeds,
+      SEARCH_REDIS_URL: "redis://search:6379",
+    });
+    expect(queuePrefixOf(config)).toBe("{doctorly}");
+    expect(queuePrefixOf(loadConfig({}))).toBeUndefined();
+    expect(backendsOf(config).map(({ name, roles, address }) => ({ name, roles, address }))).toContainEqual({
+      name: "redis-cluster",
+      roles: ["cache", "counters", "queue"],
+      address: "redis://:***@10.0.0.1:7000,redis://:***@10.0.0.2:7000",
+    });
+    expect(() => loadConfig({ REDIS_CLUSTER: "true", REDIS_URL: seeds })).toThrow(/SEARCH_REDIS_URL/);
+    expect(() => loadConfig({ REDIS_URL: seeds })).toThrow(/REDIS_URL: several URLs need REDIS_CLUSTER=true/);
+    expect(() =>
+      loadConfig({
+        REDIS_CLUSTER: "true",
+        REDIS_URL: "redis://a:1,http://b:2",
+        SEARCH_REDIS_URL: "redis://s:1",
+      }),
+    ).toThrow(/REDIS_URL/);
   });
 });
