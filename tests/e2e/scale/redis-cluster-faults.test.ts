@@ -49,6 +49,7 @@ async function mastersBesides(port: number, dead: number): Promise<number> {
     return nodes.filter((l) => {
       const parts = l.split(" ");
       return (
+        !parts[1]?.startsWith(`127.0.0.1:${dead}@`) &&
         parts[2]?.includes("master") &&
         !parts[2].includes("fail") &&
         parts[7] === "connected" &&
