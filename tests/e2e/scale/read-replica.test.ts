@@ -2,13 +2,15 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { projectRoot } from "../../../src/config.js";
 import { registerAndSignIn } from "../../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
-import { TEST_DATABASE_READ_URL, TEST_DATABASE_URL } from "../../support/env.js";
+import { TEST_DATABASE_READ_URL, TEST_DATABASE_URL, VOLUME_LIMITS } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
 import { nextWeekday } from "../../support/fixtures.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
+import { apiAt, bookingIntegrity, bookingScene, bookOnce, steady } from "../../support/traffic.js";
 
 /**
  * Against the local streaming replica of scripts/replica.sh (port 5433, replaying 1 s behind). Replay is
@@ -55,7 +57,11 @@ interface DoctorJson {
   description: string;
 }
 
-const replicaSettings = { DATABASE_READ_URL: TEST_DATABASE_READ_URL, DATABASE_POOL_SIZE: "3" };
+const replicaSettings = {
+  ...VOLUME_LIMITS,
+  DATABASE_READ_URL: TEST_DATABASE_READ_URL,
+  DATABASE_POOL_SIZE: "3",
+};
 
 describe("a PostgreSQL read replica for the lag-tolerant reads", () => {
   /** The writer's API process, with the cache as in production. */
@@ -156,4 +162,53 @@ describe("a PostgreSQL read replica for the lag-tolerant reads", () => {
     expect(await eventually(replicaOk, 20_000)).toBe(true);
     expect(await description(other, dr.id)).toBe("GP");
   });
+
+  it("loses and doubles no booking and keeps every read answering when the replica stops under traffic", async () => {
+    const scene = await bookingScene(other.baseUrl, "replica-fault");
+    const api = apiAt(other.baseUrl);
+    const statuses: number[] = [];
+    const booked: number[] = [];
+    const transportErrors: string[] = [];
+    const reads = [
+      `/doctors/timings/${scene.doctorId}`,
+      `/doctors/get/${scene.doctorId}`,
+      "/doctors/popular/doctors",
+    ];
+    const load = steady(30, async (n) => {
+      try {
+        if (n % 2 === 0) {
+          const r = await bookOnce(other.baseUrl, scene, n);
+          statuses.push(...r.statuses);
+          if (r.appointmentId !== null) booked.push(r.appointmentId);
+        } else {
+          statuses.push((await api.get(reads[n % reads.length] as string)).status);
+        }
+      } catch (error) {
+        transportErrors.push(error instanceof Error ? error.message : String(error));
+      }
+    });
+    try {
+      expect(await eventually(async () => booked.length >= 10)).toBe(true);
+      replicaScript("stop");
+      const bookedAtStop = booked.length;
+      const readsAtStop = statuses.length;
+      expect(await eventually(async () => booked.length >= bookedAtStop + 20, 20_000)).toBe(true);
+      expect(statuses.length).toBeGreaterThan(readsAtStop + 20);
+    } finally {
+      await load.drain();
+      replicaScript("start");
+    }
+    expect(transportErrors).toEqual([]);
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    const pool = await createPgPool({ databaseUrl: TEST_DATABASE_URL, maximumPoolSize: 1 });
+    try {
+      expect(await bookingIntegrity(pool, booked, scene.slotIds)).toEqual({
+        missing: [],
+        duplicatedSeats: [],
+        duplicatedPatients: [],
+      });
+    } finally {
+      await pool.end();
+    }
+  }, 90_000);
 });
