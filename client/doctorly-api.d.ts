@@ -29,7 +29,7 @@ export interface paths {
         };
         /**
          * Readiness: Postgres, Redis and the search module answer
-         * @description 200 when PostgreSQL, Redis and the search index answer within 1.5 s; 503 naming the ones that did not. For load balancers.
+         * @description 200 when PostgreSQL, every Redis and the search index answer within 1.5 s; 503 naming the ones that did not. `roles` says what each serves. A read replica that does not answer is `degraded` (reads go to the primary) and keeps the answer 200. For load balancers.
          */
         get: operations["getReady"];
         put?: never;
@@ -1387,7 +1387,27 @@ export interface components {
              *     }
              */
             checks: {
-                [key: string]: "ok" | "failed";
+                [key: string]: "ok" | "failed" | "degraded";
+            };
+            /**
+             * @description What each checked dependency serves
+             * @example {
+             *       "postgres": [
+             *         "primary"
+             *       ],
+             *       "redis": [
+             *         "cache",
+             *         "counters",
+             *         "queue",
+             *         "search"
+             *       ],
+             *       "search": [
+             *         "doctor index"
+             *       ]
+             *     }
+             */
+            roles: {
+                [key: string]: string[];
             };
         };
         NotReady: components["schemas"]["Problem"] & {
@@ -1399,7 +1419,27 @@ export interface components {
              *     }
              */
             checks: {
-                [key: string]: "ok" | "failed";
+                [key: string]: "ok" | "failed" | "degraded";
+            };
+            /**
+             * @description What each checked dependency serves
+             * @example {
+             *       "postgres": [
+             *         "primary"
+             *       ],
+             *       "redis": [
+             *         "cache",
+             *         "counters",
+             *         "queue",
+             *         "search"
+             *       ],
+             *       "search": [
+             *         "doctor index"
+             *       ]
+             *     }
+             */
+            roles: {
+                [key: string]: string[];
             };
         };
         Problem: {
@@ -2933,6 +2973,20 @@ export interface operations {
                      *         "postgres": "ok",
                      *         "redis": "ok",
                      *         "search": "ok"
+                     *       },
+                     *       "roles": {
+                     *         "postgres": [
+                     *           "primary"
+                     *         ],
+                     *         "redis": [
+                     *           "cache",
+                     *           "counters",
+                     *           "queue",
+                     *           "search"
+                     *         ],
+                     *         "search": [
+                     *           "doctor index"
+                     *         ]
                      *       }
                      *     }
                      */
@@ -2957,6 +3011,20 @@ export interface operations {
                      *         "postgres": "ok",
                      *         "redis": "failed",
                      *         "search": "failed"
+                     *       },
+                     *       "roles": {
+                     *         "postgres": [
+                     *           "primary"
+                     *         ],
+                     *         "redis": [
+                     *           "cache",
+                     *           "counters",
+                     *           "queue",
+                     *           "search"
+                     *         ],
+                     *         "search": [
+                     *           "doctor index"
+                     *         ]
                      *       }
                      *     }
                      */

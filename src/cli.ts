@@ -1,9 +1,9 @@
 import { once } from "node:events";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { Redis } from "ioredis";
 import { createLogger } from "./adapters/logging/logger.pino.js";
 import { runMigrations } from "./adapters/postgres/migrate.js";
+import type { RedisConnection } from "./adapters/redis/client.js";
 import { CreateAdmin } from "./application/commands/accounts/create-admin.js";
 import { rebuildDoctorIndex } from "./application/projections/doctor-projector.js";
 import { ConfigError, loadConfig, projectRoot } from "./config.js";
@@ -73,7 +73,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   },
   async "projections:rebuild"() {
     await withRuntime(async (runtime) => {
-      await redisReady(runtime.container.get<Redis>(REDIS));
+      await redisReady(runtime.container.get<RedisConnection>(REDIS));
       const { indexed, index } = await rebuildDoctorIndex(
         runtime.container.get(DOCTOR_DOCUMENT_SOURCE),
         runtime.container.get(DOCTOR_SEARCH_INDEX),
@@ -142,7 +142,7 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
 }
 
 /** The app's Redis connection fails fast instead of queueing, so a one-shot command waits for it first. */
-async function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
+async function redisReady(redis: RedisConnection, timeoutMs = 5_000): Promise<void> {
   if (redis.status === "ready") return;
   await Promise.race([
     once(redis, "ready"),

@@ -25,6 +25,21 @@ const url = (protocols: readonly string[]) =>
     message: `must be a ${protocols.join(" or ")} URL`,
   });
 
+const isRedisUrl = (text: string) => {
+  try {
+    return ["redis:", "rediss:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+};
+
+/** One Redis URL, or (with REDIS_CLUSTER=true) the comma-separated seed URLs of a Redis Cluster. */
+const redisSeeds = z
+  .string()
+  .refine((text) => commaList(text).length > 0 && commaList(text).every(isRedisUrl), {
+    message: "must be a redis:// or rediss:// URL (with REDIS_CLUSTER=true, a comma-separated list of them)",
+  });
+
 const commaList = (text: string) =>
   text
     .split(",")
@@ -52,7 +67,15 @@ const schema = z
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, "must be a plain lower-case role name")
       .optional(),
     DATABASE_POOL_SIZE: int(1, 90).default(10),
-    REDIS_URL: url(["redis:", "rediss:"]).default("redis://127.0.0.1:6380"),
+    // A streaming replica for the lag-tolerant reads (docs/adr/0012); unset, every read goes to DATABASE_URL.
+    DATABASE_READ_URL: url(["postgres:", "postgresql:"]).optional(),
+    REDIS_URL: redisSeeds.default("redis://127.0.0.1:6380"),
+    // Each role may move to its own server; unset, it stays on REDIS_URL. The attempt counters go with the cache.
+    CACHE_REDIS_URL: redisSeeds.optional(),
+    QUEUE_REDIS_URL: redisSeeds.optional(),
+    // The cache (with the counters) and the queues on a Redis Cluster: their URLs are then seed lists.
+    REDIS_CLUSTER: flag.default(false),
+    SEARCH_REDIS_URL: url(["redis:", "rediss:"]).optional(),
     PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
     DEFAULT_TIMEZONE: z.string().refine(isTimeZone, { message: "must be an IANA time zone" }).default("UTC"),
     UPLOAD_DIR: z
@@ -119,12 +142,32 @@ const schema = z
     PASSWORD_RESETS_PER_HOUR: int(1, 1_000_000).default(20),
     PASSWORD_RESETS_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(5),
   })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.REDIS_URL).length === 1, {
+    path: ["REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.CACHE_REDIS_URL ?? "-").length === 1, {
+    path: ["CACHE_REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => c.REDIS_CLUSTER || commaList(c.QUEUE_REDIS_URL ?? "-").length === 1, {
+    path: ["QUEUE_REDIS_URL"],
+    message: "several URLs need REDIS_CLUSTER=true",
+  })
+  .refine((c) => !c.REDIS_CLUSTER || c.SEARCH_REDIS_URL !== undefined, {
+    path: ["SEARCH_REDIS_URL"],
+    message:
+      "with REDIS_CLUSTER=true, must name a standalone Redis with RediSearch (search does not run on the cluster)",
+  })
   .transform((c) => {
     const publicBaseUrl = (c.PUBLIC_BASE_URL ?? `http://127.0.0.1:${c.PORT}`).replace(/\/+$/, "");
     return {
       ...c,
       // Migrations run as the schema owner; the app itself may connect as a role with data access only.
       DATABASE_MIGRATION_URL: c.DATABASE_MIGRATION_URL ?? c.DATABASE_URL,
+      CACHE_REDIS_URL: c.CACHE_REDIS_URL ?? c.REDIS_URL,
+      QUEUE_REDIS_URL: c.QUEUE_REDIS_URL ?? c.REDIS_URL,
+      SEARCH_REDIS_URL: c.SEARCH_REDIS_URL ?? c.REDIS_URL,
       PUBLIC_BASE_URL: publicBaseUrl,
       MAIL_FROM: c.MAIL_FROM ?? `Doctorly <no-reply@${new URL(publicBaseUrl).hostname}>`,
       UPLOAD_DIR: path.resolve(projectRoot, c.UPLOAD_DIR),
@@ -145,6 +188,71 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
   }
   return parsed.data;
+}
+
+/** A connection URL (or a comma-separated list of them) fit for logs and answers: passwords replaced by `***`. */
+export function redactedUrl(text: string): string {
+  return commaList(text)
+    .map((item) => {
+      const u = new URL(item);
+      if (u.password !== "") u.password = "***";
+      return u.href;
+    })
+    .join(",");
+}
+
+/** The cache (and counters) and queue roles' Redis: one server each, or the cluster's seeds. */
+export const redisTargets = (config: Config) => ({
+  cache: { url: config.CACHE_REDIS_URL, cluster: config.REDIS_CLUSTER },
+  queue: { url: config.QUEUE_REDIS_URL, cluster: config.REDIS_CLUSTER },
+});
+
+/** BullMQ's key prefix: a hash tag on a Redis Cluster (BullMQ's scripts take several keys of one queue). */
+export const queuePrefixOf = (config: Config): string | undefined =>
+  config.REDIS_CLUSTER ? "{doctorly}" : undefined;
+
+export interface Backend {
+  /** The name /ready reports it under. */
+  readonly name: string;
+  /** What it serves, e.g. ["cache", "counters"]. */
+  readonly roles: readonly string[];
+  /** Where it is, with credentials: never log this one. */
+  readonly connectionUrl: string;
+  /** Where it is, fit for logs (password redacted). */
+  readonly address: string;
+}
+
+/**
+ * Every server this configuration talks to and the roles it serves: one entry per distinct Redis (named
+ * "redis" when it is REDIS_URL — "redis-cluster" when that is a cluster — else `redis-<its first role>`).
+ * The attempt counters live with the cache.
+ */
+export function backendsOf(config: Config): Backend[] {
+  const backend = (name: string, roles: readonly string[], connectionUrl: string): Backend => ({
+    name,
+    roles,
+    connectionUrl,
+    address: redactedUrl(connectionUrl),
+  });
+  const redisRoles = new Map<string, string[]>();
+  const serve = (url: string, ...roles: string[]) =>
+    redisRoles.set(url, [...(redisRoles.get(url) ?? []), ...roles]);
+  serve(config.CACHE_REDIS_URL, "cache", "counters");
+  serve(config.QUEUE_REDIS_URL, "queue");
+  serve(config.SEARCH_REDIS_URL, "search");
+  return [
+    backend("postgres", ["primary"], config.DATABASE_URL),
+    ...(config.DATABASE_READ_URL
+      ? [backend("postgres-replica", ["read model"], config.DATABASE_READ_URL)]
+      : []),
+    ...[...redisRoles].map(([url, roles]) =>
+      backend(
+        url !== config.REDIS_URL ? `redis-${roles[0]}` : config.REDIS_CLUSTER ? "redis-cluster" : "redis",
+        roles,
+        url,
+      ),
+    ),
+  ];
 }
 
 export { projectRoot };

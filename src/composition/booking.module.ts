@@ -46,7 +46,8 @@ import { limitsOf } from "./limits.module.js";
 export const bookingModule = (infra: Infrastructure, config: Config) =>
   new ContainerModule(({ bind }) => {
     const { pool } = infra;
-    bind<DoctorReadModel>(DOCTOR_READ_MODEL).toConstantValue(new PgDoctorReadModel(pool));
+    // Doctor lists, profiles on a cache miss, timings, popular: lag-tolerant, so on the replica when it has caught up.
+    bind<DoctorReadModel>(DOCTOR_READ_MODEL).toConstantValue(new PgDoctorReadModel(infra.readPool));
     bind<PatientReadModel>(PATIENT_READ_MODEL).toConstantValue(new PgPatientReadModel(pool));
     bind<AppointmentReadModel>(APPOINTMENT_READ_MODEL).toConstantValue(new PgAppointmentReadModel(pool));
     bind<IdempotencyKeyPurger>(IDEMPOTENCY_KEY_PURGER).toConstantValue(new PgIdempotencyKeyPurger(pool));

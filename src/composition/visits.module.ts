@@ -18,7 +18,7 @@ import { limitsOf } from "./limits.module.js";
 /** The doctor's day, ratings, waitlists and notifications (visits.routes.ts). */
 export const visitsModule = (infra: Infrastructure, config: Config) =>
   new ContainerModule(({ bind }) => {
-    bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(infra.pool));
+    bind<VisitReadModel>(VISIT_READ_MODEL).toConstantValue(new PgVisitReadModel(infra.pool, infra.readPool));
     bind<NotificationInbox>(NOTIFICATION_INBOX).toConstantValue(new PgNotificationInbox(infra.pool));
     bind(MarkNotificationsRead).toDynamicValue(
       (ctx) => new MarkNotificationsRead(ctx.get(NOTIFICATION_INBOX), ctx.get(CLOCK)),

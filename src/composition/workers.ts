@@ -6,7 +6,7 @@ import {
   type RetryPolicy,
   startJobWorker,
 } from "../adapters/queue/job-queue.bullmq.js";
-import { createQueueRedis, createRedis } from "../adapters/redis/client.js";
+import { connectQueueRole, connectRole } from "../adapters/redis/client.js";
 import { PASSWORD_RESET_MINUTES } from "../application/commands/accounts/password-reset.js";
 import { MailDeliveries } from "../application/mail/mail-deliveries.js";
 import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
@@ -15,6 +15,7 @@ import { DoctorProjector } from "../application/projections/doctor-projector.js"
 import { OutboxRelay, type OutboxRelayOptions } from "../application/projections/outbox-relay.js";
 import { Reminders } from "../application/projections/reminders.js";
 import { WebhookDeliveries } from "../application/webhooks/webhook-delivery.js";
+import { queuePrefixOf, redisTargets } from "../config.js";
 import { APPOINTMENT_READ_MODEL, type AppointmentReadModel } from "../ports/appointment.read-model.js";
 import { CACHE, type Cache } from "../ports/cache.js";
 import { CALENDAR_WRITER, type CalendarWriter } from "../ports/calendar.js";
@@ -59,12 +60,16 @@ const mailQueueOf = (queueName: string) => `${queueName}-mails`;
  * mails. Close them after use.
  */
 export function openProjectionQueues(runtime: Runtime, queueName = PROJECTION_QUEUE) {
-  const connection = createRedis(runtime.config.REDIS_URL, "queue-admin");
+  const connection = connectRole(redisTargets(runtime.config).queue, "queue-admin");
+  const prefix = queuePrefixOf(runtime.config);
   const queues = [
-    { label: "projections", queue: new BullJobQueue(queueName, connection) },
-    { label: "reminders", queue: new BullJobQueue(reminderQueueOf(queueName), connection) },
-    { label: "webhooks", queue: new BullJobQueue(webhookQueueOf(queueName), connection) },
-    { label: "mails", queue: new BullJobQueue(mailQueueOf(queueName), connection) },
+    { label: "projections", queue: new BullJobQueue(queueName, connection, undefined, prefix) },
+    {
+      label: "reminders",
+      queue: new BullJobQueue(reminderQueueOf(queueName), connection, undefined, prefix),
+    },
+    { label: "webhooks", queue: new BullJobQueue(webhookQueueOf(queueName), connection, undefined, prefix) },
+    { label: "mails", queue: new BullJobQueue(mailQueueOf(queueName), connection, undefined, prefix) },
   ] as const;
   return {
     queues,
@@ -84,21 +89,24 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const queueName = options.queueName ?? PROJECTION_QUEUE;
   // The relay's connection fails fast (it is used inside a transaction); the worker's blocks and waits.
   // A job held by a worker that died goes back to the queue once its lock lapses (JOB_LOCK_MS).
+  const prefix = queuePrefixOf(config);
   const jobOptions: JobWorkerOptions = {
+    prefix,
     lockDurationMs: config.JOB_LOCK_MS,
     stalledIntervalMs: config.JOB_LOCK_MS,
     ...options.worker,
   };
-  const relayRedis = createRedis(config.REDIS_URL, "relay");
-  const workerRedis = createQueueRedis(config.REDIS_URL, "worker");
-  const reminderRedis = createQueueRedis(config.REDIS_URL, "reminders");
-  const webhookRedis = createQueueRedis(config.REDIS_URL, "webhooks");
-  const mailRedis = createQueueRedis(config.REDIS_URL, "mails");
+  const target = redisTargets(config).queue;
+  const relayRedis = connectRole(target, "relay");
+  const workerRedis = connectQueueRole(target, "worker");
+  const reminderRedis = connectQueueRole(target, "reminders");
+  const webhookRedis = connectQueueRole(target, "webhooks");
+  const mailRedis = connectQueueRole(target, "mails");
   const connections = [relayRedis, workerRedis, reminderRedis, webhookRedis, mailRedis];
   for (const connection of connections) {
     connection.on("error", (error) => logger.warn({ err: error.message }, "queue redis connection error"));
   }
-  const queue = new BullJobQueue(queueName, relayRedis, options.retry);
+  const queue = new BullJobQueue(queueName, relayRedis, options.retry, prefix);
   const relay = new OutboxRelay(
     new PgOutboxReader(container.get<DatabasePool>(PG_POOL), options.outboxTable),
     queue,
@@ -109,7 +117,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   const source = container.get<DoctorDocumentSource>(DOCTOR_DOCUMENT_SOURCE);
   const projector = new DoctorProjector(source, index, container.get<Cache>(CACHE));
   const reminderQueueName = reminderQueueOf(queueName);
-  const reminderQueue = new BullJobQueue(reminderQueueName, relayRedis, options.retry);
+  const reminderQueue = new BullJobQueue(reminderQueueName, relayRedis, options.retry, prefix);
   const reminders = new Reminders(
     container.get<AppointmentReadModel>(APPOINTMENT_READ_MODEL),
     reminderQueue,
@@ -118,10 +126,12 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   );
   const webhookQueueName = webhookQueueOf(queueName);
   // Deliveries retry with BullMQ's exponential backoff: about a day in all with the defaults.
-  const webhookQueue = new BullJobQueue(webhookQueueName, relayRedis, {
-    attempts: config.WEBHOOK_MAX_ATTEMPTS,
-    backoffMs: config.WEBHOOK_RETRY_BASE_MS,
-  });
+  const webhookQueue = new BullJobQueue(
+    webhookQueueName,
+    relayRedis,
+    { attempts: config.WEBHOOK_MAX_ATTEMPTS, backoffMs: config.WEBHOOK_RETRY_BASE_MS },
+    prefix,
+  );
   const webhooks = new WebhookDeliveries(
     container.get<WebhookStore>(WEBHOOK_STORE),
     webhookQueue,
@@ -132,10 +142,12 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
   );
   // Mails retry with BullMQ's exponential backoff too (MAIL_MAX_ATTEMPTS from MAIL_RETRY_BASE_MS).
   const mailQueueName = mailQueueOf(queueName);
-  const mailQueue = new BullJobQueue(mailQueueName, relayRedis, {
-    attempts: config.MAIL_MAX_ATTEMPTS,
-    backoffMs: config.MAIL_RETRY_BASE_MS,
-  });
+  const mailQueue = new BullJobQueue(
+    mailQueueName,
+    relayRedis,
+    { attempts: config.MAIL_MAX_ATTEMPTS, backoffMs: config.MAIL_RETRY_BASE_MS },
+    prefix,
+  );
   const mailer = config.SMTP_URL ? container.get<Mailer>(MAILER) : null;
   const mails = mailer
     ? new MailDeliveries({

@@ -35,7 +35,15 @@ describe("foundation: system routes, catalog, docs", () => {
     await eventually(async () => (await server.request("/ready")).status === 200);
     const res = await server.request("/ready");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok", search: "ok" } });
+    expect(await res.json()).toEqual({
+      status: "ok",
+      checks: { postgres: "ok", redis: "ok", search: "ok" },
+      roles: {
+        postgres: ["primary"],
+        redis: ["cache", "counters", "queue", "search"],
+        search: ["doctor index"],
+      },
+    });
   });
 
   it("lists the 36 specializations of the original app, each with an absolute image URL", async () => {

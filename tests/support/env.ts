@@ -10,6 +10,14 @@ import { type Config, loadConfig } from "../../src/config.js";
 export const TEST_SEARCH_TIMEOUT_MS = "500";
 export const TEST_DATABASE_URL =
   process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/doctorly_test";
+/** The streaming replica scripts/replica.sh makes of the test cluster (same database, port 5433). */
+export const TEST_DATABASE_READ_URL =
+  process.env.TEST_DATABASE_READ_URL ??
+  (() => {
+    const u = new URL(TEST_DATABASE_URL);
+    u.port = "5433";
+    return u.href;
+  })();
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6381";
 
 /**

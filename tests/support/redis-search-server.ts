@@ -6,9 +6,15 @@ import { Redis } from "ioredis";
 
 const MODULE = process.env.REDISEARCH_MODULE ?? "/usr/lib/redis/modules/redisearch.so";
 
-/** A private Redis + RediSearch that one test may stop and start without disturbing the others. */
+/**
+ * A private Redis + RediSearch (or a plain Redis, `search: false`) that one test may stop and start
+ * without disturbing the others.
+ */
 export class DisposableRedisSearch {
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    private readonly options: { readonly search?: boolean } = {},
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -29,13 +35,17 @@ export class DisposableRedisSearch {
         "no",
         "--dir",
         dir,
-        "--loadmodule",
-        MODULE,
+        ...(this.options.search === false ? [] : ["--loadmodule", MODULE]),
       ],
       { stdio: "ignore", detached: true },
     );
     child.unref();
     await this.waitFor(true);
+  }
+
+  /** Stops a server a crashed earlier run left on this (test-owned) port, if any. */
+  async stopLeftover(): Promise<void> {
+    if (await this.answers()) await this.stop();
   }
 
   async stop(): Promise<void> {
@@ -51,22 +61,26 @@ export class DisposableRedisSearch {
     await this.waitFor(false);
   }
 
+  private async answers(): Promise<boolean> {
+    const client = new Redis(this.url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on("error", () => undefined); // a refused probe is the expected answer while it is down
+    const answered = await client
+      .connect()
+      .then(() => client.ping())
+      .then(() => true)
+      .catch(() => false);
+    client.disconnect();
+    return answered;
+  }
+
   private async waitFor(up: boolean): Promise<void> {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const client = new Redis(this.url, {
-        lazyConnect: true,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      client.on("error", () => undefined); // a refused probe is the expected answer while it is down
-      const answered = await client
-        .connect()
-        .then(() => client.ping())
-        .then(() => true)
-        .catch(() => false);
-      client.disconnect();
-      if (answered === up) return;
+      if ((await this.answers()) === up) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`redis on ${this.port} did not ${up ? "start" : "stop"} in time`);

@@ -1,7 +1,8 @@
-import { type DatabasePool, sql } from "slonik";
+import { sql } from "slonik";
 import { z } from "zod";
 import type { TimeOff } from "../../domain/doctor/time-off.js";
 import type { Closures, DoctorReadModel, DoctorRow, SittingCount } from "../../ports/doctor.read-model.js";
+import type { ReadPool } from "./read-routing.pg.js";
 import { countRow, idRow } from "./rows.js";
 import { SLOT_COLUMNS, slotRow } from "./slot.repository.pg.js";
 import { TIME_OFF_COLUMNS, timeOffRow } from "./time-off.repository.pg.js";
@@ -55,7 +56,7 @@ const sittingCountRow = z.object({ slotId: z.number(), date: z.string(), booked:
 const retiredSlotRow = slotRow.extend({ retiredFrom: z.string() });
 
 export class PgDoctorReadModel implements DoctorReadModel {
-  constructor(private readonly pool: DatabasePool) {}
+  constructor(private readonly pool: ReadPool) {}
 
   async findByIds(
     ids: readonly number[],

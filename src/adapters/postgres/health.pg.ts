@@ -3,8 +3,12 @@ import type { HealthCheck } from "../../ports/health.js";
 import { flagRow } from "./rows.js";
 
 export class PgHealthCheck implements HealthCheck {
-  readonly name = "postgres";
-  constructor(private readonly pool: DatabasePool) {}
+  constructor(
+    private readonly pool: DatabasePool,
+    readonly name = "postgres",
+    readonly roles: readonly string[] = ["primary"],
+    readonly critical = true,
+  ) {}
 
   async check(): Promise<void> {
     await this.pool.oneFirst(sql.type(flagRow)`SELECT 1 AS x`);

@@ -4,6 +4,7 @@ import type { AppointmentRow } from "../../ports/appointment.read-model.js";
 import { NOTIFICATION_KINDS } from "../../ports/notifier.js";
 import type { NotificationRow, ReviewRow, VisitReadModel } from "../../ports/visit.read-model.js";
 import { appointmentRow, SELECT_APPOINTMENTS, toAppointmentRow } from "./appointment.read-model.pg.js";
+import type { ReadPool } from "./read-routing.pg.js";
 
 const date = z.number().transform((ms) => new Date(ms));
 const count = z.object({ n: z.number() });
@@ -22,7 +23,11 @@ const notificationCounts = z.object({ total: z.number(), unread: z.number() });
 const reviewRow = z.object({ rating: z.number(), review: z.string().nullable(), createdAt: date });
 
 export class PgVisitReadModel implements VisitReadModel {
-  constructor(private readonly pool: DatabasePool) {}
+  constructor(
+    private readonly pool: DatabasePool,
+    /** Reviews are lag-tolerant; appointments and notifications must show the caller's own writes. */
+    private readonly lagTolerant: ReadPool = pool,
+  ) {}
 
   async doctorDay(doctorId: number, day: string): Promise<AppointmentRow[]> {
     const rows = await this.pool.any(sql.type(appointmentRow)`
@@ -49,11 +54,11 @@ export class PgVisitReadModel implements VisitReadModel {
     limit: number,
   ): Promise<{ rows: ReviewRow[]; total: number }> {
     const [rows, total] = await Promise.all([
-      this.pool.any(sql.type(reviewRow)`
+      this.lagTolerant.any(sql.type(reviewRow)`
         SELECT rating, review, created_at AS "createdAt" FROM ratings WHERE doctor_id = ${doctorId}
         ORDER BY created_at DESC, id DESC LIMIT ${limit} OFFSET ${offset}
       `),
-      this.pool.oneFirst(
+      this.lagTolerant.oneFirst(
         sql.type(count)`SELECT count(*)::int AS n FROM ratings WHERE doctor_id = ${doctorId}`,
       ),
     ]);

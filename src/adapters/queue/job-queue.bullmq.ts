@@ -1,7 +1,7 @@
 import { type ConnectionOptions, type JobsOptions, Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { FailedJob, JobHandler, JobQueue, QueuedJob } from "../../ports/job-queue.js";
 import type { Logger } from "../../ports/logger.js";
+import type { RedisConnection } from "../redis/client.js";
 
 export interface RetryPolicy {
   readonly attempts: number;
@@ -26,9 +26,16 @@ export class BullJobQueue implements JobQueue {
   private readonly queue: Queue;
 
   /** `connection` should fail fast (no offline queue): the relay calls this inside a transaction. */
-  constructor(name: string, connection: Redis, retry: RetryPolicy = DEFAULT_RETRY) {
+  constructor(
+    name: string,
+    connection: RedisConnection,
+    retry: RetryPolicy = DEFAULT_RETRY,
+    /** BullMQ's key prefix; on a Redis Cluster a hash tag (`{doctorly}`) so that each script's keys share a slot. */
+    prefix?: string,
+  ) {
     this.queue = new Queue(name, {
       connection: connection as unknown as ConnectionOptions,
+      ...(prefix ? { prefix } : {}),
       defaultJobOptions: jobOptions(retry),
     });
   }
@@ -78,6 +85,8 @@ export interface JobWorkerOptions {
   /** A job whose worker stops renewing its lock (crash) goes back to the queue after this. */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** The queue's key prefix (see BullJobQueue). */
+  readonly prefix?: string;
 }
 
 export interface JobWorker {
@@ -88,7 +97,7 @@ export interface JobWorker {
 /** `connection` must allow blocking commands forever (`maxRetriesPerRequest: null`). */
 export function startJobWorker(
   name: string,
-  connection: Redis,
+  connection: RedisConnection,
   handler: JobHandler,
   logger: Logger,
   options: JobWorkerOptions = {},
@@ -99,6 +108,7 @@ export function startJobWorker(
       handler({ id: String(job.id), name: job.name, data: job.data, attemptsMade: job.attemptsMade }),
     {
       connection: connection as unknown as ConnectionOptions,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
       concurrency: options.concurrency ?? 8,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,

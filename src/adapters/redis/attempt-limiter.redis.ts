@@ -1,5 +1,4 @@
 import { once } from "node:events";
-import type { Redis } from "ioredis";
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -9,6 +8,7 @@ import {
 } from "rate-limiter-flexible";
 import type { Logger } from "../../ports/logger.js";
 import type { AttemptLimiter, LimitDecision } from "../../ports/rate-limiter.js";
+import type { RedisConnection } from "./client.js";
 
 export interface AttemptLimiterSettings {
   /** Names the counters in Redis and in logs, e.g. "sign-in-pair". */
@@ -62,7 +62,7 @@ export class MemoryAttemptLimiter implements AttemptLimiter {
 }
 
 /**
- * Fixed-window attempt counters in Redis, shared by every API process (rate-limiter-flexible's
+ * Fixed-window attempt counters in RedisConnection, shared by every API process (rate-limiter-flexible's
  * RateLimiterRedis: one atomic INCR-with-expiry script per attempt). When Redis is not connected or does
  * not answer within LIMITER_REDIS_TIMEOUT_MS, the attempt is counted in this process's memory instead:
  * the limit is never switched off, it only becomes per process for as long as Redis is away.
@@ -73,7 +73,7 @@ export class RedisAttemptLimiter implements AttemptLimiter {
   private lastWarning = 0;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly settings: AttemptLimiterSettings,
     private readonly logger: Logger,
     keyPrefix = "doctorly:v1:limit:",

@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
 import type { Cache } from "../../ports/cache.js";
 import type { Logger } from "../../ports/logger.js";
+import type { RedisConnection } from "./client.js";
 
 /** JSON values under `doctorly:v1:`; a Redis error is logged and treated as a miss (reads fall back to Postgres). */
 export class RedisCache implements Cache {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly logger: Logger,
     private readonly prefix = "doctorly:v1:",
   ) {}
@@ -45,7 +45,10 @@ export class RedisCache implements Cache {
   async del(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
     try {
-      await this.redis.del(...keys.map((k) => this.prefix + k));
+      const full = keys.map((k) => this.prefix + k);
+      // A cluster refuses one DEL of keys in different slots (CROSSSLOT): one DEL per key there.
+      if (this.redis.isCluster) await Promise.all(full.map((k) => this.redis.del(k)));
+      else await this.redis.del(...full);
     } catch (error) {
       this.softFail("del", keys.join(" "), error);
     }

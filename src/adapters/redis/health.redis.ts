@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { HealthCheck } from "../../ports/health.js";
+import type { RedisConnection } from "./client.js";
 
 export const withTimeout = async <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
@@ -14,8 +14,11 @@ export const withTimeout = async <T>(promise: Promise<T>, ms: number, what: stri
 };
 
 export class RedisHealthCheck implements HealthCheck {
-  readonly name = "redis";
-  constructor(private readonly redis: Redis) {}
+  constructor(
+    private readonly redis: RedisConnection,
+    readonly name = "redis",
+    readonly roles: readonly string[] = [],
+  ) {}
 
   async check(): Promise<void> {
     await withTimeout(this.redis.ping(), 1_000, "redis");

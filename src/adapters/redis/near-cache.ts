@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Cache } from "../../ports/cache.js";
 import type { Logger } from "../../ports/logger.js";
+import type { RedisConnection } from "./client.js";
 
 /** Where every process announces the keys it deleted from the shared cache. */
 export const INVALIDATION_CHANNEL = "doctorly:v1:cache-invalidations";
@@ -36,8 +36,8 @@ export class NearCache implements Cache {
 
   constructor(
     private readonly shared: Cache & { getJson(key: string): Promise<string | null> },
-    private readonly publisher: Redis,
-    private readonly subscriber: Redis,
+    private readonly publisher: RedisConnection,
+    private readonly subscriber: RedisConnection,
     private readonly logger: Logger,
     private readonly options: NearCacheOptions,
   ) {

@@ -16,6 +16,7 @@ export function createSearchRedis(url: string, name = "search"): Redis {
 /** Ready only while a probe query against the serving index answers in a form search can read. */
 export class SearchProbeHealthCheck implements HealthCheck {
   readonly name = "search";
+  readonly roles = ["doctor index"];
   constructor(
     private readonly index: Pick<RediSearchDoctorIndex, "probe">,
     private readonly timeoutMs = 1_000,

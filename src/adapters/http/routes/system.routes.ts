@@ -7,8 +7,17 @@ import { PROBLEM_TYPES } from "../problem-types.js";
 
 const CHECK_TIMEOUT_MS = 1_500;
 
-const ChecksSchema = z.record(z.string(), z.enum(["ok", "failed"])).openapi({
+const ChecksSchema = z.record(z.string(), z.enum(["ok", "failed", "degraded"])).openapi({
   example: { postgres: "ok", redis: "ok", search: "ok" },
+});
+
+const RolesSchema = z.record(z.string(), z.array(z.string())).openapi({
+  description: "What each checked dependency serves",
+  example: {
+    postgres: ["primary"],
+    redis: ["cache", "counters", "queue", "search"],
+    search: ["doctor index"],
+  },
 });
 
 const health = createRoute({
@@ -36,14 +45,25 @@ const ready = createRoute({
   tags: ["System"],
   summary: "Readiness: Postgres, Redis and the search module answer",
   description:
-    "200 when PostgreSQL, Redis and the search index answer within 1.5 s; 503 naming the ones that did not. For load balancers.",
+    "200 when PostgreSQL, every Redis and the search index answer within 1.5 s; 503 naming the ones that did not. " +
+    "`roles` says what each serves. A read replica that does not answer is `degraded` (reads go to the primary) and keeps the answer 200. For load balancers.",
   responses: {
     200: {
       description: "Every dependency answers",
       content: {
         "application/json": {
-          schema: z.object({ status: z.literal("ok"), checks: ChecksSchema }).openapi("Readiness"),
-          example: { status: "ok", checks: { postgres: "ok", redis: "ok", search: "ok" } },
+          schema: z
+            .object({ status: z.literal("ok"), checks: ChecksSchema, roles: RolesSchema })
+            .openapi("Readiness"),
+          example: {
+            status: "ok",
+            checks: { postgres: "ok", redis: "ok", search: "ok" },
+            roles: {
+              postgres: ["primary"],
+              redis: ["cache", "counters", "queue", "search"],
+              search: ["doctor index"],
+            },
+          },
         },
       },
     },
@@ -51,10 +71,15 @@ const ready = createRoute({
       description: "At least one dependency does not answer; `checks` says which",
       content: {
         "application/problem+json": {
-          schema: ProblemSchema.extend({ checks: ChecksSchema }).openapi("NotReady"),
+          schema: ProblemSchema.extend({ checks: ChecksSchema, roles: RolesSchema }).openapi("NotReady"),
           example: {
             ...problemBody(503, "not_ready", "Not ready: redis did not answer."),
             checks: { postgres: "ok", redis: "failed", search: "failed" },
+            roles: {
+              postgres: ["primary"],
+              redis: ["cache", "counters", "queue", "search"],
+              search: ["doctor index"],
+            },
           },
         },
       },
@@ -131,13 +156,19 @@ export function registerSystemRoutes(
     const results = await Promise.all(
       deps.healthChecks.map(async (h) => [h.name, await runCheck(h)] as const),
     );
-    const checks = Object.fromEntries(results.map(([name, up]) => [name, up ? "ok" : "failed"] as const));
-    const failed = results.filter(([, up]) => !up).map(([name]) => name);
-    if (failed.length === 0) return c.json({ status: "ok" as const, checks }, 200);
+    const critical = (name: string) => deps.healthChecks.find((h) => h.name === name)?.critical !== false;
+    const statusOf = (name: string, up: boolean) => (up ? "ok" : critical(name) ? "failed" : "degraded");
+    const checks = Object.fromEntries(results.map(([name, up]) => [name, statusOf(name, up)] as const));
+    const roles = Object.fromEntries(deps.healthChecks.map((h) => [h.name, [...(h.roles ?? [])]]));
+    const failed = results.filter(([name, up]) => !up && critical(name)).map(([name]) => name);
+    const degraded = results.filter(([name, up]) => !up && !critical(name)).map(([name]) => name);
+    if (degraded.length > 0) deps.logger.warn({ degraded }, "degraded");
+    if (failed.length === 0) return c.json({ status: "ok" as const, checks, roles }, 200);
     deps.logger.warn({ failed }, "not ready");
     const body = {
       ...problemBody(503, "not_ready", `Not ready: ${failed.join(", ")} did not answer.`),
       checks,
+      roles,
     };
     return c.json(body, 503, { "content-type": "application/problem+json" });
   });
