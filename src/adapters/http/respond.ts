@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Result } from "../../domain/shared/result.js";
-import { compressedPublicRead } from "./compressed.js";
+import { jsonAnswer, publicReadAnswer } from "./compressed.js";
 import { incomingHeader } from "./incoming.js";
 import { appErrorResponse } from "./problem.js";
 
@@ -19,7 +19,7 @@ export function respond<T>(
 ): never {
   if (!result.ok) return appErrorResponse(c, result.error) as never;
   const headers = location ? { location: location(result.value) } : undefined;
-  return c.json(result.value as object, status, headers) as never;
+  return jsonAnswer(c, status, JSON.stringify(result.value), headers) as never;
 }
 
 /**
@@ -43,11 +43,7 @@ export async function respondWithDoctor(
 
 /** Answers JSON text that is already serialized (a cached or indexed document), or the error. */
 export function respondJsonText(c: Context, result: Result<string>, status: 200 | 201): never {
-  return (
-    result.ok
-      ? c.body(result.value, status, { "content-type": "application/json" })
-      : appErrorResponse(c, result.error)
-  ) as never;
+  return (result.ok ? jsonAnswer(c, status, result.value) : appErrorResponse(c, result.error)) as never;
 }
 
 /**
@@ -64,10 +60,7 @@ function publicAnswer(c: Context, text: string): Response {
   if (wanted?.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === etag)) {
     return c.body(null, 304, headers);
   }
-  return (
-    compressedPublicRead(c, text, etag, headers) ??
-    c.body(text, 200, { ...headers, "content-type": "application/json" })
-  );
+  return publicReadAnswer(c, text, headers);
 }
 
 /** A public read's value (a view object) with ETag and Cache-Control, 304 when the client has it. */

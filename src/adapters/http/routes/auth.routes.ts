@@ -4,7 +4,7 @@ import type { RevokeSession, SignOutEverywhere } from "../../../application/comm
 import type { SignIn } from "../../../application/commands/sign-in.js";
 import type { SignOut } from "../../../application/commands/sign-out.js";
 import type { SessionQueries } from "../../../application/queries/session.queries.js";
-import { type AppError, appError } from "../../../domain/shared/result.js";
+import { type AppError, appError, ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
@@ -241,7 +241,7 @@ export function registerAuthRoutes(
   });
 
   app.openapi({ ...listSessions, middleware: [signedIn] as const }, async (c) =>
-    c.json(await deps.sessions.live(c.get("principal")), 200),
+    respond(c, ok(await deps.sessions.live(c.get("principal"))), 200),
   );
 
   app.openapi({ ...signOutEverywhere, middleware: [signedIn] as const }, async (c) => {

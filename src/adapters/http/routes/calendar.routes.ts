@@ -6,6 +6,7 @@ import type { Result } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
+import { encodedAnswer } from "../compressed.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respond } from "../respond.js";
 import { bearer, IdParam, jsonContent } from "../schemas.js";
@@ -53,7 +54,7 @@ const FeedParam = z.object({
 
 function answerCalendar(c: Context, result: Result<string>): never {
   if (!result.ok) return appErrorResponse(c, result.error) as never;
-  return c.body(result.value, 200, {
+  return encodedAnswer(c, 200, result.value, {
     "content-type": ICALENDAR,
     "cache-control": "private, no-cache",
   }) as never;

@@ -163,7 +163,11 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       },
     }),
     async (c) =>
-      c.json(await deps.patients.listOwned(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+      respond(
+        c,
+        ok(await deps.patients.listOwned(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
   );
 
   app.openapi(
@@ -298,7 +302,11 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       },
     }),
     async (c) =>
-      c.json(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+      respond(
+        c,
+        ok(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
   );
 
   app.openapi(
