@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Context } from "hono";
 import { answerHeader, incomingHeader } from "./incoming.js";
@@ -115,22 +116,22 @@ export class CompressedBody {
 }
 
 /**
- * How many bytes of encoded public reads are kept: a doctor's public read is ~350 bytes encoded, so
- * this holds every doctor the near cache holds (10,000 in the bench) several times over.
+ * How many bytes of encoded shared answers are kept: a doctor's public read is ~500 bytes encoded, a
+ * page of 20 search results ~4 KB, so this holds every doctor the near cache holds (10,000 in the
+ * bench) and the popular searches.
  */
 const ENCODED_BYTES_KEPT = 8 * 1024 * 1024;
 
 /**
- * Encoded public reads by coding and strong ETag, least recently used first out: the ETag names the
- * exact plain bytes, so the same ETag always encodes to the same bytes, and a public read asked
- * compressed is encoded once, not per request.
+ * Encoded answers by coding and the SHA-1 of their plain text, least recently used first out: the
+ * same text always encodes to the same bytes, so an answer many clients get is encoded once.
  */
 class EncodedAnswers {
   private readonly kept = new Map<string, Uint8Array<ArrayBuffer>>();
   private bytes = 0;
 
-  of(coding: Coding, etag: string, plain: string): Uint8Array<ArrayBuffer> {
-    const key = `${coding} ${etag}`;
+  of(coding: Coding, digest: string, plain: string): Uint8Array<ArrayBuffer> {
+    const key = `${coding} ${digest}`;
     const found = this.kept.get(key);
     if (found) {
       this.kept.delete(key);
@@ -149,19 +150,25 @@ class EncodedAnswers {
   }
 }
 
-/** One per process: the answers of every public read. */
+/** One per process: the answers of every public read and search. */
 const encodedAnswers = new EncodedAnswers();
 
+/** The SHA-1 of a text, base64url: a public read's ETag and the key of its encoded bytes. */
+export const digestOf = (text: string): string => createHash("sha1").update(text).digest("base64url");
+
 /**
- * A public read's JSON text with its strong ETag (and the headers that go with it), through
- * `encodedAnswer`: asked compressed, the encoded bytes come from memory after the first time.
+ * JSON text that is the same for everyone who asks (a public read, a search answer), through
+ * `encodedAnswer`: asked compressed, its encoded bytes are kept by the text's SHA-1 (`digest`, when the
+ * caller has it already) and come from memory after the first time. Answers of one caller (signed-in
+ * lists) are not kept: they go through `jsonAnswer`.
  */
-export function publicReadAnswer(
+export function sharedJsonAnswer(
   c: Context,
   text: string,
-  headers: { etag: string } & Record<string, string>,
-) {
+  headers: Record<string, string> = {},
+  digest?: string,
+): Response {
   return encodedAnswer(c, 200, text, { ...headers, "content-type": "application/json" }, (coding) =>
-    encodedAnswers.of(coding, headers.etag, text),
+    encodedAnswers.of(coding, digest ?? digestOf(text), text),
   );
 }

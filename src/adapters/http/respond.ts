@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import type { Context } from "hono";
 import type { Result } from "../../domain/shared/result.js";
-import { jsonAnswer, publicReadAnswer } from "./compressed.js";
+import { digestOf, jsonAnswer, sharedJsonAnswer } from "./compressed.js";
 import { incomingHeader } from "./incoming.js";
 import { appErrorResponse } from "./problem.js";
 
@@ -41,9 +40,12 @@ export async function respondWithDoctor(
   );
 }
 
-/** Answers JSON text that is already serialized (a cached or indexed document), or the error. */
-export function respondJsonText(c: Context, result: Result<string>, status: 200 | 201): never {
-  return (result.ok ? jsonAnswer(c, status, result.value) : appErrorResponse(c, result.error)) as never;
+/**
+ * Answers JSON text that is already serialized and the same for everyone who asks (a search answer from
+ * the index), or the error.
+ */
+export function respondJsonText(c: Context, result: Result<string>): never {
+  return (result.ok ? sharedJsonAnswer(c, result.value) : appErrorResponse(c, result.error)) as never;
 }
 
 /**
@@ -54,13 +56,14 @@ export function respondJsonText(c: Context, result: Result<string>, status: 200 
 export const PUBLIC_READ_CACHE_CONTROL = "public, no-cache";
 
 function publicAnswer(c: Context, text: string): Response {
-  const etag = `"${createHash("sha1").update(text).digest("base64url")}"`;
+  const digest = digestOf(text);
+  const etag = `"${digest}"`;
   const headers = { etag, "cache-control": PUBLIC_READ_CACHE_CONTROL };
   const wanted = incomingHeader(c, "if-none-match");
   if (wanted?.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === etag)) {
     return c.body(null, 304, headers);
   }
-  return publicReadAnswer(c, text, headers);
+  return sharedJsonAnswer(c, text, headers, digest);
 }
 
 /** A public read's value (a view object) with ETag and Cache-Control, 304 when the client has it. */

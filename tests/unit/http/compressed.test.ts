@@ -50,8 +50,8 @@ describe("compressed answers", () => {
   it("encodes any JSON answer over 1 KB when asked, and leaves smaller ones and clients that do not ask alone", async () => {
     const long = JSON.stringify({ data: "c".repeat(1500) });
     const app = new Hono();
-    app.get("/long", (c) => respondJsonText(c, ok(long), 200));
-    app.get("/short", (c) => respondJsonText(c, ok('{"a":1}'), 200));
+    app.get("/long", (c) => respondJsonText(c, ok(long)));
+    app.get("/short", (c) => respondJsonText(c, ok('{"a":1}')));
     const asked = { headers: { "accept-encoding": "gzip;q=1, br;q=0.4" } };
     expect(await decoded(await app.request("/long", asked), "gzip")).toBe(long);
     const plain = await app.request("/long");
