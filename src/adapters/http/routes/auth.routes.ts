@@ -10,7 +10,7 @@ import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respond, respondNoContent } from "../respond.js";
 import { bearer, IdParam, instant, jsonContent } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
@@ -222,11 +222,11 @@ export function registerAuthRoutes(
 
   app.openapi(getToken, async (c) => {
     const basic = basicCredentials(c.req.header("authorization"));
-    if (basic && "kind" in basic) return appErrorResponse(c, basic) as never;
+    if (basic && "kind" in basic) return appErrorResponse(c, basic);
     const credentials = basic ?? (await jsonCredentials(c));
-    if (!credentials) return appErrorResponse(c, missingCredentials) as never;
+    if (!credentials) return appErrorResponse(c, missingCredentials);
     const result = await deps.signIn.execute({ ...credentials, client: deps.clients.of(c) });
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.json({ token: result.value.token, expires_at: result.value.expiresAt.toISOString() }, 200, {
       "cache-control": "no-store",
     });
@@ -236,7 +236,7 @@ export function registerAuthRoutes(
     // requireAuth has just accepted this very token.
     const token = bearerToken(c) ?? "";
     const result = await deps.signOut.execute(token);
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.body(null, 204);
   });
 
@@ -246,11 +246,11 @@ export function registerAuthRoutes(
 
   app.openapi({ ...signOutEverywhere, middleware: [signedIn] as const }, async (c) => {
     const result = await deps.signOutEverywhere.execute(c.get("principal"));
-    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+    return respondNoContent(c, result);
   });
 
   app.openapi({ ...revokeSession, middleware: [signedIn] as const }, async (c) => {
     const result = await deps.revokeSession.execute(c.get("principal"), c.req.valid("param").id);
-    return (result.ok ? c.body(null, 204) : respond(c, result, 200)) as never;
+    return respondNoContent(c, result);
   });
 }
