@@ -44,7 +44,7 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-export const statusOfKind = (kind: AppErrorKind): ContentfulStatusCode => STATUS_BY_KIND[kind];
+const statusOfKind = (kind: AppErrorKind): ContentfulStatusCode => STATUS_BY_KIND[kind];
 
 export function problemBody(
   status: number,

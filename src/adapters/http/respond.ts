@@ -45,7 +45,7 @@ function jsonOf<T, S extends 200 | 201>(
  * No body with `status`. Hono types `c.body(null)` as data `null`, where a documented answer without
  * content is data `{}`; the cast says only that.
  */
-export const emptyAnswer = <S extends 204 | 304>(
+const emptyAnswer = <S extends 204 | 304>(
   c: Context,
   status: S,
   headers?: Record<string, string>,
@@ -101,7 +101,7 @@ export function respondJsonText(c: Context, result: Result<string>): SerializedA
  * write at once (read-your-writes), so no freshness lifetime would be honest. The ETag is the SHA-1 of the
  * exact bytes, so it changes exactly when the answer does; `If-None-Match` with it answers 304, no body.
  */
-export const PUBLIC_READ_CACHE_CONTROL = "public, no-cache";
+const PUBLIC_READ_CACHE_CONTROL = "public, no-cache";
 
 function publicAnswer(c: Context, text: string): SerializedAnswer | EmptyAnswer<304> {
   const digest = digestOf(text);

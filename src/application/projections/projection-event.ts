@@ -19,7 +19,7 @@ export const doctorIdOf = (event: ProjectionEvent): number | null => positiveIdF
 export const specializationIdOf = (event: ProjectionEvent): number | null =>
   event.type === "SpecializationImageChanged" ? positiveIdField(event, "specializationId") : null;
 
-export const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
+const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
   typeof data === "object" &&
   data !== null &&
   typeof (data as ProjectionEvent).outboxId === "string" &&

@@ -29,11 +29,11 @@ export const firstNameOf = (name: string): string => name.trim().split(/\s+/u)[0
  * it was moved (`rescheduled_from` is set), one more once cancelled. Derived from the state, with no
  * counter kept: a second move of the same appointment keeps the SEQUENCE of the first.
  */
-export const appointmentSequence = (a: Pick<AppointmentRow, "status" | "rescheduledFrom">): number =>
+const appointmentSequence = (a: Pick<AppointmentRow, "status" | "rescheduledFrom">): number =>
   (a.rescheduledFrom ? 1 : 0) + (a.status === "cancelled" ? 1 : 0);
 
-export const appointmentUid = (id: number, host: string) => `appointment-${id}@${host}`;
-export const sittingUid = (s: Pick<Sitting, "slotId" | "date">, host: string) =>
+const appointmentUid = (id: number, host: string) => `appointment-${id}@${host}`;
+const sittingUid = (s: Pick<Sitting, "slotId" | "date">, host: string) =>
   `sitting-${s.slotId}-${s.date}@${host}`;
 
 const timeOf = (a: AppointmentRow) => {
@@ -42,7 +42,7 @@ const timeOf = (a: AppointmentRow) => {
 };
 
 /** The patient's event of one appointment: the doctor's name, never the symptoms. */
-export const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
+const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
   uid: appointmentUid(a.id, host),
   sequence: appointmentSequence(a),
   ...timeOf(a),
@@ -52,7 +52,7 @@ export const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent
 });
 
 /** The doctor's event of one appointment: the seat and the patient's first name only. */
-export const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
+const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
   uid: appointmentUid(a.id, host),
   sequence: appointmentSequence(a),
   ...timeOf(a),
@@ -61,7 +61,7 @@ export const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarE
 });
 
 /** A sitting of the doctor's; a closed one is kept, cancelled, so that a subscribed copy drops it. */
-export const feedSittingEvent = (
+const feedSittingEvent = (
   s: Sitting,
   booked: number,
   closedReason: string | null,

@@ -15,7 +15,7 @@ import { respondNoContent } from "../respond.js";
 import { bearer, jsonBody } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
-export const UserSchema = z
+const UserSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
@@ -63,7 +63,7 @@ const RegistrationSchema = z
   })
   .openapi("Registration");
 
-export const toUserJson = (user: User): z.infer<typeof UserSchema> => ({
+const toUserJson = (user: User): z.infer<typeof UserSchema> => ({
   id: user.id,
   name: user.name,
   email: user.email,
