@@ -38,6 +38,9 @@ export interface LoadResult {
   /** Connection errors and timeouts: no answer at all. */
   readonly socketErrors: number;
   readonly statuses: Map<number, number>;
+  /** Every response's latency (ms), ascending, and the measured time: what `alternately` merges. */
+  readonly latencies: readonly number[];
+  readonly seconds: number;
 }
 
 /**
@@ -77,6 +80,20 @@ export async function load(targets: readonly LoadTarget[], options: LoadOptions)
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  return summary(
+    latencies,
+    statuses,
+    results.reduce((n, r) => n + r.errors, 0),
+    seconds,
+  );
+}
+
+function summary(
+  latencies: number[],
+  statuses: Map<number, number>,
+  socketErrors: number,
+  seconds: number,
+): LoadResult {
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   let failed = 0;
@@ -87,9 +104,44 @@ export async function load(targets: readonly LoadTarget[], options: LoadOptions)
     p50: at(0.5),
     p99: at(0.99),
     failed,
-    socketErrors: results.reduce((n, r) => n + r.errors, 0),
+    socketErrors,
     statuses,
+    latencies,
+    seconds,
   };
+}
+
+/**
+ * Two loads that are to be compared with each other, run in turns (`rounds` times each, `seconds`
+ * each time, one warm-up of each first) and each merged over its turns: on a machine whose speed drifts
+ * from second to second, both see the same drift, so their ratio means something.
+ */
+export async function alternately(
+  a: readonly LoadTarget[],
+  b: readonly LoadTarget[],
+  options: LoadOptions & { rounds: number },
+): Promise<[LoadResult, LoadResult]> {
+  const { rounds, warmUpSeconds, ...each } = options;
+  if (warmUpSeconds) {
+    await load(a, { connections: options.connections, seconds: warmUpSeconds });
+    await load(b, { connections: options.connections, seconds: warmUpSeconds });
+  }
+  const turns: [LoadResult[], LoadResult[]] = [[], []];
+  for (let i = 0; i < rounds; i++) {
+    turns[0].push(await load(a, each));
+    turns[1].push(await load(b, each));
+  }
+  const merged = (results: LoadResult[]) => {
+    const statuses = new Map<number, number>();
+    for (const r of results) for (const [s, n] of r.statuses) statuses.set(s, (statuses.get(s) ?? 0) + n);
+    return summary(
+      results.flatMap((r) => r.latencies),
+      statuses,
+      results.reduce((n, r) => n + r.socketErrors, 0),
+      results.reduce((t, r) => t + r.seconds, 0),
+    );
+  };
+  return [merged(turns[0]), merged(turns[1])];
 }
 
 /** Percentile of an unsorted list of numbers. */

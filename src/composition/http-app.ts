@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { type App, applyBodyLimit, createBaseApp } from "../adapters/http/app.js";
 import { ClientAddresses } from "../adapters/http/client-address.js";
-import { compressAnswers } from "../adapters/http/compressed.js";
 import { KnownRoutes } from "../adapters/http/known-routes.js";
 import { limitAttempts } from "../adapters/http/limits.js";
 import { registerAdminRoutes } from "../adapters/http/routes/admin.routes.js";
@@ -113,7 +112,6 @@ export function buildHttpApp(runtime: Runtime): App {
   const knownRoutes = new KnownRoutes();
   const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable, knownRoutes });
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS, knownRoutes });
-  app.use(compressAnswers());
   applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CatalogQueries) });

@@ -97,5 +97,3 @@ export type DomainEvent =
       readonly date: string;
       readonly patientId: number;
     };
-
-export type DomainEventType = DomainEvent["type"];

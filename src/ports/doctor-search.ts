@@ -100,10 +100,6 @@ export interface DoctorSearchPage {
   readonly doctorsJson: readonly string[];
 }
 
-/** The Doctors of a page, parsed (for callers that need the values rather than the answer text). */
-export const doctorsOf = (page: DoctorSearchPage): PublicDoctor[] =>
-  page.doctorsJson.map((json) => JSON.parse(json) as PublicDoctor);
-
 /** Thrown when the search backend does not answer; the HTTP layer turns it into 503. */
 export class SearchUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

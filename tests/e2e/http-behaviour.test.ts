@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWorkers } from "../../src/container.js";
 import { bearer, createAdmin, registerAndSignIn } from "../support/accounts.js";
-import { addSlot, newDoctor } from "../support/booking.js";
+import { addSlot, newDoctor, newPatient } from "../support/booking.js";
+import { eventually } from "../support/eventually.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 interface Answer {
@@ -335,5 +338,89 @@ describe("HTTP: API answers compressed when asked", () => {
     const small = await rawGet(server, "/health", { "accept-encoding": "br" });
     expect(small.headers["content-encoding"]).toBeUndefined();
     expect(JSON.parse(small.body.toString())).toEqual({ status: "ok" });
+  });
+});
+
+describe("HTTP: search answers and signed-in lists compressed when asked", () => {
+  let server: TestServer;
+  let workers: { close(): Promise<void> };
+  beforeAll(async () => {
+    server = await startTestServer();
+    workers = startWorkers(server.runtime);
+  });
+  afterAll(async () => {
+    await workers?.close();
+    await server?.close();
+  });
+
+  /** The same answer plain, as br and as gzip (q-values choose), each decoded, with its headers. */
+  async function inEachCoding(path: string, headers: Record<string, string> = {}) {
+    const plain = await rawGet(server, path, headers);
+    expect(plain.status, path).toBe(200);
+    expect(plain.headers["content-encoding"], path).toBeUndefined();
+    expect(plain.headers.vary, path).toContain("Accept-Encoding");
+    const br = await rawGet(server, path, { ...headers, "accept-encoding": "gzip, deflate, br" });
+    const gzip = await rawGet(server, path, { ...headers, "accept-encoding": "gzip;q=1, br;q=0.5" });
+    for (const [coding, answer] of [
+      ["br", br],
+      ["gzip", gzip],
+    ] as const) {
+      expect(answer.headers["content-encoding"], path).toBe(coding);
+      expect(answer.headers.vary, path).toContain("Accept-Encoding");
+      expect(answer.headers.vary, path).toContain("Origin");
+      expect(Number(answer.headers["content-length"]), path).toBe(answer.body.length);
+      const decoded = coding === "br" ? brotliDecompressSync(answer.body) : gunzipSync(answer.body);
+      expect(decoded.toString(), path).toBe(plain.body.toString());
+    }
+    return { plain, br, gzip };
+  }
+
+  it("sends a search answer and a signed-in list over 1 KB as br or gzip, the same JSON decoded; small ones plain", async () => {
+    const word = `Z${randomUUID()
+      .replace(/[^a-f]/g, "")
+      .slice(0, 10)}`;
+    const description = "Sees adults and children; speaks English, Urdu and Punjabi. ".repeat(6);
+    const doctors = await Promise.all(
+      [1, 2, 3].map(() => newDoctor(server, { name: `Packed ${word}`, description })),
+    );
+    const search = `/misc/doctors/search?q=${word}`;
+    const listed = async () =>
+      ((JSON.parse((await rawGet(server, search)).body.toString()) as { data: unknown[] }).data.length ===
+        doctors.length) as boolean;
+    expect(await eventually(listed, 5_000, 50)).toBe(true);
+    const found = await inEachCoding(search);
+    expect(found.plain.body.length).toBeGreaterThan(1024);
+    expect(found.br.body.length).toBeLessThan(found.plain.body.length / 2);
+
+    const user = await registerAndSignIn(server);
+    for (let i = 0; i < 9; i++)
+      await newPatient(
+        server,
+        user.token,
+        `Family member number ${i} of the household of ${word}, listed by id`,
+      );
+    const list = await inEachCoding("/patient/all", bearer(user.token));
+    expect(list.plain.body.length).toBeGreaterThan(1024);
+    expect(list.br.headers["cache-control"]).toBe("no-store");
+
+    // Under 1 KB (one doctor of the same search), an answer is sent as it is, asked or not.
+    const one = await rawGet(server, `${search}&per_page=1`, { "accept-encoding": "br" });
+    expect(one.headers["content-encoding"]).toBeUndefined();
+    expect(one.body.length).toBeLessThan(1024);
+    expect((JSON.parse(one.body.toString()) as { data: unknown[] }).data).toHaveLength(1);
+  });
+
+  it("keeps a long public read revalidating: a weak ETag on the encoded answer, 304 for it with no body", async () => {
+    const description = "Consultant in internal medicine with a long list of interests. ".repeat(20);
+    const doctor = await newDoctor(server, { name: "Long Profile", description });
+    const path = `/doctors/get/${doctor.id}`;
+    const { plain, br, gzip } = await inEachCoding(path);
+    expect(br.headers.etag).toBe(`W/${plain.headers.etag}`);
+    expect(gzip.headers.etag).toBe(`W/${plain.headers.etag}`);
+    for (const tag of [String(br.headers.etag), String(plain.headers.etag)]) {
+      const again = await rawGet(server, path, { "accept-encoding": "br", "if-none-match": tag });
+      expect(again.status).toBe(304);
+      expect(again.body.length).toBe(0);
+    }
   });
 });

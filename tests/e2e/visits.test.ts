@@ -281,9 +281,9 @@ describe("visits, ratings, waitlist and notifications", () => {
 
     await reminders.plan({
       id: "p",
-      name: "AppointmentBooked",
+      name: "outbox",
       attemptsMade: 0,
-      data: { outboxId: "1", type: "AppointmentBooked", payload: { appointmentId: a.id } },
+      data: { events: [{ outboxId: "1", type: "AppointmentBooked", payload: { appointmentId: a.id } }] },
     });
     expect(planned).toHaveLength(2);
     expect(planned).toMatchObject([{ name: "reminder_24h" }, { name: "reminder_2h" }]);

@@ -124,7 +124,7 @@ export function createBaseApp(options: {
 
 /** Paths that hold a secret (a doctor's calendar feed token) are logged without it. */
 const SECRET_PATH = /^(\/calendar\/doctors\/)[^/]+/;
-export const loggedPath = (path: string): string => path.replace(SECRET_PATH, "$1{file}");
+const loggedPath = (path: string): string => path.replace(SECRET_PATH, "$1{file}");
 
 /**
  * 413 for a body over `maxSize`, from Content-Length before reading when it is declared. A declared

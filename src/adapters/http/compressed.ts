@@ -1,13 +1,17 @@
+import { createHash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import type { Context, MiddlewareHandler } from "hono";
-import { incomingHeader } from "./incoming.js";
+import type { Context } from "hono";
+import { answerHeader, incomingHeader } from "./incoming.js";
 
-type Coding = "br" | "gzip";
+export type Coding = "br" | "gzip";
 
 /** Clients send a handful of different `Accept-Encoding` values: each is read once. */
 const codingOfHeader = new Map<string, Coding | null>();
 
-/** The coding a client takes, by `Accept-Encoding` (q=0 refuses one); br before gzip; null for none. */
+/**
+ * The coding a client takes by `Accept-Encoding`: the one of br and gzip with the higher q-value (q=0
+ * refuses one, `*` stands for any not named), br on a tie; null for neither.
+ */
 export function acceptedCoding(header: string | undefined): Coding | null {
   if (!header) return null;
   const known = codingOfHeader.get(header);
@@ -25,38 +29,74 @@ function parseAcceptEncoding(header: string): Coding | null {
     const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
     accepted.set(name.trim(), q ? Number(q.slice(2)) || 0 : 1);
   }
-  const takes = (coding: string) => (accepted.get(coding) ?? accepted.get("*") ?? 0) > 0;
-  if (takes("br")) return "br";
-  if (takes("gzip")) return "gzip";
-  return null;
+  const qOf = (coding: string) => accepted.get(coding) ?? accepted.get("*") ?? 0;
+  const br = qOf("br");
+  const gzip = qOf("gzip");
+  if (br <= 0 && gzip <= 0) return null;
+  return br >= gzip ? "br" : "gzip";
 }
 
 /** Below this, a compressed answer saves less than it costs. */
 const MIN_BYTES = 1024;
 
-/** Content types worth compressing: JSON (problem+json too), text, scripts, SVG. */
-const COMPRESSIBLE = /^(application\/(?:[\w.+-]*\+)?json|text\/|application\/javascript|image\/svg\+xml)/i;
-
 /**
- * Brotli at a fast quality, told the size (so it sets up a window that fits, not 4 MB): one answer at a
- * time, on the request's own time.
+ * Brotli at quality 4 (told the size, so it sets up a window that fits, not 4 MB) and gzip at level 1:
+ * both fast enough to run on the request's own time, and within a few percent of their best on JSON.
  */
-const encode = (coding: Coding, plain: Uint8Array): Uint8Array<ArrayBuffer> => {
+function encode(coding: Coding, plain: string | Uint8Array): Uint8Array<ArrayBuffer> {
   const buffer =
     coding === "br"
       ? brotliCompressSync(plain, {
           params: {
-            [constants.BROTLI_PARAM_QUALITY]: 5,
-            [constants.BROTLI_PARAM_SIZE_HINT]: plain.byteLength,
+            [constants.BROTLI_PARAM_QUALITY]: 4,
+            [constants.BROTLI_PARAM_SIZE_HINT]: byteLength(plain),
           },
         })
-      : gzipSync(plain);
+      : gzipSync(plain, { level: 1 });
+  // A copy: a small Buffer is a view into a shared pool, which a kept answer would pin.
   return new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
-};
+}
+
+const byteLength = (plain: string | Uint8Array) =>
+  typeof plain === "string" ? Buffer.byteLength(plain) : plain.byteLength;
 
 /**
- * A fixed body served compressed when the client asks: each coding is made once, on first use (brotli
- * at a fast quality: the docs bundle is 1.7 MB), then answered from memory like the plain bytes.
+ * The one way an answer leaves in the coding its client asked for (`Accept-Encoding`): at least 1 KB,
+ * br or gzip; smaller, or not asked, as it is. Every such answer says `Vary: Accept-Encoding` (added to
+ * the `Vary: Origin` of the security headers), so a shared cache keeps the codings apart; an encoded
+ * answer's strong ETag becomes weak (it names the plain bytes). `encoded` gives the bytes of a coding
+ * when they are kept somewhere (a fixed body, a public read by ETag); otherwise they are made here.
+ * Content-Length is the server's, from the bytes sent.
+ */
+export function encodedAnswer(
+  c: Context,
+  status: 200 | 201,
+  plain: string | Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+  encoded: (coding: Coding) => Uint8Array<ArrayBuffer> = (coding) => encode(coding, plain),
+): Response {
+  answerHeader(c, "vary", "Accept-Encoding", true);
+  const coding = byteLength(plain) >= MIN_BYTES ? acceptedCoding(incomingHeader(c, "accept-encoding")) : null;
+  if (!coding) return c.body(plain, status, headers);
+  const etag = headers.etag;
+  return c.body(encoded(coding), status, {
+    ...headers,
+    "content-encoding": coding,
+    ...(etag && !etag.startsWith("W/") ? { etag: `W/${etag}` } : {}),
+  });
+}
+
+/** JSON text answered through `encodedAnswer`. */
+export const jsonAnswer = (
+  c: Context,
+  status: 200 | 201,
+  text: string,
+  headers: Record<string, string> = {},
+): Response => encodedAnswer(c, status, text, { ...headers, "content-type": "application/json" });
+
+/**
+ * A fixed body (a docs asset, the OpenAPI document) served in the coding asked for: each coding is made
+ * once, on first use, then answered from memory like the plain bytes.
  */
 export class CompressedBody {
   private readonly codings = new Map<Coding, Uint8Array<ArrayBuffer>>();
@@ -64,50 +104,41 @@ export class CompressedBody {
   constructor(readonly plain: Uint8Array<ArrayBuffer>) {}
 
   answer(c: Context, headers: Record<string, string>): Response {
-    const coding =
-      this.plain.byteLength >= MIN_BYTES ? acceptedCoding(incomingHeader(c, "accept-encoding")) : null;
-    const vary = { vary: "Accept-Encoding" };
-    if (!coding) return c.body(this.plain, 200, { ...headers, ...vary });
-    return c.body(this.encoded(coding), 200, { ...headers, ...vary, "content-encoding": coding });
-  }
-
-  private encoded(coding: Coding): Uint8Array<ArrayBuffer> {
-    let body = this.codings.get(coding);
-    if (!body) {
-      body = encode(coding, this.plain);
-      this.codings.set(coding, body);
-    }
-    return body;
+    return encodedAnswer(c, 200, this.plain, headers, (coding) => {
+      let body = this.codings.get(coding);
+      if (!body) {
+        body = encode(coding, this.plain);
+        this.codings.set(coding, body);
+      }
+      return body;
+    });
   }
 }
 
 /**
- * How many bytes of encoded answers with a strong ETag are kept: a doctor's public read is ~350 bytes
- * encoded, so this holds every doctor the near cache holds (10,000 in the bench) several times over.
+ * How many bytes of encoded shared answers are kept: a doctor's public read is ~500 bytes encoded, a
+ * page of 20 search results ~4 KB, so this holds every doctor the near cache holds (10,000 in the
+ * bench) and the popular searches.
  */
 const ENCODED_BYTES_KEPT = 8 * 1024 * 1024;
 
 /**
- * Encoded answers by coding and strong ETag, least recently used first out: the ETag names the exact
- * plain bytes, so the same ETag always encodes to the same bytes, and a public read asked compressed is
- * encoded once, not per request.
+ * Encoded answers by coding and the SHA-1 of their plain text, least recently used first out: the
+ * same text always encodes to the same bytes, so an answer many clients get is encoded once.
  */
 class EncodedAnswers {
   private readonly kept = new Map<string, Uint8Array<ArrayBuffer>>();
   private bytes = 0;
 
-  /** `plain` is read only when the encoded bytes are not kept already. */
-  of(coding: Coding, etag: string | null, plain: Uint8Array | (() => Uint8Array)): Uint8Array<ArrayBuffer> {
-    const bytes = () => (typeof plain === "function" ? plain() : plain);
-    if (!etag || etag.startsWith("W/")) return encode(coding, bytes());
-    const key = `${coding} ${etag}`;
+  of(coding: Coding, digest: string, plain: string): Uint8Array<ArrayBuffer> {
+    const key = `${coding} ${digest}`;
     const found = this.kept.get(key);
     if (found) {
       this.kept.delete(key);
       this.kept.set(key, found);
       return found;
     }
-    const body = encode(coding, bytes());
+    const body = encode(coding, plain);
     this.kept.set(key, body);
     this.bytes += body.byteLength;
     for (const [oldest, old] of this.kept) {
@@ -119,75 +150,25 @@ class EncodedAnswers {
   }
 }
 
-/** One per process: the answers of every public read. */
+/** One per process: the answers of every public read and search. */
 const encodedAnswers = new EncodedAnswers();
 
-/**
- * Requests whose answer is final as made (encoded already, or decided to be sent plain): the middleware
- * leaves it untouched, not even read (reading c.res makes a WHATWG Response of an answer Node would
- * otherwise send directly, which costs a public read more than half its speed).
- */
-const answeredFinal = new WeakSet<Context>();
+/** The SHA-1 of a text, base64url: a public read's ETag and the key of its encoded bytes. */
+export const digestOf = (text: string): string => createHash("sha1").update(text).digest("base64url");
 
 /**
- * A public read's JSON text with its strong ETag, compressed when the client asks and it is over 1 KB:
- * the encoded bytes come from memory after the first time, and the answer is made once, on the same path
- * as a plain one (not re-read by `compressAnswers`). Null when it is to be sent plain.
+ * JSON text that is the same for everyone who asks (a public read, a search answer), through
+ * `encodedAnswer`: asked compressed, its encoded bytes are kept by the text's SHA-1 (`digest`, when the
+ * caller has it already) and come from memory after the first time. Answers of one caller (signed-in
+ * lists) are not kept: they go through `jsonAnswer`.
  */
-export function compressedPublicRead(
+export function sharedJsonAnswer(
   c: Context,
   text: string,
-  etag: string,
-  headers: Record<string, string>,
-): Response | null {
-  answeredFinal.add(c);
-  if (text.length < MIN_BYTES) return null;
-  const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
-  if (!coding) return null;
-  const body = encodedAnswers.of(coding, etag, () => new TextEncoder().encode(text));
-  return c.body(body, 200, {
-    ...headers,
-    "content-type": "application/json",
-    "content-encoding": coding,
-    // The ETag names the plain bytes; the same answer encoded is only weakly the same.
-    etag: `W/${etag}`,
-    vary: "Origin, Accept-Encoding",
-  });
-}
-
-/**
- * API answers over 1 KB compressed for clients that ask (`Accept-Encoding`). A request that does not
- * ask costs one header read: the answer is left as the handler made it, on Node's fast path. Answers
- * already encoded (the docs assets), 304s and HEADs are left alone; a strong ETag becomes weak, since
- * the bytes sent differ from the ones it names.
- */
-export function compressAnswers(): MiddlewareHandler {
-  return async (c, next) => {
-    const coding = acceptedCoding(incomingHeader(c, "accept-encoding"));
-    await next();
-    if (!coding || answeredFinal.has(c) || c.req.method === "HEAD" || c.res.status !== 200 || !c.res.body)
-      return;
-    const res = c.res;
-    if (res.headers.has("content-encoding") || !COMPRESSIBLE.test(res.headers.get("content-type") ?? ""))
-      return;
-    const plain = new Uint8Array(await res.arrayBuffer());
-    // Assigning c.res carries the old answer's headers over; they are corrected after.
-    const small = plain.byteLength < MIN_BYTES;
-    c.res = new Response(small ? plain : encodedAnswers.of(coding, res.headers.get("etag"), plain), res);
-    const headers = c.res.headers;
-    // A Vary on the Response replaces the `Vary: Origin` the security middleware put on Node's answer.
-    const vary = new Set(
-      (headers.get("vary") ?? "")
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean),
-    );
-    for (const name of ["Origin", "Accept-Encoding"]) vary.add(name);
-    headers.set("vary", [...vary].join(", "));
-    if (small) return;
-    headers.set("content-encoding", coding);
-    headers.delete("content-length");
-    const etag = headers.get("etag");
-    if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
-  };
+  headers: Record<string, string> = {},
+  digest?: string,
+): Response {
+  return encodedAnswer(c, 200, text, { ...headers, "content-type": "application/json" }, (coding) =>
+    encodedAnswers.of(coding, digest ?? digestOf(text), text),
+  );
 }

@@ -44,7 +44,7 @@ const problem = (description: string) => ({
 });
 
 /** `POST /patient/appointment/{id}/cancel` → `postPatientAppointmentByIdCancel`. */
-export function operationIdOf(method: string, path: string): string {
+function operationIdOf(method: string, path: string): string {
   const words = path
     .split("/")
     .filter((s) => s !== "")

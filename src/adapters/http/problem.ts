@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { AppError, AppErrorKind, FieldError } from "../../domain/shared/result.js";
 
@@ -44,7 +44,7 @@ const TITLES: Record<number, string> = {
   503: "Service Unavailable",
 };
 
-export const statusOfKind = (kind: AppErrorKind): ContentfulStatusCode => STATUS_BY_KIND[kind];
+const statusOfKind = (kind: AppErrorKind): ContentfulStatusCode => STATUS_BY_KIND[kind];
 
 export function problemBody(
   status: number,
@@ -61,17 +61,28 @@ export function problemBody(
   };
 }
 
+/**
+ * A problem+json answer. Its status is the error's, known only at run time, so it is typed `never`: the
+ * answer fits every route that documents problem answers (`problemResponses`, `problemAnswer`), and a
+ * route that documents none cannot return it. That a route documents each status it answers is checked
+ * by the e2e suites (hostile input, authorization) and the OpenAPI-validating proxy.
+ */
+export type ProblemAnswer = Response & TypedResponse<Problem, never, "json">;
+
 /** The one place where an AppError becomes an HTTP answer. */
 export function problem(
   c: Context,
   status: ContentfulStatusCode,
   body: Problem,
   headers: Record<string, string> = {},
-) {
-  return c.body(JSON.stringify(body), status, { ...headers, "content-type": "application/problem+json" });
+): ProblemAnswer {
+  return c.body(JSON.stringify(body), status, {
+    ...headers,
+    "content-type": "application/problem+json",
+  }) as unknown as ProblemAnswer;
 }
 
-export function appErrorResponse(c: Context, error: AppError) {
+export function appErrorResponse(c: Context, error: AppError): ProblemAnswer {
   const status = statusOfKind(error.kind);
   const headers: Record<string, string> = {};
   if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
@@ -86,24 +97,43 @@ export interface ProblemExample {
   readonly name?: string;
 }
 
-/** One error answer, documented with what it means on this route and examples of its problem codes. */
-export function problemAnswer(status: number, description: string, examples: readonly ProblemExample[] = []) {
-  const named = examples.map((e) => [e.name ?? e.code, { value: problemBody(status, e.code, e.detail) }]);
-  return {
-    [status]: {
-      description,
-      content: {
-        "application/problem+json": {
-          schema: ProblemSchema,
-          ...(named.length > 0 ? { examples: Object.fromEntries(named) } : {}),
-        },
-      },
-    },
+/** How a problem answer is documented: problem+json with the Problem schema (and maybe examples). */
+interface ProblemContent {
+  readonly description: string;
+  readonly content: {
+    "application/problem+json": {
+      schema: typeof ProblemSchema;
+      examples?: Record<string, { value: Problem }>;
+    };
   };
 }
 
-/** Standard error answers to document on a route, keyed by status. */
-export function problemResponses(...statuses: number[]) {
+/** One error answer, documented with what it means on this route and examples of its problem codes. */
+export function problemAnswer<const S extends number>(
+  status: S,
+  description: string,
+  examples: readonly ProblemExample[] = [],
+): { [K in S]: ProblemContent } {
+  const named = examples.map((e) => [e.name ?? e.code, { value: problemBody(status, e.code, e.detail) }]);
+  const answer: ProblemContent = {
+    description,
+    content: {
+      "application/problem+json": {
+        schema: ProblemSchema,
+        ...(named.length > 0 ? { examples: Object.fromEntries(named) } : {}),
+      },
+    },
+  };
+  return { [status]: answer } as { [K in S]: ProblemContent };
+}
+
+/**
+ * Standard error answers to document on a route, keyed by status: typed with each status, so that a
+ * handler may return a ProblemAnswer only on a route that documents some.
+ */
+export function problemResponses<const S extends readonly number[]>(
+  ...statuses: S
+): { [K in S[number]]: ProblemContent } {
   return Object.fromEntries(
     statuses.map((s) => [
       s,
@@ -112,5 +142,5 @@ export function problemResponses(...statuses: number[]) {
         content: { "application/problem+json": { schema: ProblemSchema } },
       },
     ]),
-  );
+  ) as { [K in S[number]]: ProblemContent };
 }

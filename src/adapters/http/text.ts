@@ -14,15 +14,15 @@ import { z } from "@hono/zod-openapi";
 const SINGLE_LINE_FORBIDDEN = /[\p{Cc}\p{Cs}]/u;
 const MULTI_LINE_FORBIDDEN = /(?![\t\n\r])\p{Cc}|\p{Cs}/u;
 
-export const SINGLE_LINE_MESSAGE = "must not contain control characters or unpaired surrogates";
-export const MULTI_LINE_MESSAGE =
+const SINGLE_LINE_MESSAGE = "must not contain control characters or unpaired surrogates";
+const MULTI_LINE_MESSAGE =
   "must not contain control characters (other than tab and line breaks) or unpaired surrogates";
 
 /** Whether `text` may be stored as one line of text (a name, an email, a password, a tag). */
-export const isSingleLineText = (text: string): boolean => !SINGLE_LINE_FORBIDDEN.test(text);
+const isSingleLineText = (text: string): boolean => !SINGLE_LINE_FORBIDDEN.test(text);
 
 /** Whether `text` may be stored as free text (tab and line breaks allowed). */
-export const isMultiLineText = (text: string): boolean => !MULTI_LINE_FORBIDDEN.test(text);
+const isMultiLineText = (text: string): boolean => !MULTI_LINE_FORBIDDEN.test(text);
 
 /** A one-line text field: names, emails, passwords, time zones, tags, path names. */
 export const singleLineText = (options: { min?: number; max?: number } = {}) => {

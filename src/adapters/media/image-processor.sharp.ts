@@ -25,7 +25,7 @@ const loadSharp = () => {
  * it costs ~40 MB (4 bytes a pixel) and a fraction of a second. An interlaced PNG of 40 MP took 1.2 s
  * and +180 MB: the header is checked before a single pixel is decoded.
  */
-export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
+const DEFAULT_IMAGE_LIMITS: ImageLimits = {
   maxInputPixels: 10_000_000,
   maxDimension: 512,
   concurrentDecodes: 2,

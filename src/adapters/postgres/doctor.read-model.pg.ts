@@ -29,7 +29,7 @@ const WEEK_ORDER = sql.fragment`array_position(
   ARRAY['monday','tuesday','wednesday','thursday','friday','saturday','sunday'], s.day)`;
 
 /** One round trip per page of doctors: the nested lists are aggregated to JSON by Postgres. */
-export const DOCTOR_ROWS = sql.fragment`
+const DOCTOR_ROWS = sql.fragment`
   SELECT d.id, u.name, d.description, d.image AS "imageKey", d.timezone AS "timeZone", d.verified,
     (SELECT to_char(min(dq.procurement_year), 'YYYY-MM-DD') FROM doctor_qualifications dq
       WHERE dq.doctor_id = d.id) AS "earliestProcurement",

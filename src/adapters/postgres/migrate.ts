@@ -14,7 +14,7 @@ export interface MigrationOptions {
 }
 
 /** A role name the grants can quote safely; config.ts checks the setting with the same rule. */
-export const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+const ROLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /**
  * Applies every pending plain-SQL migration in `migrations/` (node-pg-migrate keeps the ledger and a

@@ -9,7 +9,7 @@ export interface RetryPolicy {
   readonly backoffMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 500 };
+const DEFAULT_RETRY: RetryPolicy = { attempts: 5, backoffMs: 500 };
 
 /**
  * Completed jobs are kept for an hour so that a late duplicate of the same outbox id still collapses;

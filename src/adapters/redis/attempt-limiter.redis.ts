@@ -19,7 +19,7 @@ export interface AttemptLimiterSettings {
 }
 
 /** How long an attempt waits for Redis before this process counts it in memory instead. */
-export const LIMITER_REDIS_TIMEOUT_MS = 250;
+const LIMITER_REDIS_TIMEOUT_MS = 250;
 const WARN_EVERY_MS = 10_000;
 
 /** A refusal as rate-limiter-flexible reports it, into seconds to wait (at least 1). */

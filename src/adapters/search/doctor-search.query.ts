@@ -29,7 +29,7 @@ export function skeleton(word: string): string {
 }
 
 /** Tag values are stored trimmed and lower case; `,` separates values, so it cannot be part of one. */
-export const tagValue = (value: string): string => value.trim().toLowerCase().replace(/,/g, " ");
+const tagValue = (value: string): string => value.trim().toLowerCase().replace(/,/g, " ");
 
 export function escapeTag(value: string): string {
   return tagValue(value).replace(/[^A-Za-z0-9]/g, (c) => (c.charCodeAt(0) < 0x80 ? `\\${c}` : c));

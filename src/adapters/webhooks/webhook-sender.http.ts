@@ -6,7 +6,7 @@ import { Webhook } from "standardwebhooks";
 import type { WebhookSender, WebhookSendResult } from "../../ports/webhooks.js";
 import type { DnsWebhookTargetGuard } from "./webhook-target-guard.dns.js";
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 
 /**
  * POSTs a delivery signed per the Standard Webhooks convention. Redirects are not followed (a 3xx is

@@ -18,7 +18,7 @@ export function isPublicAddress(text: string): boolean {
 /** The host of a URL without IPv6 brackets. */
 const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, "$1");
 
-export function resolveAll(host: string, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<LookupAddress[]> {
+function resolveAll(host: string, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<LookupAddress[]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("name lookup timed out")), timeoutMs);
     lookup(host, { all: true, verbatim: true }, (error, addresses) => {

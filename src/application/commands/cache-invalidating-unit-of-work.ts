@@ -5,7 +5,7 @@ import type { TransactionScope, UnitOfWork } from "../../ports/unit-of-work.js";
 import { doctorCacheKeys, staleKeysOfDoctor } from "../cache/doctor-cache-keys.js";
 
 /** The cache entries a committed event makes stale. */
-export function staleKeysOfEvents(events: readonly DomainEvent[]): string[] {
+function staleKeysOfEvents(events: readonly DomainEvent[]): string[] {
   const keys = new Set<string>();
   for (const event of events) {
     if ("doctorId" in event) for (const key of staleKeysOfDoctor(event.doctorId)) keys.add(key);

@@ -6,9 +6,9 @@ import type { Reminders } from "../projections/reminders.js";
 import type { PurgeSchedule } from "./purges.js";
 
 /** How often the workers check the index (and run the purges that are due). */
-export const INDEX_WATCH_MS = 2_000;
+const INDEX_WATCH_MS = 2_000;
 /** The pause after a check that failed (Redis not answering, say). */
-export const INDEX_RETRY_MS = 1_000;
+const INDEX_RETRY_MS = 1_000;
 
 export interface IndexWatchdogDeps {
   readonly index: DoctorSearchIndex;

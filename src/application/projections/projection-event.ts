@@ -19,7 +19,7 @@ export const doctorIdOf = (event: ProjectionEvent): number | null => positiveIdF
 export const specializationIdOf = (event: ProjectionEvent): number | null =>
   event.type === "SpecializationImageChanged" ? positiveIdField(event, "specializationId") : null;
 
-export const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
+const isProjectionEvent = (data: unknown): data is ProjectionEvent =>
   typeof data === "object" &&
   data !== null &&
   typeof (data as ProjectionEvent).outboxId === "string" &&
@@ -30,12 +30,8 @@ export interface ProjectionBatch {
   readonly events: readonly ProjectionEvent[];
 }
 
-/**
- * The events a projection job carries: a batch, or a single event (jobs queued one per entry before
- * batching, which `projections:replay` may still bring back).
- */
+/** The events a projection job carries (a batch); none for data of any other shape. */
 export function eventsOfJob(data: unknown): readonly ProjectionEvent[] {
-  if (isProjectionEvent(data)) return [data];
   const events = (data as Partial<ProjectionBatch> | null)?.events;
   return Array.isArray(events) ? events.filter(isProjectionEvent) : [];
 }

@@ -1,8 +1,6 @@
 import { appError, err, ok, type Result } from "../shared/result.js";
 import type { AppointmentStatus } from "./appointment.js";
 
-export const RATING_RANGE = { min: 1, max: 5 } as const;
-
 /** A visit can be rated once, by the account that booked it, and only after it happened. */
 export const checkRating = (status: AppointmentStatus, alreadyRated: boolean): Result<true> => {
   if (status !== "fulfilled") {

@@ -2,7 +2,7 @@ import { epochDayOf } from "../shared/calendar-date.js";
 import { appError, err, type FieldError, ok, type Result } from "../shared/result.js";
 
 /** At most this many dates (inclusive) in one time off. */
-export const TIME_OFF_MAX_DAYS = 366;
+const TIME_OFF_MAX_DAYS = 366;
 
 /** Dates (inclusive, in the doctor's zone) on which none of the doctor's sittings take place. */
 export interface TimeOff {

@@ -29,7 +29,7 @@ export const requireEpochDay = (date: string): number => {
   return epochDay;
 };
 
-export const dateOfEpochDay = (epochDay: number): string =>
+const dateOfEpochDay = (epochDay: number): string =>
   new Date(epochDay * MS_PER_DAY).toISOString().slice(0, 10);
 
 export const addDays = (date: string, n: number): string => dateOfEpochDay(requireEpochDay(date) + n);

@@ -61,12 +61,10 @@ const offsetAt = (epochMs: number, timeZone: string): number => {
 };
 
 /**
- * An IANA zone name that Intl knows (any letter case; links such as US/Eastern included).
- * Offset strings like "+05:00" are refused even where the runtime accepts them: they have no DST rules.
+ * The runtime's canonical spelling of an IANA zone name that Intl knows ("asia/karachi" →
+ * "Asia/Karachi"; links such as US/Eastern included), or null if unknown. Offset strings like "+05:00"
+ * are refused even where the runtime accepts them: they have no DST rules.
  */
-export const isValidTimeZone = (timeZone: string): boolean => canonicalTimeZone(timeZone) !== null;
-
-/** The runtime's canonical spelling of a zone ("asia/karachi" → "Asia/Karachi"), or null if unknown. */
 export const canonicalTimeZone = (timeZone: string): string | null => {
   if (!/^[A-Za-z]/.test(timeZone)) return null;
   try {

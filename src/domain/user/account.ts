@@ -27,8 +27,8 @@ export interface Registration {
   readonly role: "user";
 }
 
-export const NAME_LENGTH = { min: 1, max: 100 } as const;
-export const EMAIL_MAX_LENGTH = 254;
+const NAME_LENGTH = { min: 1, max: 100 } as const;
+const EMAIL_MAX_LENGTH = 254;
 
 // Deliberately loose: one "@", something on each side, a dot in the domain, no spaces.
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -17,10 +17,7 @@ import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { DoctorProjector } from "../../../src/application/projections/doctor-projector.js";
 import { jobIdOfOutboxBatch, OutboxRelay } from "../../../src/application/projections/outbox-relay.js";
-import type {
-  ProjectionBatch,
-  ProjectionEvent,
-} from "../../../src/application/projections/projection-event.js";
+import type { ProjectionBatch } from "../../../src/application/projections/projection-event.js";
 import type { DomainEvent } from "../../../src/domain/events.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
 import { addSlot, deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
@@ -305,6 +302,6 @@ const z_id = z.object({ id: z.string() });
 const z_count = z.object({ count: z.number() });
 
 function job(event: DomainEvent): ReceivedJob {
-  const data: ProjectionEvent = { outboxId: "0", type: event.type, payload: event };
+  const data: ProjectionBatch = { events: [{ outboxId: "0", type: event.type, payload: event }] };
   return { id: "manual", name: event.type, data, attemptsMade: 0 };
 }

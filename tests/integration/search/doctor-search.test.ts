@@ -6,8 +6,9 @@ import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-mo
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { searchDoctors } from "../../../src/application/queries/doctors/doctor-search.queries.js";
-import { type DoctorDocument, type DoctorSearchQuery, doctorsOf } from "../../../src/ports/doctor-search.js";
+import type { DoctorDocument, DoctorSearchQuery } from "../../../src/ports/doctor-search.js";
 import { deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
+import { doctorsOf } from "../../support/doctor-pages.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
 import { privateDoctorIndex, syntheticDocument } from "../../support/search-index.js";
 

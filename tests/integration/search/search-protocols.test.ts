@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { detectSearchModuleMajor } from "../../../src/adapters/search/doctor-search.redisearch.js";
 import { compose, type Runtime } from "../../../src/container.js";
-import { doctorsOf } from "../../../src/ports/doctor-search.js";
 import { EXPECTED, RECORDED_DOCTORS, RECORDED_SEARCHES } from "../../fixtures/search-replies/scenarios.js";
+import { doctorsOf } from "../../support/doctor-pages.js";
 import { TEST_REDIS_URL, testConfig } from "../../support/env.js";
 import { privateDoctorIndex } from "../../support/search-index.js";
 

@@ -40,7 +40,7 @@ const job = (type: string, payload: object) => ({
   id: "1",
   name: type,
   attemptsMade: 0,
-  data: { outboxId: "1", type, payload: { type, ...payload } },
+  data: { events: [{ outboxId: "1", type, payload: { type, ...payload } }] },
 });
 
 describe("doctor projector", () => {

@@ -30,10 +30,8 @@ const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({
 });
 
 const received = (name: string, data: unknown): ReceivedJob => ({ id: "j", name, data, attemptsMade: 0 });
-const booked = received("AppointmentBooked", {
-  outboxId: "1",
-  type: "AppointmentBooked",
-  payload: { appointmentId: 7 },
+const booked = received("outbox", {
+  events: [{ outboxId: "1", type: "AppointmentBooked", payload: { appointmentId: 7 } }],
 });
 const reminder2h = received("reminder_2h", {
   appointmentId: 7,
@@ -83,7 +81,11 @@ describe("reminders", () => {
     planned = [];
     current = row("cancelled");
     await reminders.plan(booked);
-    await reminders.plan(received("AppointmentCancelled", { ...(booked.data as object), type: "X" }));
+    await reminders.plan(
+      received("outbox", {
+        events: [{ outboxId: "3", type: "AppointmentCancelled", payload: { appointmentId: 7 } }],
+      }),
+    );
     expect(planned).toEqual([]);
   });
 
@@ -175,10 +177,8 @@ describe("reminders", () => {
 
   it("plans reminders for a moved appointment, and the old place's reminder says nothing", async () => {
     await reminders.plan(
-      received("AppointmentMoved", {
-        outboxId: "2",
-        type: "AppointmentMoved",
-        payload: { appointmentId: 7 },
+      received("outbox", {
+        events: [{ outboxId: "2", type: "AppointmentMoved", payload: { appointmentId: 7 } }],
       }),
     );
     expect(planned.map((j) => j.id)).toContain("reminder-7-reminder_2h-3-2026-12-07-3");

@@ -12,8 +12,9 @@ import {
   UnexpectedSearchReplyError,
 } from "../../../src/adapters/search/search-replies.js";
 import { projectRoot } from "../../../src/config.js";
-import { doctorsOf, SearchUnavailableError } from "../../../src/ports/doctor-search.js";
+import { SearchUnavailableError } from "../../../src/ports/doctor-search.js";
 import { EXPECTED, RECORDED_SEARCHES } from "../../fixtures/search-replies/scenarios.js";
+import { doctorsOf } from "../../support/doctor-pages.js";
 
 /**
  * Replies recorded from the real engines by scripts/record-search-replies.ts, read back through the

@@ -7,13 +7,13 @@ import type {
 import type { SignIn } from "../../../application/commands/accounts/sign-in.js";
 import type { SignOut } from "../../../application/commands/accounts/sign-out.js";
 import type { SessionQueries } from "../../../application/queries/accounts/session.queries.js";
-import { type AppError, appError } from "../../../domain/shared/result.js";
+import { type AppError, appError, ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { bearerToken, requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { respond, respondNoContent } from "../respond.js";
 import { bearer, IdParam, instant, jsonContent } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
@@ -225,11 +225,11 @@ export function registerAuthRoutes(
 
   app.openapi(getToken, async (c) => {
     const basic = basicCredentials(c.req.header("authorization"));
-    if (basic && "kind" in basic) return appErrorResponse(c, basic) as never;
+    if (basic && "kind" in basic) return appErrorResponse(c, basic);
     const credentials = basic ?? (await jsonCredentials(c));
-    if (!credentials) return appErrorResponse(c, missingCredentials) as never;
+    if (!credentials) return appErrorResponse(c, missingCredentials);
     const result = await deps.signIn.execute({ ...credentials, client: deps.clients.of(c) });
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.json({ token: result.value.token, expires_at: result.value.expiresAt.toISOString() }, 200, {
       "cache-control": "no-store",
     });
@@ -239,21 +239,21 @@ export function registerAuthRoutes(
     // requireAuth has just accepted this very token.
     const token = bearerToken(c) ?? "";
     const result = await deps.signOut.execute(token);
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.body(null, 204);
   });
 
   app.openapi({ ...listSessions, middleware: [signedIn] as const }, async (c) =>
-    c.json(await deps.sessions.live(c.get("principal")), 200),
+    respond(c, ok(await deps.sessions.live(c.get("principal"))), 200),
   );
 
   app.openapi({ ...signOutEverywhere, middleware: [signedIn] as const }, async (c) => {
     const result = await deps.signOutEverywhere.execute(c.get("principal"));
-    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+    return respondNoContent(c, result);
   });
 
   app.openapi({ ...revokeSession, middleware: [signedIn] as const }, async (c) => {
     const result = await deps.revokeSession.execute(c.get("principal"), c.req.valid("param").id);
-    return (result.ok ? c.body(null, 204) : respond(c, result, 200)) as never;
+    return respondNoContent(c, result);
   });
 }

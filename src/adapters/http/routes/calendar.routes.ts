@@ -9,8 +9,8 @@ import type { Result } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
+import { encodedAnswer } from "../compressed.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
 import { bearer, IdParam, jsonContent } from "../schemas.js";
 
 export interface CalendarRouteDeps {
@@ -54,12 +54,12 @@ const FeedParam = z.object({
   }),
 });
 
-function answerCalendar(c: Context, result: Result<string>): never {
-  if (!result.ok) return appErrorResponse(c, result.error) as never;
-  return c.body(result.value, 200, {
+function answerCalendar(c: Context, result: Result<string>): Response {
+  if (!result.ok) return appErrorResponse(c, result.error);
+  return encodedAnswer(c, 200, result.value, {
     "content-type": ICALENDAR,
     "cache-control": "private, no-cache",
-  }) as never;
+  });
 }
 
 export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
@@ -111,12 +111,12 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
     }),
     async (c) => {
       const issued = await deps.issueCalendarFeed.execute(c.get("principal"));
-      if (!issued.ok) return respond(c, issued, 201);
+      if (!issued.ok) return appErrorResponse(c, issued.error);
       // Location is the feed itself (on this server); the body's URL is the one on PUBLIC_BASE_URL.
       return c.json(issued.value, 201, {
         "cache-control": "no-store",
         location: new URL(issued.value.url).pathname,
-      }) as never;
+      });
     },
   );
 
@@ -143,7 +143,7 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
     }),
     async (c) => {
       const token = FEED_FILE.exec(c.req.valid("param").file)?.[1];
-      if (token === undefined) return appErrorResponse(c, calendarFeedNotFound) as never;
+      if (token === undefined) return appErrorResponse(c, calendarFeedNotFound);
       return answerCalendar(c, await deps.calendars.doctorFeed(token));
     },
   );

@@ -5,7 +5,7 @@ import type { App } from "../app.js";
 import { respondPublicRead } from "../respond.js";
 import { listOfSchema, publicReadResponses } from "../schemas.js";
 
-export const QualificationSchema = z
+const QualificationSchema = z
   .object({ id: z.number().int(), name: z.string() })
   .openapi("Qualification", { example: { id: 1, name: "mbbs" } });
 

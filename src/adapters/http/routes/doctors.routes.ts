@@ -478,7 +478,11 @@ export function registerDoctorRoutes(app: App, deps: DoctorRouteDeps) {
       },
     }),
     async (c) =>
-      c.json(await deps.patients.ofDoctor(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+      respond(
+        c,
+        ok(await deps.patients.ofDoctor(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
   );
 
   app.openapi(

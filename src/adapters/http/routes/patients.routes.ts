@@ -11,8 +11,8 @@ import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
-import { problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { appErrorResponse, problemResponses } from "../problem.js";
+import { respond, respondNoContent } from "../respond.js";
 import {
   AppointmentSchema,
   bearer,
@@ -163,7 +163,11 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       },
     }),
     async (c) =>
-      c.json(await deps.patients.listOwned(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+      respond(
+        c,
+        ok(await deps.patients.listOwned(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
   );
 
   app.openapi(
@@ -233,7 +237,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
     }),
     async (c) => {
       const deleted = await deps.deletePatient.execute(c.get("principal").userId, c.req.valid("param").id);
-      return (deleted.ok ? c.body(null, 204) : respond(c, deleted, 200)) as never;
+      return respondNoContent(c, deleted);
     },
   );
 
@@ -270,7 +274,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
         date: body.date,
         idempotencyKey: c.req.valid("header")["idempotency-key"],
       });
-      if (!booked.ok) return respond(c, booked, 201);
+      if (!booked.ok) return appErrorResponse(c, booked.error);
       const { appointment, appointmentId } = booked.value;
       return respond(
         c,
@@ -298,7 +302,11 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
       },
     }),
     async (c) =>
-      c.json(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query"))), 200),
+      respond(
+        c,
+        ok(await deps.patients.history(c.get("principal"), toPageRequest(c.req.valid("query")))),
+        200,
+      ),
   );
 
   app.openapi(
@@ -339,7 +347,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
     }),
     async (c) => {
       const cancelled = await deps.cancelAppointment.execute(c.get("principal"), c.req.valid("param").id);
-      if (!cancelled.ok) return respond(c, cancelled, 200);
+      if (!cancelled.ok) return appErrorResponse(c, cancelled.error);
       return respond(c, await deps.patients.appointment(cancelled.value.appointmentId), 200);
     },
   );
@@ -377,7 +385,7 @@ export function registerPatientRoutes(app: App, deps: PatientRouteDeps) {
         date: body.date,
         idempotencyKey: c.req.valid("header")["idempotency-key"],
       });
-      if (!moved.ok) return respond(c, moved, 200);
+      if (!moved.ok) return appErrorResponse(c, moved.error);
       return respond(c, await deps.patients.appointment(moved.value.appointmentId), 200);
     },
   );

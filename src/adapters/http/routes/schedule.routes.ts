@@ -9,8 +9,8 @@ import { ok } from "../../../domain/shared/result.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
-import { problemAnswer, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { respond, respondNoContent } from "../respond.js";
 import {
   AppointmentSchema,
   bearer,
@@ -166,7 +166,7 @@ export function registerScheduleRoutes(app: App, deps: ScheduleRouteDeps) {
     }),
     async (c) => {
       const removed = await deps.removeTimeOff.execute(c.get("principal"), c.req.valid("param").id);
-      return (removed.ok ? c.body(null, 204) : respond(c, removed, 200)) as never;
+      return respondNoContent(c, removed);
     },
   );
 
@@ -236,7 +236,7 @@ export function registerScheduleRoutes(app: App, deps: ScheduleRouteDeps) {
         c.req.valid("param").id,
         c.req.valid("json").reason,
       );
-      if (!cancelled.ok) return respond(c, cancelled, 200);
+      if (!cancelled.ok) return appErrorResponse(c, cancelled.error);
       return respond(c, await deps.patients.appointment(cancelled.value.appointmentId), 200);
     },
   );

@@ -79,7 +79,7 @@ export function registerSearchRoutes(
       request: { query: SearchQuery },
       responses: searchResponses,
     }),
-    async (c) => respondJsonText(c, await answer(c.req.valid("query")), 200),
+    async (c) => respondJsonText(c, await answer(c.req.valid("query"))),
   );
 
   app.openapi(
@@ -96,7 +96,6 @@ export function registerSearchRoutes(
       respondJsonText(
         c,
         await answer({ ...c.req.valid("query"), specialization: c.req.valid("param").name }),
-        200,
       ),
   );
 
@@ -111,11 +110,7 @@ export function registerSearchRoutes(
       responses: searchResponses,
     }),
     async (c) =>
-      respondJsonText(
-        c,
-        await answer({ ...c.req.valid("query"), qualification: c.req.valid("param").name }),
-        200,
-      ),
+      respondJsonText(c, await answer({ ...c.req.valid("query"), qualification: c.req.valid("param").name })),
   );
 
   app.openapi(
@@ -128,8 +123,7 @@ export function registerSearchRoutes(
       request: { params: DayParam, query: PageQuery },
       responses: searchResponses,
     }),
-    async (c) =>
-      respondJsonText(c, await answer({ ...c.req.valid("query"), day: c.req.valid("param").day }), 200),
+    async (c) => respondJsonText(c, await answer({ ...c.req.valid("query"), day: c.req.valid("param").day })),
   );
 
   app.openapi(
@@ -146,6 +140,6 @@ export function registerSearchRoutes(
       responses: searchResponses,
     }),
     async (c) =>
-      respondJsonText(c, await answer({ ...c.req.valid("query"), name: c.req.valid("param").name }), 200),
+      respondJsonText(c, await answer({ ...c.req.valid("query"), name: c.req.valid("param").name })),
   );
 }

@@ -11,10 +11,11 @@ import type { App, AppEnv } from "../app.js";
 import { requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { respondNoContent } from "../respond.js";
 import { bearer, jsonBody } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
-export const UserSchema = z
+const UserSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
@@ -62,7 +63,7 @@ const RegistrationSchema = z
   })
   .openapi("Registration");
 
-export const toUserJson = (user: User): z.infer<typeof UserSchema> => ({
+const toUserJson = (user: User): z.infer<typeof UserSchema> => ({
   id: user.id,
   name: user.name,
   email: user.email,
@@ -181,13 +182,13 @@ export function registerUserRoutes(
 ) {
   app.openapi({ ...register, middleware: [deps.registrationLimit] as const }, async (c) => {
     const result = await deps.registerUser.execute(c.req.valid("json"));
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.json(toUserJson(result.value), 201, { location: "/users/info" });
   });
 
   app.openapi({ ...info, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
     const result = await deps.userQueries.info(c.get("principal").userId);
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.json(toUserJson(result.value), 200);
   });
 
@@ -198,7 +199,7 @@ export function registerUserRoutes(
       newPassword: body.new_password,
       client: deps.clients.of(c),
     });
-    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+    return respondNoContent(c, result);
   });
 
   app.openapi({ ...eraseAccount, middleware: [requireAuth(deps.authenticator)] as const }, async (c) => {
@@ -206,6 +207,6 @@ export function registerUserRoutes(
       password: c.req.valid("json").password,
       client: deps.clients.of(c),
     });
-    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+    return respondNoContent(c, result);
   });
 }

@@ -11,8 +11,8 @@ import { MAX_READ_IDS } from "../../../ports/notification-inbox.js";
 import { NOTIFICATION_KINDS } from "../../../ports/notifier.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
-import { problemResponses } from "../problem.js";
-import { respond, respondPublicRead } from "../respond.js";
+import { appErrorResponse, problemResponses } from "../problem.js";
+import { respond, respondNoContent, respondPublicRead } from "../respond.js";
 import {
   AppointmentSchema,
   bearer,
@@ -210,7 +210,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
         c.req.valid("param").id,
         c.req.valid("json").status,
       );
-      if (!changed.ok) return respond(c, changed, 200);
+      if (!changed.ok) return appErrorResponse(c, changed.error);
       return respond(c, await deps.patients.appointment(changed.value.appointmentId), 200);
     },
   );
@@ -316,7 +316,7 @@ export function registerVisitRoutes(app: App, deps: VisitRouteDeps) {
     }),
     async (c) => {
       const left = await deps.leaveWaitlist.execute(c.get("principal"), c.req.valid("param").id);
-      return (left.ok ? c.body(null, 204) : respond(c, left, 200)) as never;
+      return respondNoContent(c, left);
     },
   );
 

@@ -4,8 +4,8 @@ import type { Authenticator } from "../../../ports/authenticator.js";
 import { WEBHOOK_EVENT_TYPES } from "../../../ports/webhooks.js";
 import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
-import { problemAnswer, problemResponses } from "../problem.js";
-import { respond } from "../respond.js";
+import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { respond, respondNoContent } from "../respond.js";
 import {
   bearer,
   IdParam,
@@ -185,7 +185,7 @@ export function registerWebhookRoutes(app: App, deps: WebhookRouteDeps) {
     }),
     async (c) => {
       const deleted = await deps.webhooks.delete(c.get("principal"), c.req.valid("param").id);
-      return (deleted.ok ? c.body(null, 204) : respond(c, deleted, 200)) as never;
+      return respondNoContent(c, deleted);
     },
   );
 
@@ -242,9 +242,8 @@ export function registerWebhookRoutes(app: App, deps: WebhookRouteDeps) {
     async (c) => {
       const { id, event_id } = c.req.valid("param");
       const retried = await deps.webhooks.retry(c.get("principal"), id, event_id);
-      return (
-        retried.ok ? c.json({ event_id, status: "pending" as const }, 202) : respond(c, retried, 200)
-      ) as never;
+      if (!retried.ok) return appErrorResponse(c, retried.error);
+      return c.json({ event_id, status: "pending" as const }, 202);
     },
   );
 }

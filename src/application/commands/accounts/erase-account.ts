@@ -13,7 +13,7 @@ import { confirmPassword } from "./change-password.js";
 import type { PasswordCheckLimits } from "./sign-in.js";
 
 /** Why the sittings of a doctor who left do not take place. */
-export const DOCTOR_LEFT = "the doctor has left Doctorly";
+const DOCTOR_LEFT = "the doctor has left Doctorly";
 
 /**
  * A doctor's account is erased: every upcoming sitting within the booking horizon (one day more)

@@ -3,7 +3,7 @@ import type { Principal } from "../../../domain/user/principal.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { SessionStore } from "../../../ports/session.store.js";
 
-export const sessionNotFound = () =>
+const sessionNotFound = () =>
   appError("not_found", "session_not_found", "No such live session among the caller's.");
 
 /**

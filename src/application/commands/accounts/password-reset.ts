@@ -12,7 +12,7 @@ import type { UnitOfWork } from "../../../ports/unit-of-work.js";
 /** How long a reset link works (API.md: 30 minutes). */
 export const PASSWORD_RESET_MINUTES = 30;
 
-export const invalidResetToken = () =>
+const invalidResetToken = () =>
   appError(
     "validation",
     "invalid_reset_token",

@@ -29,7 +29,7 @@ export interface SignInSettings {
   readonly sessionLifetime: SessionLifetime;
 }
 
-export const invalidCredentials = () =>
+const invalidCredentials = () =>
   appError("unauthenticated", "invalid_credentials", "The email or password is wrong.");
 
 export const tooManyAttempts = (retryAfter: number) =>

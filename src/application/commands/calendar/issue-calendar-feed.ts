@@ -27,6 +27,5 @@ export class IssueCalendarFeed {
   }
 }
 
-export const FEED_PATH_PREFIX = "/calendar/doctors/";
-export const feedUrl = (publicBaseUrl: string, token: string) =>
-  `${publicBaseUrl}${FEED_PATH_PREFIX}${token}.ics`;
+const FEED_PATH_PREFIX = "/calendar/doctors/";
+const feedUrl = (publicBaseUrl: string, token: string) => `${publicBaseUrl}${FEED_PATH_PREFIX}${token}.ics`;

@@ -21,7 +21,7 @@ const futureAppointments = (count: number) =>
   );
 
 /** The fields as registration checks them: the name's length, a known IANA zone; at least one field. */
-export function checkProfileEdit(edit: ProfileEdit): Result<ProfileChange> {
+function checkProfileEdit(edit: ProfileEdit): Result<ProfileChange> {
   const errors: FieldError[] = [];
   if (edit.name === undefined && edit.description === undefined && edit.timezone === undefined) {
     errors.push({ path: "body", message: "give at least one of name, description, timezone" });

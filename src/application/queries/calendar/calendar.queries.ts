@@ -24,8 +24,8 @@ const MS_PER_MINUTE = 60_000;
 /** The first word of a name: all that a doctor's feed shows of a patient. */
 export const firstNameOf = (name: string): string => name.trim().split(/\s+/u)[0] ?? "";
 
-export const appointmentUid = (id: number, host: string) => `appointment-${id}@${host}`;
-export const sittingUid = (s: Pick<Sitting, "slotId" | "date">, host: string) =>
+const appointmentUid = (id: number, host: string) => `appointment-${id}@${host}`;
+const sittingUid = (s: Pick<Sitting, "slotId" | "date">, host: string) =>
   `sitting-${s.slotId}-${s.date}@${host}`;
 
 const timeOf = (a: AppointmentRow) => {
@@ -44,7 +44,7 @@ export const appointmentEvent = (a: AppointmentRow, host: string): CalendarEvent
 });
 
 /** The doctor's event of one appointment: the seat and the patient's first name only. */
-export const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
+const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarEvent => ({
   uid: appointmentUid(a.id, host),
   sequence: a.calendarSequence,
   ...timeOf(a),
@@ -53,7 +53,7 @@ export const feedAppointmentEvent = (a: AppointmentRow, host: string): CalendarE
 });
 
 /** A sitting of the doctor's; a closed one is kept, cancelled, so that a subscribed copy drops it. */
-export const feedSittingEvent = (
+const feedSittingEvent = (
   s: Sitting,
   booked: number,
   closedReason: string | null,

@@ -6,6 +6,7 @@ import { isoWeekdayOf } from "../../../domain/slot/weekday.js";
 import type { Principal } from "../../../domain/user/principal.js";
 import type { Clock } from "../../../ports/clock.js";
 import type { DoctorReadModel } from "../../../ports/doctor.read-model.js";
+import type { NotificationKind } from "../../../ports/notifier.js";
 import type { VisitReadModel } from "../../../ports/visit.read-model.js";
 import { closedReasonOn, slotsHoldingSittings } from "../doctors/closures.js";
 import { doctorNotFound } from "../doctors/doctor.queries.js";
@@ -20,7 +21,7 @@ export interface ReviewView {
 
 export interface NotificationView {
   id: number;
-  kind: string;
+  kind: NotificationKind;
   text: string;
   appointment_id: number | null;
   created_at: string;
