@@ -6,6 +6,7 @@ import type {
 } from "../../../application/commands/accounts/password-reset.js";
 import type { App, AppEnv } from "../app.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
+import { respondNoContent } from "../respond.js";
 import { jsonBody, jsonContent } from "../schemas.js";
 import { singleLineText } from "../text.js";
 
@@ -96,7 +97,7 @@ export function registerPasswordResetRoutes(
 ) {
   app.openapi({ ...requestReset, middleware: [deps.resetLimit] as const }, async (c) => {
     const result = await deps.requestPasswordReset.execute(c.req.valid("json"));
-    if (!result.ok) return appErrorResponse(c, result.error) as never;
+    if (!result.ok) return appErrorResponse(c, result.error);
     return c.json(ACCEPTED, 202);
   });
 
@@ -106,6 +107,6 @@ export function registerPasswordResetRoutes(
       token: body.token,
       newPassword: body.new_password,
     });
-    return (result.ok ? c.body(null, 204) : appErrorResponse(c, result.error)) as never;
+    return respondNoContent(c, result);
   });
 }
