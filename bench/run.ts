@@ -23,6 +23,7 @@ import {
   searchCeiling,
 } from "./ceilings.js";
 import { type LoadResult, type LoadTarget, load, percentile, type Shot } from "./load.js";
+import { countingProxy } from "./round-trips.js";
 import { measureSearchCost } from "./search-cost.js";
 import {
   BENCH_PASSWORD,
@@ -66,6 +67,9 @@ const LAG_BOUND_MS = 5_000;
 const CONTENDED_REQUESTS = 200;
 const READ_CONNECTIONS = 50;
 const BOOKING_CONNECTIONS = 10;
+/** Scenario 4e: bookings counted on the wire, after a few unmeasured ones. */
+const ROUND_TRIP_WARM_UP = 5;
+const ROUND_TRIP_BOOKINGS = 50;
 const logDir = path.join(projectRoot, ".data", "bench");
 const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
 
@@ -235,26 +239,6 @@ async function drain(db: pg.Client, redis: Redis, timeoutMs: number): Promise<nu
   }
 }
 
-/**
- * Statements run in the bench database so far, from `pg_stat_statements` (summed over its entries), or
- * why they cannot be counted. Read before and after a scenario, never reset: the server may be shared.
- */
-async function statementCount(db: pg.Client): Promise<number | string> {
-  try {
-    await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-    const { rows } = await db.query<{ n: string }>(
-      `SELECT COALESCE(sum(calls), 0)::bigint AS n FROM pg_stat_statements
-       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    return Number(rows[0]?.n ?? Number.NaN);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return /shared_preload_libraries|not loaded/i.test(message)
-      ? "pg_stat_statements not loaded"
-      : `pg_stat_statements: ${message}`;
-  }
-}
-
 // ---------------------------------------------------------------- the report
 
 /** What a row prints in its req/s, p50, p99 and error columns. */
@@ -372,9 +356,17 @@ async function main() {
     start(`api-nocache-${i}`, "src/main.ts", ["--api"], { PORT: String(port), CACHE_ENABLED: "false" });
   });
   for (let i = 0; i < replicas; i++) start(`worker-${i}`, "src/main.ts", ["--worker"], {});
+  // One more API process, whose connections to PostgreSQL pass a proxy that counts round trips (4e).
+  const database = new URL(DATABASE_URL);
+  const wire = await countingProxy({ host: database.hostname, port: Number(database.port || 5432) });
+  const proxied = new URL(DATABASE_URL);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(wire.port);
+  const countedPort = basePort + 30;
+  start("api-counted", "src/main.ts", ["--api"], { PORT: String(countedPort), DATABASE_URL: proxied.href });
   await Promise.all([
     ...barePorts.map((p) => waitFor(`http://127.0.0.1:${p}/bare`)),
-    ...[...apiPorts, ...uncachedPorts].map((p) => waitFor(`http://127.0.0.1:${p}/health`)),
+    ...[...apiPorts, ...uncachedPorts, countedPort].map((p) => waitFor(`http://127.0.0.1:${p}/health`)),
   ]);
   say(`${children.length} processes up`);
 
@@ -565,6 +557,8 @@ async function main() {
   // A data set with fewer free sittings than wanted (--tiny) is shared out in the same proportions.
   const share = (n: number) => Math.floor((n * Math.min(free.length, wanted)) / wanted);
   const sittings = free.slice(0, share(want.http));
+  // Scenario 4e's sittings, which 4a does not book.
+  const countingSittings = sittings.splice(-(ROUND_TRIP_WARM_UP + ROUND_TRIP_BOOKINGS)).reverse();
   const sequenceSittings = free.slice(sittings.length, sittings.length + share(want.sequence));
   const oneStatementSittings = free.slice(
     sittings.length + sequenceSittings.length,
@@ -598,24 +592,41 @@ async function main() {
   notes.push(
     `4a was measured after an unmeasured warm-up of ${warmUp.requests} bookings on other sittings (${fmt(warmUp.rps)}/s)`,
   );
-  const statementsBefore = await statementCount(db);
   const bookingLimit =
     sittings.length < 5_000 ? { amount: Math.min(sittings.length - b, 300 * seconds) } : { seconds };
   const uncontended = await load(spread(apiPorts, nextBooking), {
     connections: BOOKING_CONNECTIONS,
     ...bookingLimit,
   });
-  const statementsAfter = await statementCount(db);
-  const booked = uncontended.statuses.get(201) ?? 0;
-  const counted =
-    typeof statementsBefore === "number" && typeof statementsAfter === "number"
-      ? `${fmt((statementsAfter - statementsBefore) / booked, 1)} statements per booking counted by pg_stat_statements over the 4a run (every statement in the bench database, the worker's relay and projections included)`
-      : `not counted: ${typeof statementsBefore === "string" ? statementsBefore : statementsAfter}`;
-  notes.push(
-    `round trips per booking: ${BOOKING_ROUND_TRIPS} (the sequence 4c replicates: session lookup and START TRANSACTION/COMMIT included; target ≤ 5); ${counted}`,
-  );
   say(`4a booking ${fmt(uncontended.rps)}/s p99 ${fmt(uncontended.p99, 1)} ms`);
   sampleMemory("4a");
+
+  // 4e. Round trips per booking, counted on the wire (bench/round-trips.ts) through the counted API
+  // process: one account books one sitting after another (sittings of its own), its session already
+  // looked up once; a few unmeasured bookings first.
+  const counter = patients[0] as { id: number; token: string };
+  let counted201 = 0;
+  for (const [i, sitting] of countingSittings.entries()) {
+    if (i === ROUND_TRIP_WARM_UP) wire.reset();
+    const shot = booking(counter.token, sitting.slotId, counter.id, sitting.date);
+    const res = await fetch(`http://127.0.0.1:${countedPort}${shot.path}`, {
+      method: "POST",
+      headers: shot.headers as Record<string, string>,
+      body: shot.body as string,
+    });
+    await res.arrayBuffer();
+    if (i >= ROUND_TRIP_WARM_UP && res.status === 201) counted201++;
+  }
+  const roundTrips = wire.count() / counted201;
+  await wire.close();
+  const roundTripRow: Row = {
+    id: "4e",
+    scenario: "round trips to PostgreSQL per booking, counted on the wire",
+    measured: `${fmt(roundTrips, 1)} (${counted201} bookings; BEGIN/COMMIT included)`,
+    target: "≤ 5",
+    ok: counted201 > 0 && roundTrips <= 5,
+  };
+  say(`4e ${fmt(roundTrips, 1)} round trips per booking`);
 
   // The ceilings run once the worker has projected 4a's bookings, so that it does not compete with them.
   const drainAfter4a = await drain(db, redis, flags.tiny ? 20_000 : 120_000);
@@ -656,6 +667,7 @@ async function main() {
       ok: ceiling.errors === 0,
     });
   }
+  rows.push(roundTripRow);
   say(
     `4c/4d SQL ceilings ${fmt(ceilings.sequence.rps)} / ${fmt(one.rps)} bookings/s, p99 ${fmt(ceilings.sequence.p99, 1)} / ${fmt(one.p99, 1)} ms`,
   );

@@ -81,6 +81,8 @@ const schema = z
     CACHE_ENABLED: flag.default(true),
     CACHE_TTL_SECONDS: int(1, 86_400).default(300),
     CACHE_LOCAL_TTL_MS: int(0, 60_000).default(2_000),
+    // Sessions answered from an API process's memory this long; a revocation reaches every process at once.
+    SESSION_CACHE_TTL_MS: int(0, 60_000).default(10_000),
     JOB_LOCK_MS: int(1_000, 600_000).default(30_000),
     SEARCH_INDEX: z
       .string()

@@ -19,6 +19,7 @@ import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
 import type { Logger } from "../ports/logger.js";
 import type { MediaStore } from "../ports/media-store.js";
 import { RANDOMNESS, type Randomness } from "../ports/randomness.js";
+import { SESSION_REVOCATIONS } from "../ports/session.store.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 
 export const PG_POOL = Symbol.for("doctorly.PgPool");
@@ -29,11 +30,17 @@ export interface Infrastructure {
   readonly pool: DatabasePool;
   readonly redis: Redis;
   readonly searchIndex: RediSearchDoctorIndex;
-  /** The near cache's own connection for invalidations (a subscribed connection takes no commands); null without a near cache. */
+  /**
+   * The connection on which the in-process caches (near cache, session cache) hear invalidations (a
+   * subscribed connection takes no commands); null when none of them is on.
+   */
   readonly invalidations: Redis | null;
   readonly media: MediaStore;
   close(): Promise<void>;
 }
+
+/** The near cache (read cache entries answered from memory) is on. */
+export const nearCacheOn = (config: Config): boolean => config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0;
 
 export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   const pool = await createPgPool({
@@ -49,7 +56,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     queryTimeoutMs: config.SEARCH_TIMEOUT_MS,
   });
   const invalidations =
-    config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0
+    nearCacheOn(config) || config.SESSION_CACHE_TTL_MS > 0
       ? createRedis(config.REDIS_URL, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
@@ -77,7 +84,12 @@ export const infrastructureModule = (infra: Infrastructure) =>
     bind<Clock>(CLOCK).toConstantValue(new SystemClock());
     bind<Randomness>(RANDOMNESS).toConstantValue(new CryptoRandomness());
     bind<UnitOfWork>(UNIT_OF_WORK).toDynamicValue(
-      (ctx) => new CacheInvalidatingUnitOfWork(new PgUnitOfWork(infra.pool), ctx.get(CACHE)),
+      (ctx) =>
+        new CacheInvalidatingUnitOfWork(
+          new PgUnitOfWork(infra.pool),
+          ctx.get(CACHE),
+          ctx.get(SESSION_REVOCATIONS),
+        ),
     );
     bind<readonly HealthCheck[]>(HEALTH_CHECKS).toConstantValue([
       new PgHealthCheck(infra.pool),

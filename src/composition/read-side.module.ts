@@ -17,7 +17,7 @@ import {
 import { IMAGE_URLS } from "../ports/image-urls.js";
 import type { Logger } from "../ports/logger.js";
 import { RANDOMNESS } from "../ports/randomness.js";
-import type { Infrastructure } from "./infrastructure.js";
+import { type Infrastructure, nearCacheOn } from "./infrastructure.js";
 
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
 export const readSideModule = (infra: Infrastructure, config: Config, logger: Logger) =>
@@ -25,7 +25,7 @@ export const readSideModule = (infra: Infrastructure, config: Config, logger: Lo
     bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).toConstantValue(infra.searchIndex);
     const shared = new RedisCache(infra.redis, logger);
     bind<Cache>(CACHE).toConstantValue(
-      infra.invalidations
+      infra.invalidations && nearCacheOn(config)
         ? new NearCache(shared, infra.redis, infra.invalidations, logger, {
             ttlMs: config.CACHE_LOCAL_TTL_MS,
           })

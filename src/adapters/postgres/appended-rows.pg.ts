@@ -3,14 +3,28 @@ import type { DomainEvent } from "../../domain/events.js";
 import type { Notification, Notifier } from "../../ports/notifier.js";
 import type { OutboxWriter } from "../../ports/outbox.js";
 
+/** A new appointment's row, as `PgSittingBookRepository.save` inserts it. */
+export interface NewAppointmentRow {
+  readonly id: number;
+  readonly patientId: number;
+  readonly slotId: number;
+  readonly doctorId: number;
+  readonly date: string;
+  readonly seat: number;
+  readonly capacity: number;
+}
+
 /**
  * The rows a transaction only appends and never reads back — outbox events and in-app notifications —
- * held until the unit of work is about to commit and then written in one statement: a booking makes one
- * round trip to Postgres fewer. They commit or roll back with everything else, as before.
+ * held until the unit of work is about to commit and then written in one statement, with a booking's new
+ * appointment when no statement came after it: a booking makes two round trips to Postgres fewer. They
+ * commit or roll back with everything else, as before, and a constraint the appointment breaks fails the
+ * transaction as it did.
  */
 export class AppendedRows implements OutboxWriter, Notifier {
   private events: DomainEvent[] = [];
   private notifications: Notification[] = [];
+  private appointments: NewAppointmentRow[] = [];
 
   async append(events: readonly DomainEvent[]): Promise<void> {
     this.events.push(...events);
@@ -20,9 +34,40 @@ export class AppendedRows implements OutboxWriter, Notifier {
     this.notifications.push(notification);
   }
 
+  /**
+   * A new appointment (its id taken already), written with the next statement of the transaction
+   * (`flushAppointments`, before any other statement runs: see `pgTransactionScope`) or, when none follows,
+   * with the outbox events and notices before commit.
+   */
+  insertAppointment(row: NewAppointmentRow): void {
+    this.appointments.push(row);
+  }
+
+  /** Writes the appointments held, alone: a statement that may read them is about to run. */
+  async flushAppointments(db: CommonQueryMethods): Promise<void> {
+    const part = this.appointmentsPart();
+    if (part) await db.query(sql.unsafe`WITH ${part} SELECT 1`);
+  }
+
+  private appointmentsPart() {
+    if (this.appointments.length === 0) return null;
+    const rows = this.appointments;
+    this.appointments = [];
+    return sql.fragment`appended_appointments AS (
+      INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
+      OVERRIDING SYSTEM VALUE
+      SELECT * FROM ${sql.unnest(
+        rows.map((a) => [a.id, a.patientId, a.slotId, a.doctorId, a.date, a.seat, a.capacity]),
+        ["int4", "int4", "int4", "int4", "date", "int4", "int4"],
+      )}
+    )`;
+  }
+
   /** Writes what was appended since the last flush; called by the unit of work before commit. */
   async flush(db: CommonQueryMethods): Promise<void> {
     const parts = [];
+    const appointments = this.appointmentsPart();
+    if (appointments) parts.push(appointments);
     if (this.events.length > 0) {
       parts.push(sql.fragment`appended_events AS (
         INSERT INTO outbox (type, payload)
