@@ -31,7 +31,7 @@ export interface Infrastructure {
   readonly redis: Redis;
   readonly searchIndex: RediSearchDoctorIndex;
   /**
-   * The connection on which the in-process caches (near cache, session cache) hear invalidations (a
+   * The connection on which the in-process caches (near cache, sessions, search answers) hear invalidations (a
    * subscribed connection takes no commands); null when none of them is on.
    */
   readonly invalidations: Redis | null;
