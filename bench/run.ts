@@ -23,6 +23,7 @@ import {
   searchCeiling,
 } from "./ceilings.js";
 import { type LoadResult, type LoadTarget, load, percentile, type Shot } from "./load.js";
+import { overload } from "./overload.js";
 import { countingProxy } from "./round-trips.js";
 import { measureSearchCost } from "./search-cost.js";
 import {
@@ -70,6 +71,11 @@ const BOOKING_CONNECTIONS = 10;
 /** Scenario 4e: bookings counted on the wire, after a few unmeasured ones. */
 const ROUND_TRIP_WARM_UP = 5;
 const ROUND_TRIP_BOOKINGS = 50;
+/** Scenario 8: bookings offered at this multiple of 4a's rate, to an API process that sheds load. */
+const OVERLOAD_FACTOR = 2;
+/** Its in-flight bound (SHED_MAX_IN_FLIGHT): twice the booking connections of 4a. */
+const OVERLOAD_IN_FLIGHT = 2 * 10;
+const RECOVERY_BOOKINGS = 100;
 const logDir = path.join(projectRoot, ".data", "bench");
 const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
 
@@ -368,9 +374,17 @@ async function main() {
   proxied.port = String(wire.port);
   const countedPort = basePort + 30;
   start("api-counted", "src/main.ts", ["--api"], { PORT: String(countedPort), DATABASE_URL: proxied.href });
+  // And one that sheds load past a small in-flight bound, for the overload scenario (8).
+  const shedPort = basePort + 40;
+  const shedApi = start("api-shed", "src/main.ts", ["--api"], {
+    PORT: String(shedPort),
+    SHED_MAX_IN_FLIGHT: String(OVERLOAD_IN_FLIGHT),
+  });
   await Promise.all([
     ...barePorts.map((p) => waitFor(`http://127.0.0.1:${p}/bare`)),
-    ...[...apiPorts, ...uncachedPorts, countedPort].map((p) => waitFor(`http://127.0.0.1:${p}/health`)),
+    ...[...apiPorts, ...uncachedPorts, countedPort, shedPort].map((p) =>
+      waitFor(`http://127.0.0.1:${p}/health`),
+    ),
   ]);
   say(`${children.length} processes up`);
 
@@ -637,7 +651,9 @@ async function main() {
     `4a was measured after an unmeasured warm-up of ${warmUp.requests} bookings on other sittings (${fmt(warmUp.rps)}/s)`,
   );
   const bookingLimit =
-    sittings.length < 5_000 ? { amount: Math.min(sittings.length - b, 300 * seconds) } : { seconds };
+    sittings.length < 5_000
+      ? { amount: Math.min(Math.floor(0.6 * (sittings.length - b)), 300 * seconds) }
+      : { seconds };
   const uncontended = await load(spread(apiPorts, nextBooking), {
     connections: BOOKING_CONNECTIONS,
     ...bookingLimit,
@@ -776,6 +792,67 @@ async function main() {
   });
   say(`5 lag p50 ${fmt(lagResult.p50)} p99 ${fmt(lagResult.p99)} ms`);
   sampleMemory("5");
+
+  // 8. Overload: bookings offered at twice 4a's rate for 10 s, open loop, to an API process that sheds
+  // load past SHED_MAX_IN_FLIGHT; then, one second after the last was sent, bookings at 4a's concurrency.
+  const spare = sittings.slice(b);
+  const overloadRate = Math.max(
+    2,
+    OVERLOAD_FACTOR * (Number.isFinite(uncontended.rps) ? uncontended.rps : 1),
+  );
+  const overloadSeconds = flags.tiny ? 1 : 10;
+  const overloadTotal = Math.max(
+    0,
+    Math.min(Math.round(overloadRate * overloadSeconds), spare.length - RECOVERY_BOOKINGS),
+  );
+  const spareShot = (i: number) => {
+    const sitting = spare[i] as { slotId: number; date: string };
+    const patient = patients[i % patients.length] as { id: number; token: string };
+    return booking(patient.token, sitting.slotId, patient.id, sitting.date);
+  };
+  const burst = overload(shedPort, (i) => (i < overloadTotal ? spareShot(i) : null), {
+    ratePerSecond: overloadRate,
+    seconds: overloadSeconds,
+    timeoutMs: 10_000,
+  });
+  await burst.sent;
+  await sleep(1_000);
+  let r = overloadTotal;
+  const recovery = await load([{ port: shedPort, next: () => spareShot(r++) }], {
+    connections: BOOKING_CONNECTIONS,
+    amount: Math.max(0, Math.min(RECOVERY_BOOKINGS, spare.length - overloadTotal)),
+  });
+  const flood = await burst.answered;
+  const count = (status: number) => flood.statuses.get(status) ?? 0;
+  const answeredCount = [...flood.statuses.values()].reduce((a, n) => a + n, 0);
+  const pct = (n: number) => `${fmt((100 * n) / Math.max(1, flood.sent))} %`;
+  const errors5xx = [...flood.statuses].filter(([s]) => s >= 500 && s !== 503).reduce((a, [, n]) => a + n, 0);
+  const others = answeredCount - count(201) - count(409) - count(503) - errors5xx;
+  const acceptedP99 = flood.p99.get(201) ?? Number.NaN;
+  const acceptedOfUncontended = acceptedP99 / uncontended.p99;
+  const recoveryOfUncontended = recovery.p99 / uncontended.p99;
+  const shedPeak = peakMb(shedApi.pid);
+  rows.push({
+    id: "8",
+    scenario: `overload: bookings offered at ${OVERLOAD_FACTOR} × 4a = ${fmt(overloadRate)}/s for ${overloadSeconds} s (SHED_MAX_IN_FLIGHT=${OVERLOAD_IN_FLIGHT})`,
+    measured:
+      `${flood.sent} sent: 201 ${pct(count(201))}, 409 ${pct(count(409))}, 503 ${pct(count(503))} (p99 ${fmt(flood.p99.get(503) ?? Number.NaN, 1)} ms)` +
+      `${others > 0 ? `, other ${others}` : ""}; 5xx but 503: ${errors5xx}, timeouts ${flood.timeouts}, socket errors ${flood.socketErrors}; ` +
+      `accepted p99 ${fmt(acceptedP99, 1)} ms = ${fmt(acceptedOfUncontended, 1)} × 4a's; 1 s after: p99 ${fmt(recovery.p99, 1)} ms = ${fmt(recoveryOfUncontended, 1)} × 4a's; RSS ${fmt(shedPeak)} MB`,
+    target: "no 500/timeout; accepted p99 ≤ 4 × 4a's; 1 s after ≤ 2 × 4a's; RSS ≤ 250 MB",
+    ok:
+      errors5xx === 0 &&
+      others === 0 &&
+      flood.timeouts === 0 &&
+      flood.socketErrors === 0 &&
+      acceptedOfUncontended <= 4 &&
+      recoveryOfUncontended <= 2 &&
+      recovery.failed === 0 &&
+      shedPeak <= 250,
+  });
+  say(
+    `8 overload: ${flood.sent} sent, 201 ${count(201)}, 409 ${count(409)}, 503 ${count(503)}, 5xx ${errors5xx}, timeouts ${flood.timeouts}; accepted p99 ${fmt(acceptedP99, 1)} ms; after p99 ${fmt(recovery.p99, 1)} ms`,
+  );
 
   // 6. and 7.
   // The target is for 10,000 doctors; a smaller data set still gets the 10 s (process start dominates).

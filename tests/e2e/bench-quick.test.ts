@@ -2,7 +2,27 @@ import { spawn } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { projectRoot } from "../../src/config.js";
 
-const SCENARIO_ROWS = ["1", "2a", "2b", "3a", "3b", "3d", "3e", "4a", "4b", "4c", "4d", "5", "6", "7"];
+const SCENARIO_ROWS = [
+  "1",
+  "2a",
+  "2b",
+  "3a",
+  "3a′",
+  "3b",
+  "3d",
+  "3e",
+  "3f",
+  "3g",
+  "4a",
+  "4b",
+  "4c",
+  "4d",
+  "4e",
+  "5",
+  "6",
+  "7",
+  "8",
+];
 
 /** Runs a command to its end; answers its exit code and everything it printed. */
 function runToEnd(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
