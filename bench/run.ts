@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -80,6 +81,7 @@ const logDir = path.join(projectRoot, ".data", "bench");
 const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
+const memoryReportFile = path.join(logDir, "api-0.memory.jsonl");
 const notes: string[] = [];
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -94,9 +96,14 @@ function start(name: string, script: string, args: string[], env: Record<string,
   const log = openSync(path.join(logDir, `${name}.log`), "w");
   const profile = flags.profile && name.startsWith("api") ? ["--cpu-prof", "--cpu-prof-dir", logDir] : [];
   const entry = script.startsWith("src/") ? [compiled(script)] : ["--import", "tsx", script];
-  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
+  // The first API process reports where its memory is on SIGUSR2 (bench/memory-report.mjs).
+  const memory =
+    name === "api-0"
+      ? ["--import", pathToFileURL(path.join(projectRoot, "bench", "memory-report.mjs")).href]
+      : [];
+  const child = spawn(process.execPath, [...profile, ...memory, ...entry, ...args], {
     cwd: projectRoot,
-    env: { ...process.env, ...appEnv, ...env },
+    env: { ...process.env, ...appEnv, MEMORY_REPORT_FILE: memoryReportFile, ...env },
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -403,8 +410,13 @@ async function main() {
   const days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
   const rows: Row[] = [];
   const memoryTrail: string[] = [];
-  const sampleMemory = (after: string) =>
+  const sampleMemory = (after: string) => {
     memoryTrail.push(`${after} ${apis.map((api) => fmt(peakMb(api.pid))).join("+")}`);
+    apis[0]?.kill("SIGUSR2");
+    memoryMarks.push(after);
+  };
+  const memoryMarks: string[] = [];
+  rmSync(memoryReportFile, { force: true });
   sampleMemory("idle");
 
   // 1. The ceiling: bare Hono.
@@ -801,26 +813,34 @@ async function main() {
     OVERLOAD_FACTOR * (Number.isFinite(uncontended.rps) ? uncontended.rps : 1),
   );
   const overloadSeconds = flags.tiny ? 1 : 10;
-  const overloadTotal = Math.max(
-    0,
-    Math.min(Math.round(overloadRate * overloadSeconds), spare.length - RECOVERY_BOOKINGS),
-  );
   const spareShot = (i: number) => {
     const sitting = spare[i] as { slotId: number; date: string };
     const patient = patients[i % patients.length] as { id: number; token: string };
     return booking(patient.token, sitting.slotId, patient.id, sitting.date);
   };
-  const burst = overload(shedPort, (i) => (i < overloadTotal ? spareShot(i) : null), {
+  // Warmed up as 4a's process was (code compiled, pool connections open, the accounts' sessions looked
+  // up once): unmeasured bookings at 4a's concurrency, one per load account at least.
+  let w = 0;
+  await load([{ port: shedPort, next: () => spareShot(w++) }], {
+    connections: BOOKING_CONNECTIONS,
+    amount: Math.min(Math.max(accounts.length, Math.round(2 * overloadRate)), Math.floor(spare.length / 4)),
+  });
+  const burstFrom = w;
+  const overloadTotal = Math.max(
+    0,
+    Math.min(Math.round(overloadRate * overloadSeconds), spare.length - burstFrom - RECOVERY_BOOKINGS),
+  );
+  const burst = overload(shedPort, (i) => (i < overloadTotal ? spareShot(burstFrom + i) : null), {
     ratePerSecond: overloadRate,
     seconds: overloadSeconds,
     timeoutMs: 10_000,
   });
   await burst.sent;
   await sleep(1_000);
-  let r = overloadTotal;
+  let r = burstFrom + overloadTotal;
   const recovery = await load([{ port: shedPort, next: () => spareShot(r++) }], {
     connections: BOOKING_CONNECTIONS,
-    amount: Math.max(0, Math.min(RECOVERY_BOOKINGS, spare.length - overloadTotal)),
+    amount: Math.max(0, Math.min(RECOVERY_BOOKINGS, spare.length - r)),
   });
   const flood = await burst.answered;
   const count = (status: number) => flood.statuses.get(status) ?? 0;
@@ -865,6 +885,32 @@ async function main() {
     ok: rebuildSeconds <= allowedSeconds,
   });
   notes.push(`API peak RSS (MB) after each scenario: ${memoryTrail.join(", ")}`);
+  // Where the first API process's memory is, at each of those moments (bench/memory-report.mjs).
+  const mb = (bytes: number) => fmt(bytes / 2 ** 20);
+  const reports = existsSync(memoryReportFile)
+    ? readFileSync(memoryReportFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, number> & { spaces: Record<string, number> })
+    : [];
+  notes.push(
+    `API memory (MB: rss = V8 heap total [used] + external [of it array buffers] + the rest: code, native allocations, stacks): ${reports
+      .map((r, i) => {
+        const [rss, heap, used, external, buffers] = [
+          r.rss,
+          r.heapTotal,
+          r.heapUsed,
+          r.external,
+          r.arrayBuffers,
+        ].map((n) => n ?? 0) as [number, number, number, number, number];
+        return `${memoryMarks[i] ?? "?"} ${mb(rss)} = ${mb(heap)} [${mb(used)}] + ${mb(external)} [${mb(buffers)}] + ${mb(rss - heap - external)}`;
+      })
+      .join("; ")}; largest heap spaces at the end: ${Object.entries(reports.at(-1)?.spaces ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([space, used]) => `${space} ${mb(used)}`)
+      .join(", ")}`,
+  );
   const peaks = apis.map((api) => peakMb(api.pid));
   const peak = Math.max(...peaks);
   rows.push({
