@@ -146,71 +146,53 @@ const lowestFreeSeat = (taken: readonly number[], capacity: number): number | un
 
 /**
  * The statements a booking without an Idempotency-Key sends, one round trip each, in order, with the
- * same SQL (see `SessionAuthenticator` and `PgSessionStore.use`, `BookAppointment`, `PgAccountUsage`,
- * `PgPatientRepository.findOwned`, `PgSlotRepository.findWithTimeZone`, `PgSittingBookRepository` and
- * `AppendedRows.flush`): the session lookup (which records a use at most once a minute, so writes
- * nothing here), START TRANSACTION, the account's lock, the patient, the slot with its doctor (shared),
- * the account's live appointments, the sitting's lock, the sitting's seats and waiting entries, the new
- * appointment's id, the appointment, its outbox event and notice in one statement, COMMIT. The seat is
- * chosen here from the seats read, as the domain chooses it. The one difference: the outbox row is
- * written as published, so that the relay and the projections leave the ceiling's events alone.
+ * same SQL (see `BookAppointment`, `PgAccountUsage.lock`, `PgBookingContextReader`,
+ * `PgSittingBookRepository` and `AppendedRows.flush`); the session lookup is answered from the API
+ * process's memory (`CachedSessionStore`) and sends nothing. START TRANSACTION, the account's lock, the
+ * patient with the slot and its doctor (shared) and the account's live appointments in one statement, the
+ * sitting's lock, the sitting's seats and waiting entries with the new appointment's id, the appointment
+ * with its outbox event and notice in one statement, COMMIT. The seat is chosen here from the seats read,
+ * as the domain chooses it. The one difference: the outbox row is written as published, so that the relay
+ * and the projections leave the ceiling's events alone.
  */
 const SEQUENCE: readonly Step[] = [
-  {
-    sql: `WITH touched AS (
-            UPDATE sessions SET last_used_at = $2::timestamptz
-            WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2::timestamptz
-              AND last_used_at < $3::timestamptz
-            RETURNING id
-          )
-          SELECT s.id, s.user_id AS "userId", u.role, s.expires_at AS "expiresAt",
-                 s.absolute_expires_at AS "absoluteExpiresAt", s.revoked_at AS "revokedAt",
-                 s.last_used_at AS "lastUsedAt"
-          FROM sessions s JOIN users u ON u.id = s.user_id
-          WHERE s.token_hash = $1`,
-    args: (s) => {
-      const now = Date.now();
-      return [s.tokenHash, new Date(now).toISOString(), new Date(now - 60_000).toISOString()];
-    },
-  },
   { sql: "START TRANSACTION", args: () => [] },
   { sql: "SELECT pg_advisory_xact_lock(0::int4, $1::int4)", args: (s) => [s.userId] },
   {
-    sql: `SELECT p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms FROM patients p
-          WHERE p.id = $1 AND p.user_id = $2 AND p.deleted_at IS NULL`,
-    args: (s) => [s.patientId, s.userId],
-  },
-  {
-    sql: `SELECT s.id, s.doctor_id AS "doctorId", s.day, s.start_minute AS "startMinute",
-                 s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots",
-                 s.consultation_fee AS "consultationFee", d.timezone AS "timeZone", u.name AS "doctorName",
-                 d.user_id AS "doctorUserId", d.verified AS "doctorVerified",
-                 to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
-          FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
-          WHERE s.id = $1
-          FOR SHARE OF d`,
-    args: (s) => [s.slotId],
-    learn: (row, learnt) => {
-      learnt.doctorId = row?.doctorId as number;
-    },
-  },
-  {
-    sql: `SELECT count(*)::int AS n
-          FROM patients p
-          JOIN appointments a ON a.patient_id = p.id
-          JOIN slots s ON s.id = a.slot_id
-          JOIN doctors d ON d.id = a.doctor_id
-          WHERE p.user_id = $1 AND a.status IN ('booked', 'arrived')
-            AND a.sitting_date >= $2::date
-            AND ((a.sitting_date + (s.start_minute + s.appointment_duration * s.num_slots) * interval '1 minute')
-                 AT TIME ZONE d.timezone) > $3::timestamptz`,
+    sql: `SELECT
+            (SELECT to_json(x) FROM (
+              SELECT p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms FROM patients p
+              WHERE p.id = $1 AND p.user_id = $2 AND p.deleted_at IS NULL) x) AS patient,
+            (SELECT to_json(x) FROM (
+              SELECT s.id, s.doctor_id AS "doctorId", s.day, s.start_minute AS "startMinute",
+                     s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots",
+                     s.consultation_fee AS "consultationFee", d.timezone AS "timeZone", u.name AS "doctorName",
+                     d.user_id AS "doctorUserId", d.verified AS "doctorVerified",
+                     to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
+              FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
+              WHERE s.id = $3
+              FOR SHARE OF d) x) AS slot,
+            (SELECT count(*)::int AS n
+              FROM patients p
+              JOIN appointments a ON a.patient_id = p.id
+              JOIN slots s ON s.id = a.slot_id
+              JOIN doctors d ON d.id = a.doctor_id
+              WHERE p.user_id = $2 AND a.status IN ('booked', 'arrived')
+                AND a.sitting_date >= $4::date
+                AND ((a.sitting_date + (s.start_minute + s.appointment_duration * s.num_slots) * interval '1 minute')
+                     AT TIME ZONE d.timezone) > $5::timestamptz) AS "liveAppointments"`,
     args: (s) => {
       const now = Date.now();
       return [
+        s.patientId,
         s.userId,
+        s.slotId,
         new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
         new Date(now).toISOString(),
       ];
+    },
+    learn: (row, learnt) => {
+      learnt.doctorId = (row?.slot as { doctorId: number } | null)?.doctorId as number;
     },
   },
   {
@@ -231,12 +213,15 @@ const SEQUENCE: readonly Step[] = [
             COALESCE(s.retired_from <= $2::date, false) AS retired,
             (SELECT COALESCE(t.reason, '') FROM time_off t
               WHERE t.doctor_id = s.doctor_id AND $2::date BETWEEN t.from_date AND t.to_date
-              ORDER BY t.id LIMIT 1) AS "timeOff"
+              ORDER BY t.id LIMIT 1) AS "timeOff",
+            nextval(pg_get_serial_sequence('appointments', 'id'))::int AS "reservedId",
+            now() AS "transactionStart"
           FROM slots s WHERE s.id = $1`,
     args: (s) => [s.slotId, s.date],
     learn: (row, learnt) => {
       const seats = (row?.seats ?? []) as { seat: number }[];
       learnt.numSlots = row?.numSlots as number;
+      learnt.appointmentId = row?.reservedId as number;
       learnt.seat = lowestFreeSeat(
         seats.map((x) => x.seat),
         learnt.numSlots,
@@ -245,26 +230,16 @@ const SEQUENCE: readonly Step[] = [
     },
   },
   {
-    sql: "SELECT nextval(pg_get_serial_sequence('appointments', 'id'))::int AS id",
-    args: () => [],
-    learn: (row, learnt) => {
-      learnt.appointmentId = row?.id as number;
-    },
-  },
-  {
-    sql: `INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
-          OVERRIDING SYSTEM VALUE
-          VALUES ($1, $2, $3, $4, $5, $6, $7)
-          RETURNING id, created_at AS "createdAt"`,
-    args: (s, l) => [l.appointmentId, s.patientId, s.slotId, l.doctorId, s.date, l.seat, l.numSlots],
-  },
-  {
-    sql: `WITH appended_events AS (
+    sql: `WITH appended_appointments AS (
+            INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
+            OVERRIDING SYSTEM VALUE
+            SELECT * FROM unnest($1::int4[], $2::int4[], $3::int4[], $4::int4[], $5::date[], $6::int4[], $7::int4[])
+          ), appended_events AS (
             INSERT INTO outbox (type, payload, published_at)
-            SELECT e.type, e.payload, now() FROM unnest($1::text[], $2::jsonb[]) AS e(type, payload)
+            SELECT e.type, e.payload, now() FROM unnest($8::text[], $9::jsonb[]) AS e(type, payload)
           ), appended_notifications AS (
             INSERT INTO notifications (user_id, kind, text, appointment_id)
-            SELECT * FROM unnest($3::int4[], $4::text[], $5::text[], $6::int4[])
+            SELECT * FROM unnest($10::int4[], $11::text[], $12::text[], $13::int4[])
             ON CONFLICT DO NOTHING
           ) SELECT 1`,
     args: (s, l) => {
@@ -279,6 +254,13 @@ const SEQUENCE: readonly Step[] = [
       };
       const text = `Patient holds seat ${l.seat} in the sitting of ${s.date} (appointment ${l.appointmentId}).`;
       return [
+        [l.appointmentId],
+        [s.patientId],
+        [s.slotId],
+        [l.doctorId],
+        [s.date],
+        [l.seat],
+        [l.numSlots],
         ["AppointmentBooked"],
         [JSON.stringify(event)],
         [s.userId],
@@ -291,7 +273,7 @@ const SEQUENCE: readonly Step[] = [
   { sql: "COMMIT", args: () => [] },
 ];
 
-/** Round trips of a booking in the replicated sequence (the session lookup and BEGIN/COMMIT included). */
+/** Round trips of a booking in the replicated sequence (BEGIN/COMMIT included). */
 export const BOOKING_ROUND_TRIPS = SEQUENCE.length;
 
 export async function bookingCeilings(

@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -23,6 +24,8 @@ import {
   searchCeiling,
 } from "./ceilings.js";
 import { alternately, type LoadResult, type LoadTarget, load, percentile, type Shot } from "./load.js";
+import { overload } from "./overload.js";
+import { countingProxy } from "./round-trips.js";
 import { measureSearchCost } from "./search-cost.js";
 import {
   BENCH_PASSWORD,
@@ -68,10 +71,19 @@ const READ_CONNECTIONS = 50;
 /** Turns of each of two loads compared with each other (2a with 2c, a search page plain and compressed). */
 const PAIRED_ROUNDS = flags.tiny ? 1 : 3;
 const BOOKING_CONNECTIONS = 10;
+/** Scenario 4e: bookings counted on the wire, after a few unmeasured ones. */
+const ROUND_TRIP_WARM_UP = 5;
+const ROUND_TRIP_BOOKINGS = 50;
+/** Scenario 8: bookings offered at this multiple of 4a's rate, to an API process that sheds load. */
+const OVERLOAD_FACTOR = 2;
+/** Its in-flight bound (SHED_MAX_IN_FLIGHT): twice the booking connections of 4a. */
+const OVERLOAD_IN_FLIGHT = 2 * 10;
+const RECOVERY_BOOKINGS = 100;
 const logDir = path.join(projectRoot, ".data", "bench");
 const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
+const memoryReportFile = path.join(logDir, "api-0.memory.jsonl");
 const notes: string[] = [];
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
@@ -86,9 +98,14 @@ function start(name: string, script: string, args: string[], env: Record<string,
   const log = openSync(path.join(logDir, `${name}.log`), "w");
   const profile = flags.profile && name.startsWith("api") ? ["--cpu-prof", "--cpu-prof-dir", logDir] : [];
   const entry = script.startsWith("src/") ? [compiled(script)] : ["--import", "tsx", script];
-  const child = spawn(process.execPath, [...profile, ...entry, ...args], {
+  // The first API process reports where its memory is on SIGUSR2 (bench/memory-report.mjs).
+  const memory =
+    name === "api-0"
+      ? ["--import", pathToFileURL(path.join(projectRoot, "bench", "memory-report.mjs")).href]
+      : [];
+  const child = spawn(process.execPath, [...profile, ...memory, ...entry, ...args], {
     cwd: projectRoot,
-    env: { ...process.env, ...appEnv, ...env },
+    env: { ...process.env, ...appEnv, MEMORY_REPORT_FILE: memoryReportFile, ...env },
     stdio: ["ignore", log, log],
   });
   closeSync(log);
@@ -237,26 +254,6 @@ async function drain(db: pg.Client, redis: Redis, timeoutMs: number): Promise<nu
   }
 }
 
-/**
- * Statements run in the bench database so far, from `pg_stat_statements` (summed over its entries), or
- * why they cannot be counted. Read before and after a scenario, never reset: the server may be shared.
- */
-async function statementCount(db: pg.Client): Promise<number | string> {
-  try {
-    await db.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-    const { rows } = await db.query<{ n: string }>(
-      `SELECT COALESCE(sum(calls), 0)::bigint AS n FROM pg_stat_statements
-       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-    );
-    return Number(rows[0]?.n ?? Number.NaN);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return /shared_preload_libraries|not loaded/i.test(message)
-      ? "pg_stat_statements not loaded"
-      : `pg_stat_statements: ${message}`;
-  }
-}
-
 // ---------------------------------------------------------------- the report
 
 /** What a row prints in its req/s, p50, p99 and error columns. */
@@ -371,12 +368,32 @@ async function main() {
   });
   const apis = apiPorts.map((port, i) => start(`api-${i}`, "src/main.ts", ["--api"], { PORT: String(port) }));
   uncachedPorts.forEach((port, i) => {
-    start(`api-nocache-${i}`, "src/main.ts", ["--api"], { PORT: String(port), CACHE_ENABLED: "false" });
+    start(`api-nocache-${i}`, "src/main.ts", ["--api"], {
+      PORT: String(port),
+      CACHE_ENABLED: "false",
+      SEARCH_CACHE_TTL_MS: "0",
+    });
   });
   for (let i = 0; i < replicas; i++) start(`worker-${i}`, "src/main.ts", ["--worker"], {});
+  // One more API process, whose connections to PostgreSQL pass a proxy that counts round trips (4e).
+  const database = new URL(DATABASE_URL);
+  const wire = await countingProxy({ host: database.hostname, port: Number(database.port || 5432) });
+  const proxied = new URL(DATABASE_URL);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(wire.port);
+  const countedPort = basePort + 30;
+  start("api-counted", "src/main.ts", ["--api"], { PORT: String(countedPort), DATABASE_URL: proxied.href });
+  // And one that sheds load past a small in-flight bound, for the overload scenario (8).
+  const shedPort = basePort + 40;
+  const shedApi = start("api-shed", "src/main.ts", ["--api"], {
+    PORT: String(shedPort),
+    SHED_MAX_IN_FLIGHT: String(OVERLOAD_IN_FLIGHT),
+  });
   await Promise.all([
     ...barePorts.map((p) => waitFor(`http://127.0.0.1:${p}/bare`)),
-    ...[...apiPorts, ...uncachedPorts].map((p) => waitFor(`http://127.0.0.1:${p}/health`)),
+    ...[...apiPorts, ...uncachedPorts, countedPort, shedPort].map((p) =>
+      waitFor(`http://127.0.0.1:${p}/health`),
+    ),
   ]);
   say(`${children.length} processes up`);
 
@@ -395,8 +412,13 @@ async function main() {
   const days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
   const rows: Row[] = [];
   const memoryTrail: string[] = [];
-  const sampleMemory = (after: string) =>
+  const sampleMemory = (after: string) => {
     memoryTrail.push(`${after} ${apis.map((api) => fmt(peakMb(api.pid))).join("+")}`);
+    apis[0]?.kill("SIGUSR2");
+    memoryMarks.push(after);
+  };
+  const memoryMarks: string[] = [];
+  rmSync(memoryReportFile, { force: true });
   sampleMemory("idle");
 
   // 1. The ceiling: bare Hono.
@@ -520,6 +542,27 @@ async function main() {
   };
   const filteredCeiling = await rawSearch(filteredQuery);
   const prefixedCeiling = await rawSearch(prefixQuery);
+  // 3a without the search-result cache (the API with CACHE_ENABLED=false, SEARCH_CACHE_TTL_MS=0): 3a's
+  // queries repeat (specializations × 7 days), so 3a itself is served from the cache in part.
+  const filteredUncached = await load(
+    spread(uncachedPorts, () => {
+      const p = filteredParams();
+      return {
+        path: `/misc/doctors/search?specialization=${encodeURIComponent(p.specialization)}&day=${p.day}`,
+      };
+    }),
+    { connections: READ_CONNECTIONS, seconds, warmUpSeconds },
+  );
+  // 3f. A hot search: one query asked again and again (a landing page's default search); its ceiling 3g
+  // is FT.SEARCH of that same query.
+  const hotParams = { specialization: specializations[0] ?? "cardiologist", day: "monday" };
+  const hot = await load(
+    spread(apiPorts, () => ({
+      path: `/misc/doctors/search?specialization=${encodeURIComponent(hotParams.specialization)}&day=${hotParams.day}`,
+    })),
+    { connections: READ_CONNECTIONS, seconds, warmUpSeconds },
+  );
+  const hotCeiling = await rawSearch(() => toDoctorSearchQuery({ ...pageDefaults, ...hotParams }));
   for (const [id, ceilingId, scenario, result, ceiling] of [
     ["3a", "3d", "search: specialization + day", filtered, filteredCeiling],
     ["3b", "3e", "search: name prefix /misc/doctors/{prefix}", prefixed, prefixedCeiling],
@@ -534,9 +577,28 @@ async function main() {
       ok: ofCeiling >= 0.9 && result.failed + result.socketErrors === 0,
     });
   }
+  const uncachedOfCeiling = filteredUncached.rps / filteredCeiling.rps;
+  rows.push({
+    id: "3a′",
+    scenario: "search: specialization + day, SEARCH_CACHE_TTL_MS=0",
+    load: filteredUncached,
+    measured: `${fmt(uncachedOfCeiling, 2)} × 3d (p99 ${fmt(filteredUncached.p99, 1)} ms)`,
+    target: "≥ 0.9 × 3d",
+    ok: uncachedOfCeiling >= 0.9 && filteredUncached.failed + filteredUncached.socketErrors === 0,
+  });
+  const hotOfCeiling = hot.rps / hotCeiling.rps;
+  rows.push({
+    id: "3f",
+    scenario: "search: one hot query repeated (search-result cache)",
+    load: hot,
+    measured: `${fmt(hotOfCeiling, 2)} × 3g, ${fmt(hot.rps / bare.rps, 2)} × bare (its own ceiling)`,
+    target: "≥ 3 × 3g",
+    ok: hotOfCeiling >= 3 && hot.failed + hot.socketErrors === 0,
+  });
   for (const [id, of, ceiling] of [
     ["3d", "3a", filteredCeiling],
     ["3e", "3b", prefixedCeiling],
+    ["3g", "3f", hotCeiling],
   ] as const) {
     rows.push({
       id,
@@ -548,7 +610,7 @@ async function main() {
     });
   }
   say(
-    `3 search ${fmt(filtered.rps)} / ${fmt(prefixed.rps)} req/s; FT.SEARCH ceilings ${fmt(filteredCeiling.rps)} / ${fmt(prefixedCeiling.rps)} /s`,
+    `3 search ${fmt(filtered.rps)} / ${fmt(prefixed.rps)} req/s (uncached ${fmt(filteredUncached.rps)}, hot ${fmt(hot.rps)}); FT.SEARCH ceilings ${fmt(filteredCeiling.rps)} / ${fmt(prefixedCeiling.rps)} / ${fmt(hotCeiling.rps)} /s`,
   );
   sampleMemory("3");
 
@@ -583,6 +645,8 @@ async function main() {
   // A data set with fewer free sittings than wanted (--tiny) is shared out in the same proportions.
   const share = (n: number) => Math.floor((n * Math.min(free.length, wanted)) / wanted);
   const sittings = free.slice(0, share(want.http));
+  // Scenario 4e's sittings, which 4a does not book.
+  const countingSittings = sittings.splice(-(ROUND_TRIP_WARM_UP + ROUND_TRIP_BOOKINGS)).reverse();
   const sequenceSittings = free.slice(sittings.length, sittings.length + share(want.sequence));
   const oneStatementSittings = free.slice(
     sittings.length + sequenceSittings.length,
@@ -616,24 +680,43 @@ async function main() {
   notes.push(
     `4a was measured after an unmeasured warm-up of ${warmUp.requests} bookings on other sittings (${fmt(warmUp.rps)}/s)`,
   );
-  const statementsBefore = await statementCount(db);
   const bookingLimit =
-    sittings.length < 5_000 ? { amount: Math.min(sittings.length - b, 300 * seconds) } : { seconds };
+    sittings.length < 5_000
+      ? { amount: Math.min(Math.floor(0.6 * (sittings.length - b)), 300 * seconds) }
+      : { seconds };
   const uncontended = await load(spread(apiPorts, nextBooking), {
     connections: BOOKING_CONNECTIONS,
     ...bookingLimit,
   });
-  const statementsAfter = await statementCount(db);
-  const booked = uncontended.statuses.get(201) ?? 0;
-  const counted =
-    typeof statementsBefore === "number" && typeof statementsAfter === "number"
-      ? `${fmt((statementsAfter - statementsBefore) / booked, 1)} statements per booking counted by pg_stat_statements over the 4a run (every statement in the bench database, the worker's relay and projections included)`
-      : `not counted: ${typeof statementsBefore === "string" ? statementsBefore : statementsAfter}`;
-  notes.push(
-    `round trips per booking: ${BOOKING_ROUND_TRIPS} (the sequence 4c replicates: session lookup and START TRANSACTION/COMMIT included; target ≤ 5); ${counted}`,
-  );
   say(`4a booking ${fmt(uncontended.rps)}/s p99 ${fmt(uncontended.p99, 1)} ms`);
   sampleMemory("4a");
+
+  // 4e. Round trips per booking, counted on the wire (bench/round-trips.ts) through the counted API
+  // process: one account books one sitting after another (sittings of its own), its session already
+  // looked up once; a few unmeasured bookings first.
+  const counter = patients[0] as { id: number; token: string };
+  let counted201 = 0;
+  for (const [i, sitting] of countingSittings.entries()) {
+    if (i === ROUND_TRIP_WARM_UP) wire.reset();
+    const shot = booking(counter.token, sitting.slotId, counter.id, sitting.date);
+    const res = await fetch(`http://127.0.0.1:${countedPort}${shot.path}`, {
+      method: "POST",
+      headers: shot.headers as Record<string, string>,
+      body: shot.body as string,
+    });
+    await res.arrayBuffer();
+    if (i >= ROUND_TRIP_WARM_UP && res.status === 201) counted201++;
+  }
+  const roundTrips = wire.count() / counted201;
+  await wire.close();
+  const roundTripRow: Row = {
+    id: "4e",
+    scenario: "round trips to PostgreSQL per booking, counted on the wire",
+    measured: `${fmt(roundTrips, 1)} (${counted201} bookings; BEGIN/COMMIT included)`,
+    target: "≤ 5",
+    ok: counted201 > 0 && roundTrips <= 5,
+  };
+  say(`4e ${fmt(roundTrips, 1)} round trips per booking`);
 
   // The ceilings run once the worker has projected 4a's bookings, so that it does not compete with them.
   const drainAfter4a = await drain(db, redis, flags.tiny ? 20_000 : 120_000);
@@ -674,6 +757,7 @@ async function main() {
       ok: ceiling.errors === 0,
     });
   }
+  rows.push(roundTripRow);
   say(
     `4c/4d SQL ceilings ${fmt(ceilings.sequence.rps)} / ${fmt(one.rps)} bookings/s, p99 ${fmt(ceilings.sequence.p99, 1)} / ${fmt(one.p99, 1)} ms`,
   );
@@ -739,6 +823,75 @@ async function main() {
   say(`5 lag p50 ${fmt(lagResult.p50)} p99 ${fmt(lagResult.p99)} ms`);
   sampleMemory("5");
 
+  // 8. Overload: bookings offered at twice 4a's rate for 10 s, open loop, to an API process that sheds
+  // load past SHED_MAX_IN_FLIGHT; then, one second after the last was sent, bookings at 4a's concurrency.
+  const spare = sittings.slice(b);
+  const overloadRate = Math.max(
+    2,
+    OVERLOAD_FACTOR * (Number.isFinite(uncontended.rps) ? uncontended.rps : 1),
+  );
+  const overloadSeconds = flags.tiny ? 1 : 10;
+  const spareShot = (i: number) => {
+    const sitting = spare[i] as { slotId: number; date: string };
+    const patient = patients[i % patients.length] as { id: number; token: string };
+    return booking(patient.token, sitting.slotId, patient.id, sitting.date);
+  };
+  // Warmed up as 4a's process was (code compiled, pool connections open, the accounts' sessions looked
+  // up once): unmeasured bookings at 4a's concurrency, one per load account at least.
+  let w = 0;
+  await load([{ port: shedPort, next: () => spareShot(w++) }], {
+    connections: BOOKING_CONNECTIONS,
+    amount: Math.min(Math.max(accounts.length, Math.round(2 * overloadRate)), Math.floor(spare.length / 4)),
+  });
+  const burstFrom = w;
+  const overloadTotal = Math.max(
+    0,
+    Math.min(Math.round(overloadRate * overloadSeconds), spare.length - burstFrom - RECOVERY_BOOKINGS),
+  );
+  const burst = overload(shedPort, (i) => (i < overloadTotal ? spareShot(burstFrom + i) : null), {
+    ratePerSecond: overloadRate,
+    seconds: overloadSeconds,
+    timeoutMs: 10_000,
+  });
+  await burst.sent;
+  await sleep(1_000);
+  let r = burstFrom + overloadTotal;
+  const recovery = await load([{ port: shedPort, next: () => spareShot(r++) }], {
+    connections: BOOKING_CONNECTIONS,
+    amount: Math.max(0, Math.min(RECOVERY_BOOKINGS, spare.length - r)),
+  });
+  const flood = await burst.answered;
+  const count = (status: number) => flood.statuses.get(status) ?? 0;
+  const answeredCount = [...flood.statuses.values()].reduce((a, n) => a + n, 0);
+  const pct = (n: number) => `${fmt((100 * n) / Math.max(1, flood.sent))} %`;
+  const errors5xx = [...flood.statuses].filter(([s]) => s >= 500 && s !== 503).reduce((a, [, n]) => a + n, 0);
+  const others = answeredCount - count(201) - count(409) - count(503) - errors5xx;
+  const acceptedP99 = flood.p99.get(201) ?? Number.NaN;
+  const acceptedOfUncontended = acceptedP99 / uncontended.p99;
+  const recoveryOfUncontended = recovery.p99 / uncontended.p99;
+  const shedPeak = peakMb(shedApi.pid);
+  rows.push({
+    id: "8",
+    scenario: `overload: bookings offered at ${OVERLOAD_FACTOR} × 4a = ${fmt(overloadRate)}/s for ${overloadSeconds} s (SHED_MAX_IN_FLIGHT=${OVERLOAD_IN_FLIGHT})`,
+    measured:
+      `${flood.sent} sent: 201 ${pct(count(201))}, 409 ${pct(count(409))}, 503 ${pct(count(503))} (p99 ${fmt(flood.p99.get(503) ?? Number.NaN, 1)} ms)` +
+      `${others > 0 ? `, other ${others}` : ""}; 5xx but 503: ${errors5xx}, timeouts ${flood.timeouts}, socket errors ${flood.socketErrors}; ` +
+      `accepted p99 ${fmt(acceptedP99, 1)} ms = ${fmt(acceptedOfUncontended, 1)} × 4a's; 1 s after: p99 ${fmt(recovery.p99, 1)} ms = ${fmt(recoveryOfUncontended, 1)} × 4a's; RSS ${fmt(shedPeak)} MB`,
+    target: "no 500/timeout; accepted p99 ≤ 4 × 4a's; 1 s after ≤ 2 × 4a's; RSS ≤ 250 MB",
+    ok:
+      errors5xx === 0 &&
+      others === 0 &&
+      flood.timeouts === 0 &&
+      flood.socketErrors === 0 &&
+      acceptedOfUncontended <= 4 &&
+      recoveryOfUncontended <= 2 &&
+      recovery.failed === 0 &&
+      shedPeak <= 250,
+  });
+  say(
+    `8 overload: ${flood.sent} sent, 201 ${count(201)}, 409 ${count(409)}, 503 ${count(503)}, 5xx ${errors5xx}, timeouts ${flood.timeouts}; accepted p99 ${fmt(acceptedP99, 1)} ms; after p99 ${fmt(recovery.p99, 1)} ms`,
+  );
+
   // 6. and 7.
   // The target is for 10,000 doctors; a smaller data set still gets the 10 s (process start dominates).
   const allowedSeconds = 10 * Math.max(1, (dataSet.doctors ?? 0) / 10_000);
@@ -750,6 +903,32 @@ async function main() {
     ok: rebuildSeconds <= allowedSeconds,
   });
   notes.push(`API peak RSS (MB) after each scenario: ${memoryTrail.join(", ")}`);
+  // Where the first API process's memory is, at each of those moments (bench/memory-report.mjs).
+  const mb = (bytes: number) => fmt(bytes / 2 ** 20);
+  const reports = existsSync(memoryReportFile)
+    ? readFileSync(memoryReportFile, "utf8")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as Record<string, number> & { spaces: Record<string, number> })
+    : [];
+  notes.push(
+    `API memory (MB: rss = V8 heap total [used] + external [of it array buffers] + the rest: code, native allocations, stacks): ${reports
+      .map((r, i) => {
+        const [rss, heap, used, external, buffers] = [
+          r.rss,
+          r.heapTotal,
+          r.heapUsed,
+          r.external,
+          r.arrayBuffers,
+        ].map((n) => n ?? 0) as [number, number, number, number, number];
+        return `${memoryMarks[i] ?? "?"} ${mb(rss)} = ${mb(heap)} [${mb(used)}] + ${mb(external)} [${mb(buffers)}] + ${mb(rss - heap - external)}`;
+      })
+      .join("; ")}; largest heap spaces at the end: ${Object.entries(reports.at(-1)?.spaces ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([space, used]) => `${space} ${mb(used)}`)
+      .join(", ")}`,
+  );
   const peaks = apis.map((api) => peakMb(api.pid));
   const peak = Math.max(...peaks);
   rows.push({

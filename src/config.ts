@@ -104,6 +104,13 @@ const schema = z
     CACHE_ENABLED: flag.default(true),
     CACHE_TTL_SECONDS: int(1, 86_400).default(300),
     CACHE_LOCAL_TTL_MS: int(0, 60_000).default(2_000),
+    // Sessions answered from an API process's memory this long; a revocation reaches every process at once.
+    SESSION_CACHE_TTL_MS: int(0, 60_000).default(10_000),
+    // Search answers kept in an API process's memory at most this long; every index change drops them.
+    SEARCH_CACHE_TTL_MS: int(0, 10_000).default(1_000),
+    // Load shedding: past this many requests at once, or this much event-loop delay, a quick 503 (0 = off).
+    SHED_MAX_IN_FLIGHT: int(0, 1_000_000).default(256),
+    SHED_MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).default(1_000),
     JOB_LOCK_MS: int(1_000, 600_000).default(30_000),
     SEARCH_INDEX: z
       .string()

@@ -4,6 +4,7 @@ import { ZxcvbnCommonPasswords } from "../adapters/auth/common-passwords.zxcvbn.
 import { OsloSessionTokens } from "../adapters/auth/session-tokens.oslo.js";
 import { PgSessionPurger, PgSessionStore } from "../adapters/postgres/session.store.pg.js";
 import { PgUserRepository } from "../adapters/postgres/user.repository.pg.js";
+import { CachedSessionStore } from "../adapters/redis/session-cache.js";
 import { ChangePassword } from "../application/commands/accounts/change-password.js";
 import { CreateAdmin } from "../application/commands/accounts/create-admin.js";
 import { EraseAccount } from "../application/commands/accounts/erase-account.js";
@@ -24,8 +25,10 @@ import { PASSWORD_HASHER, type PasswordHasher } from "../ports/password-hasher.j
 import { SIGN_IN_CLIENT_LIMITER, SIGN_IN_PAIR_LIMITER } from "../ports/rate-limiter.js";
 import {
   SESSION_PURGER,
+  SESSION_REVOCATIONS,
   SESSION_STORE,
   type SessionPurger,
+  type SessionRevocations,
   type SessionStore,
 } from "../ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "../ports/token.js";
@@ -48,7 +51,18 @@ export const accountsModule = (infra: Infrastructure, config: Config, logger: Lo
     bind<CommonPasswords>(COMMON_PASSWORDS).toConstantValue(new ZxcvbnCommonPasswords());
     bind<SessionTokens>(SESSION_TOKENS).toConstantValue(new OsloSessionTokens());
     bind<UserRepository>(USER_REPOSITORY).toConstantValue(new PgUserRepository(pool));
-    bind<SessionStore>(SESSION_STORE).toConstantValue(new PgSessionStore(pool));
+    // Every authenticated request looks its session up: answered from memory for a short while, forgotten
+    // on every process as soon as a revocation commits (ADR 0011).
+    const sessions =
+      infra.invalidations && config.SESSION_CACHE_TTL_MS > 0
+        ? new CachedSessionStore(new PgSessionStore(pool), infra.redis, infra.invalidations, logger, {
+            ttlMs: config.SESSION_CACHE_TTL_MS,
+          })
+        : new PgSessionStore(pool);
+    bind<SessionStore>(SESSION_STORE).toConstantValue(sessions);
+    bind<SessionRevocations>(SESSION_REVOCATIONS).toConstantValue(
+      sessions instanceof CachedSessionStore ? sessions : { revoked: async () => {} },
+    );
     bind<SessionPurger>(SESSION_PURGER).toConstantValue(new PgSessionPurger(pool));
     bind<Authenticator>(AUTHENTICATOR).toDynamicValue(
       (ctx) =>

@@ -21,6 +21,7 @@ import { registerUserRoutes } from "../adapters/http/routes/users.routes.js";
 import { registerVisitRoutes } from "../adapters/http/routes/visits.routes.js";
 import { registerWebhookRoutes } from "../adapters/http/routes/webhooks.routes.js";
 import { applySecurity } from "../adapters/http/security.js";
+import { shedLoad } from "../adapters/http/shed-load.js";
 import { isPostgresUnavailable } from "../adapters/postgres/unavailable.js";
 import { ChangePassword } from "../application/commands/accounts/change-password.js";
 import { EraseAccount } from "../application/commands/accounts/erase-account.js";
@@ -112,6 +113,14 @@ export function buildHttpApp(runtime: Runtime): App {
   const knownRoutes = new KnownRoutes();
   const app = createBaseApp({ logger, isUnavailable: isPostgresUnavailable, knownRoutes });
   applySecurity(app, { corsOrigins: config.CORS_ORIGINS, knownRoutes });
+  // Before any work: an overloaded process refuses at once (the probes are always answered).
+  const shedding = shedLoad({
+    maxInFlight: config.SHED_MAX_IN_FLIGHT,
+    maxEventLoopDelayMs: config.SHED_MAX_EVENT_LOOP_DELAY_MS,
+    exempt: ["/health", "/ready"],
+    logger,
+  });
+  app.use(shedding.middleware);
   applyBodyLimit(app, { maxBodyBytes: config.MAX_BODY_BYTES, ownsBodyLimit: isUploadPath });
   registerSystemRoutes(app, { healthChecks: container.get(HEALTH_CHECKS), logger });
   registerCatalogRoutes(app, { catalog: container.get(CatalogQueries) });

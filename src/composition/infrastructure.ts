@@ -20,6 +20,7 @@ import { HEALTH_CHECKS, type HealthCheck } from "../ports/health.js";
 import type { Logger } from "../ports/logger.js";
 import type { MediaStore } from "../ports/media-store.js";
 import { RANDOMNESS, type Randomness } from "../ports/randomness.js";
+import { SESSION_REVOCATIONS } from "../ports/session.store.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
 
 export const PG_POOL = Symbol.for("doctorly.PgPool");
@@ -35,13 +36,19 @@ export interface Infrastructure {
   readonly router: ReplicaReadRouter | null;
   readonly redis: RedisConnection;
   readonly searchIndex: RediSearchDoctorIndex;
-  /** The near cache's own connection for invalidations (a subscribed connection takes no commands); null without a near cache. */
+  /**
+   * The connection on which the in-process caches (near cache, sessions, search answers) hear invalidations (a
+   * subscribed connection takes no commands); null when none of them is on.
+   */
   readonly invalidations: RedisConnection | null;
   readonly media: MediaStore;
   /** One per backend, named and with its roles as /ready reports them. */
   readonly healthChecks: readonly HealthCheck[];
   close(): Promise<void>;
 }
+
+/** The near cache (read cache entries answered from memory) is on. */
+export const nearCacheOn = (config: Config): boolean => config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0;
 
 export async function openInfrastructure(config: Config, logger: Logger): Promise<Infrastructure> {
   const pool = await createPgPool({
@@ -59,7 +66,7 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     queryTimeoutMs: config.SEARCH_TIMEOUT_MS,
   });
   const invalidations =
-    config.CACHE_ENABLED && config.CACHE_LOCAL_TTL_MS > 0
+    nearCacheOn(config) || config.SESSION_CACHE_TTL_MS > 0
       ? connectRole(targets.cache, "invalidations")
       : null;
   invalidations?.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
@@ -126,7 +133,7 @@ export const infrastructureModule = (infra: Infrastructure) =>
       // The fence rises before the cache entries are dropped: a read that misses then cannot refill from a replica that lags.
       const committed = new PgUnitOfWork(infra.pool);
       const fenced = infra.router ? new FencingUnitOfWork(committed, infra.router) : committed;
-      return new CacheInvalidatingUnitOfWork(fenced, ctx.get(CACHE));
+      return new CacheInvalidatingUnitOfWork(fenced, ctx.get(CACHE), ctx.get(SESSION_REVOCATIONS));
     });
     bind<readonly HealthCheck[]>(HEALTH_CHECKS).toConstantValue(infra.healthChecks);
   });

@@ -1,6 +1,7 @@
 import { ContainerModule } from "inversify";
 import { RedisCache } from "../adapters/redis/cache.redis.js";
 import { NearCache } from "../adapters/redis/near-cache.js";
+import { CachedDoctorSearchIndex } from "../adapters/redis/search-answer-cache.js";
 import { DoctorDocuments } from "../application/projections/doctor-documents.js";
 import { DoctorSearch } from "../application/queries/doctors/doctor-search.service.js";
 import { ReadCache } from "../application/queries/read-cache.js";
@@ -17,15 +18,21 @@ import {
 import { IMAGE_URLS } from "../ports/image-urls.js";
 import type { Logger } from "../ports/logger.js";
 import { RANDOMNESS } from "../ports/randomness.js";
-import type { Infrastructure } from "./infrastructure.js";
+import { type Infrastructure, nearCacheOn } from "./infrastructure.js";
 
 /** The read side: the doctor search index, the cache and the source that projections recompute from. */
 export const readSideModule = (infra: Infrastructure, config: Config, logger: Logger) =>
   new ContainerModule(({ bind }) => {
-    bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).toConstantValue(infra.searchIndex);
+    // Search answers kept in memory for a moment; every write to the index, from any process, drops them
+    // everywhere (ADR 0011).
+    bind<DoctorSearchIndex>(DOCTOR_SEARCH_INDEX).toConstantValue(
+      new CachedDoctorSearchIndex(infra.searchIndex, infra.redis, infra.invalidations, logger, {
+        ttlMs: config.SEARCH_CACHE_TTL_MS,
+      }),
+    );
     const shared = new RedisCache(infra.redis, logger);
     bind<Cache>(CACHE).toConstantValue(
-      infra.invalidations
+      infra.invalidations && nearCacheOn(config)
         ? new NearCache(shared, infra.redis, infra.invalidations, logger, {
             ttlMs: config.CACHE_LOCAL_TTL_MS,
           })

@@ -59,5 +59,18 @@ export interface SessionPurger {
   purgeEnded(now: Date, limit: number): Promise<number>;
 }
 
+/**
+ * Tells every process that sessions were revoked, once the revocation has committed, so that a process
+ * that remembers them (a session cache) forgets them at once. Revocations made through the bound
+ * `SessionStore` announce themselves; the unit of work announces those made inside a transaction.
+ */
+export interface SessionRevocations {
+  revoked(revoked: {
+    readonly userIds?: readonly number[];
+    readonly digests?: readonly string[];
+  }): Promise<void>;
+}
+
 export const SESSION_STORE = Symbol.for("doctorly.SessionStore");
+export const SESSION_REVOCATIONS = Symbol.for("doctorly.SessionRevocations");
 export const SESSION_PURGER = Symbol.for("doctorly.SessionPurger");

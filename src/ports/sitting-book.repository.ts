@@ -17,8 +17,16 @@ export interface SittingBookRepository {
    * Serializes every change of the sitting of `slot` on `date` until the transaction ends, then loads
    * its book. `date` must be a date of the slot's weekday (see `checkBookingDate`).
    */
-  lockAndLoad(slot: Slot, timeZone: string, date: string): Promise<SittingBook>;
-  /** An id for a new appointment. Taken under the sitting's lock. */
+  lockAndLoad(
+    slot: Slot,
+    timeZone: string,
+    date: string,
+    reserve?: { readonly appointmentId?: boolean },
+  ): Promise<SittingBook>;
+  /**
+   * An id for a new appointment. Taken under the sitting's lock. With `reserve.appointmentId`, the last
+   * `lockAndLoad` took it already (in the same round trip) and this answers it.
+   */
   newAppointmentId(): Promise<number>;
   /** An id for a new waiting entry. Taken under the sitting's lock, so ids keep the order entries joined. */
   newWaitingEntryId(): Promise<number>;

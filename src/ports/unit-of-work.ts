@@ -1,6 +1,7 @@
 import type { Result } from "../domain/shared/result.js";
 import type { AccountUsage } from "./account-usage.js";
 import type { AppointmentRepository } from "./appointment.repository.js";
+import type { BookingContextReader } from "./booking-context.js";
 import type { DoctorRepository } from "./doctor.repository.js";
 import type { IdempotencyStore } from "./idempotency.store.js";
 import type { ImageRepository } from "./image.repository.js";
@@ -37,6 +38,8 @@ export interface TransactionScope {
   readonly sessions: SessionStore;
   readonly images: ImageRepository;
   readonly usage: AccountUsage;
+  /** A booking's reads after the account's lock, in one round trip. */
+  readonly bookingContext: BookingContextReader;
 }
 
 /**

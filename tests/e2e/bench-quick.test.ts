@@ -9,16 +9,21 @@ const SCENARIO_ROWS = [
   "2c",
   "2d",
   "3a",
+  "3a′",
   "3b",
   "3d",
   "3e",
+  "3f",
+  "3g",
   "4a",
   "4b",
   "4c",
   "4d",
+  "4e",
   "5",
   "6",
   "7",
+  "8",
 ];
 
 /** Runs a command to its end; answers its exit code and everything it printed. */

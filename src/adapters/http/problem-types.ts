@@ -234,6 +234,11 @@ export const PROBLEM_TYPES: Readonly<Record<string, ProblemType>> = {
     "Unavailable",
     "A service this request needs is away; retry after `Retry-After` seconds.",
   ),
+  overloaded: p(
+    503,
+    "Overloaded",
+    "The server is at capacity and refused the request before doing anything; retry after `Retry-After` seconds.",
+  ),
   search_unavailable: p(503, "Search unavailable", "The search index does not answer; retry shortly."),
   not_ready: p(503, "Not ready", "A dependency does not answer; `checks` says which."),
 };

@@ -9,6 +9,18 @@ import { earliestLiveDate, sittingEndsAt } from "./slot.repository.pg.js";
  */
 const ACCOUNT_LOCK_SPACE = 0;
 
+/** The account's booked or arrived appointments whose sitting has not ended at `now` (one row, `n`). */
+export const liveAppointmentsOf = (userId: number, now: Date) => sql.fragment`
+  SELECT count(*)::int AS n
+  FROM patients p
+  JOIN appointments a ON a.patient_id = p.id
+  JOIN slots s ON s.id = a.slot_id
+  JOIN doctors d ON d.id = a.doctor_id
+  WHERE p.user_id = ${userId} AND a.status IN ('booked', 'arrived')
+    AND a.sitting_date >= ${earliestLiveDate(now)}::date
+    AND ${sittingEndsAt(sql.fragment`a.sitting_date`)} > ${sql.timestamp(now)}
+`;
+
 export class PgAccountUsage implements AccountUsage {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -25,16 +37,7 @@ export class PgAccountUsage implements AccountUsage {
   }
 
   liveAppointments(userId: number, now: Date): Promise<number> {
-    return this.db.oneFirst(sql.type(countRow)`
-      SELECT count(*)::int AS n
-      FROM patients p
-      JOIN appointments a ON a.patient_id = p.id
-      JOIN slots s ON s.id = a.slot_id
-      JOIN doctors d ON d.id = a.doctor_id
-      WHERE p.user_id = ${userId} AND a.status IN ('booked', 'arrived')
-        AND a.sitting_date >= ${earliestLiveDate(now)}::date
-        AND ${sittingEndsAt(sql.fragment`a.sitting_date`)} > ${sql.timestamp(now)}
-    `);
+    return this.db.oneFirst(sql.type(countRow)`${liveAppointmentsOf(userId, now)}`);
   }
 
   waitingEntries(userId: number, now: Date): Promise<number> {

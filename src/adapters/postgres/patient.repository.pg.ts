@@ -24,6 +24,12 @@ export const PATIENT_COLUMNS = sql.fragment`p.id, p.user_id AS "userId", p.name,
 /** Patients their owners still see: not deleted. */
 export const LIVE_PATIENT = sql.fragment`p.deleted_at IS NULL`;
 
+/** The account's patient `patientId`, if not deleted. */
+export const ownedPatient = (patientId: number, userId: number) => sql.fragment`
+  SELECT ${PATIENT_COLUMNS} FROM patients p
+  WHERE p.id = ${patientId} AND p.user_id = ${userId} AND ${LIVE_PATIENT}
+`;
+
 export class PgPatientRepository implements PatientRepository {
   constructor(private readonly db: CommonQueryMethods) {}
 
@@ -36,10 +42,7 @@ export class PgPatientRepository implements PatientRepository {
   }
 
   findOwned(patientId: number, userId: number): Promise<PatientRecord | null> {
-    return this.db.maybeOne(sql.type(patientRow)`
-      SELECT ${PATIENT_COLUMNS} FROM patients p
-      WHERE p.id = ${patientId} AND p.user_id = ${userId} AND ${LIVE_PATIENT}
-    `);
+    return this.db.maybeOne(sql.type(patientRow)`${ownedPatient(patientId, userId)}`);
   }
 
   updateOwned(patientId: number, userId: number, change: PatientChange): Promise<PatientRecord | null> {

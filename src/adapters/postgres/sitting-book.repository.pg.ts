@@ -9,6 +9,7 @@ import {
 } from "../../domain/sitting/sitting-book.js";
 import type { Slot } from "../../domain/slot/slot.js";
 import type { EntryPlace, SittingBookRepository } from "../../ports/sitting-book.repository.js";
+import type { AppendedRows, NewAppointmentRow } from "./appended-rows.pg.js";
 import { earliestLiveDate } from "./slot.repository.pg.js";
 
 const seatRow = z.object({
@@ -26,6 +27,8 @@ const bookRow = z.object({
   consultationFee: z.number(),
   retired: z.boolean(),
   timeOff: z.string().nullable(),
+  reservedId: z.number().nullable(),
+  transactionStart: z.number(),
 });
 const placeRow = z.object({ slotId: z.number(), date: z.string() });
 const nextIdRow = z.object({ id: z.number() });
@@ -38,9 +41,26 @@ const without = <T>(xs: readonly T[], ys: readonly T[], key: (t: T) => number) =
 };
 
 export class PgSittingBookRepository implements SittingBookRepository {
-  constructor(private readonly db: CommonQueryMethods) {}
+  /** Taken by the last `lockAndLoad` for `newAppointmentId`. */
+  private reservedAppointmentId: number | null = null;
+  /** The transaction's start (`now()`, which is every `created_at` it writes), read by `lockAndLoad`. */
+  private transactionStart: Date | null = null;
 
-  async lockAndLoad(slot: Slot, timeZone: string, date: string): Promise<SittingBook> {
+  /**
+   * With `appended`, a new appointment's row is held there (written before the transaction's next
+   * statement, or with its outbox events before commit) instead of being inserted at once.
+   */
+  constructor(
+    private readonly db: CommonQueryMethods,
+    private readonly appended?: AppendedRows,
+  ) {}
+
+  async lockAndLoad(
+    slot: Slot,
+    timeZone: string,
+    date: string,
+    reserve?: { readonly appointmentId?: boolean },
+  ): Promise<SittingBook> {
     // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit.
     // The reads below are later statements, so they see everything committed before the lock was granted.
     await this.db.query(sql.unsafe`
@@ -62,9 +82,17 @@ export class PgSittingBookRepository implements SittingBookRepository {
         COALESCE(s.retired_from <= ${date}::date, false) AS retired,
         (SELECT COALESCE(t.reason, '') FROM time_off t
           WHERE t.doctor_id = s.doctor_id AND ${date}::date BETWEEN t.from_date AND t.to_date
-          ORDER BY t.id LIMIT 1) AS "timeOff"
+          ORDER BY t.id LIMIT 1) AS "timeOff",
+        ${
+          reserve?.appointmentId
+            ? sql.fragment`nextval(pg_get_serial_sequence('appointments', 'id'))::int`
+            : sql.fragment`NULL::int`
+        } AS "reservedId",
+        now() AS "transactionStart"
       FROM slots s WHERE s.id = ${slot.id}
     `);
+    this.reservedAppointmentId = row.reservedId;
+    this.transactionStart = new Date(row.transactionStart);
     const current = { ...slot, numSlots: row.numSlots, consultationFee: row.consultationFee };
     return {
       slot: current,
@@ -77,7 +105,12 @@ export class PgSittingBookRepository implements SittingBookRepository {
     };
   }
 
-  newAppointmentId(): Promise<number> {
+  async newAppointmentId(): Promise<number> {
+    const reserved = this.reservedAppointmentId;
+    if (reserved !== null) {
+      this.reservedAppointmentId = null;
+      return reserved;
+    }
     return this.db.oneFirst(
       sql.type(nextIdRow)`SELECT nextval(pg_get_serial_sequence('appointments', 'id'))::int AS id`,
     );
@@ -142,13 +175,15 @@ export class PgSittingBookRepository implements SittingBookRepository {
             WHERE id = ${seat.appointmentId} AND status = 'booked'
             RETURNING id, created_at AS "createdAt"
           `)
-        : await this.db.one(sql.type(insertedRow)`
-        INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
-        OVERRIDING SYSTEM VALUE
-        VALUES (${seat.appointmentId}, ${seat.patientId}, ${slot.id}, ${slot.doctorId}, ${date}, ${seat.seat},
-                ${slot.numSlots})
-        RETURNING id, created_at AS "createdAt"
-      `);
+        : await this.insert({
+            id: seat.appointmentId,
+            patientId: seat.patientId,
+            slotId: slot.id,
+            doctorId: slot.doctorId,
+            date,
+            seat: seat.seat,
+            capacity: slot.numSlots,
+          });
       createdAt.set(row.id, row.createdAt);
     }
     await this.endEntries(
@@ -163,6 +198,20 @@ export class PgSittingBookRepository implements SittingBookRepository {
       `);
     }
     return { createdAt };
+  }
+
+  /** A new appointment: held in `appended` when there is one (its `created_at` is the transaction's start). */
+  private async insert(a: NewAppointmentRow): Promise<{ id: number; createdAt: Date }> {
+    if (this.appended && this.transactionStart) {
+      this.appended.insertAppointment(a);
+      return { id: a.id, createdAt: this.transactionStart };
+    }
+    return this.db.one(sql.type(insertedRow)`
+      INSERT INTO appointments (id, patient_id, slot_id, doctor_id, sitting_date, seat, capacity)
+      OVERRIDING SYSTEM VALUE
+      VALUES (${a.id}, ${a.patientId}, ${a.slotId}, ${a.doctorId}, ${a.date}, ${a.seat}, ${a.capacity})
+      RETURNING id, created_at AS "createdAt"
+    `);
   }
 
   /** An entry that is gone was seated when its patient holds a new seat, and left otherwise. */

@@ -33,13 +33,27 @@ export const sittingEndsAt = (date: FragmentSqlToken) =>
 export const earliestLiveDate = (now: Date): string =>
   new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10);
 
-const slotWithTimeZoneRow = slotRow.extend({
+export const slotWithTimeZoneRow = slotRow.extend({
   timeZone: z.string(),
   doctorName: z.string(),
   doctorUserId: z.number(),
   doctorVerified: z.boolean(),
   retiredFrom: z.string().nullable(),
 });
+
+/** The slot with its doctor, whose row is shared until the transaction ends (see `findWithTimeZone`). */
+export const slotWithDoctorShared = (slotId: number) => sql.fragment`
+  SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
+         d.verified AS "doctorVerified", to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
+  FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
+  WHERE s.id = ${slotId}
+  FOR SHARE OF d
+`;
+
+export const slotWithDoctorOf = (row: z.output<typeof slotWithTimeZoneRow>): SlotWithDoctor => {
+  const { timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom, ...slot } = row;
+  return { slot, timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom };
+};
 
 export class PgSlotRepository implements SlotRepository {
   constructor(private readonly db: CommonQueryMethods) {}
@@ -92,16 +106,8 @@ export class PgSlotRepository implements SlotRepository {
     // The doctor's row shared until the transaction ends: a change of its time zone (which takes it for
     // update, then checks for live appointments) cannot pass a booking made with the old zone. Taken
     // before any sitting's lock, as the doctor's lock is everywhere.
-    const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`
-      SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
-             d.verified AS "doctorVerified", to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
-      FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
-      WHERE s.id = ${slotId}
-      FOR SHARE OF d
-    `);
-    if (!row) return null;
-    const { timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom, ...slot } = row;
-    return { slot, timeZone, doctorName, doctorUserId, doctorVerified, retiredFrom };
+    const row = await this.db.maybeOne(sql.type(slotWithTimeZoneRow)`${slotWithDoctorShared(slotId)}`);
+    return row && slotWithDoctorOf(row);
   }
 
   async retire(slotId: number, from: string): Promise<void> {

@@ -181,7 +181,7 @@ export class FakeUnitOfWork implements UnitOfWork {
 
   private scope(): TransactionScope {
     const s = this.state;
-    return {
+    const scope: Omit<TransactionScope, "bookingContext"> = {
       outbox: { append: async (events) => void s.outbox.push(...events) },
       doctors: {
         insert: async (input) => {
@@ -615,6 +615,15 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
       },
     };
+    // The three reads of a booking, as the separate repositories answer them.
+    const bookingContext: TransactionScope["bookingContext"] = {
+      read: async ({ userId, patientId, slotId, now }) => ({
+        patient: await scope.patients.findOwned(patientId, userId),
+        slot: await scope.slots.findWithTimeZone(slotId),
+        liveAppointments: await scope.usage.liveAppointments(userId, now),
+      }),
+    };
+    return { ...scope, bookingContext };
   }
 }
 

@@ -41,7 +41,7 @@ export class BookAppointment {
     const key = request.idempotencyKey;
 
     return this.uow.run<BookingOutcome>(
-      async ({ idempotency, patients, slots, sittings, outbox, notifications, usage }) => {
+      async ({ idempotency, bookingContext, sittings, outbox, notifications, usage }) => {
         const replay = await replayOfKey(idempotency, principal.userId, key, fingerprint);
         if (!replay.ok) return replay;
         if (replay.value) return ok({ ...replay.value, replayed: true });
@@ -49,21 +49,24 @@ export class BookAppointment {
         // An account's capped changes run one at a time: its counts hold until this commits. Taken before
         // any sitting's lock, as everywhere, so the two kinds of lock can never deadlock.
         await usage.lock(principal.userId);
-        const patient = await patients.findOwned(request.patientId, principal.userId);
+        const now = this.clock.now();
+        // The patient, the slot (its doctor's row shared until commit, before any sitting's lock) and the
+        // account's live appointments, read in one round trip after the account's lock.
+        const context = await bookingContext.read({
+          userId: principal.userId,
+          patientId: request.patientId,
+          slotId: request.slotId,
+          now,
+        });
+        const { patient, slot: found } = context;
         if (!patient) return err(notFound("patient"));
-        const found = await slots.findWithTimeZone(request.slotId);
         // Patients do not see an unverified doctor, nor its slots.
         if (!found?.doctorVerified) return err(notFound("slot"));
         const own = notOwnSlot(principal, found.doctorUserId);
         if (!own.ok) return own;
         const { slot, timeZone, doctorName } = found;
 
-        const now = this.clock.now();
-        const live = roomForOneMore(
-          this.limits,
-          "liveAppointmentsPerAccount",
-          await usage.liveAppointments(principal.userId, now),
-        );
+        const live = roomForOneMore(this.limits, "liveAppointmentsPerAccount", context.liveAppointments);
         if (!live.ok) return live;
         let candidates: string[];
         if (request.date !== undefined) {
@@ -78,7 +81,10 @@ export class BookAppointment {
         let atLimit: Result<never> | null = null;
         let newId: number | undefined;
         for (const date of candidates) {
-          const before = await sittings.lockAndLoad(slot, timeZone, date);
+          // The new appointment's id is taken with the first book loaded.
+          const before = await sittings.lockAndLoad(slot, timeZone, date, {
+            appointmentId: newId === undefined,
+          });
           newId ??= await sittings.newAppointmentId();
           const decided = bookSeat(
             before,

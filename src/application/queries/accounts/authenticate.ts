@@ -9,10 +9,10 @@ import type { SessionTokens } from "../../../ports/token.js";
 const MAX_TOKEN_LENGTH = 256;
 
 /**
- * Bearer tokens → principals, by the token's digest. Every check reads Postgres (one indexed lookup,
- * which also records when the session was last used, coarsely):
- * the answer carries the account's current role, and a revocation or role change applies at once on
- * every process, with no cache to invalidate.
+ * Bearer tokens → principals, by the token's digest. The session store answers a lookup from the API
+ * process's memory for a few seconds (ADR 0011) and reads Postgres otherwise (one indexed lookup, which
+ * also records when the session was last used, coarsely); a revocation is forgotten by every process as
+ * soon as it commits, so a revoked token answers 401 at once everywhere.
  */
 export class SessionAuthenticator implements Authenticator {
   constructor(
