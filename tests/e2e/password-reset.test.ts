@@ -1,6 +1,9 @@
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { purgeInBatches } from "../../src/application/maintenance/purges.js";
 import { PG_POOL, startWorkers } from "../../src/container.js";
+import { PASSWORD_RESET_STORE, type PasswordResetStore } from "../../src/ports/mail.js";
 import { registerAndSignIn, type SignedInAccount, signIn, uniqueEmail } from "../support/accounts.js";
 import { auth } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
@@ -99,6 +102,21 @@ describe("password reset: a mailed single-use link sets a new password and ends 
     expect(JSON.stringify(await weak.json())).toContain("new_password");
     // The refused attempt did not use the token up.
     expect((await confirm(token)).status).toBe(204);
+  });
+
+  it("the workers' purge deletes used and expired resets and keeps a live one", async () => {
+    const used = await registerAndSignIn(server);
+    const live = await registerAndSignIn(server);
+    expect((await confirm((await resetMail(used)).token)).status).toBe(204);
+    await resetMail(live);
+    const pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+    const resetsOf = (userId: number) =>
+      pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM password_resets WHERE user_id = ${userId}`);
+    const store = server.runtime.container.get<PasswordResetStore>(PASSWORD_RESET_STORE);
+    await purgeInBatches((limit) => store.purgeEnded(new Date(), limit));
+    expect(await resetsOf(used.user.id)).toBe(0);
+    expect(await resetsOf(live.user.id)).toBe(1);
   });
 
   it("answers an unknown address exactly as a known one, and mails nothing", async () => {
