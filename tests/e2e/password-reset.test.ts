@@ -79,6 +79,23 @@ describe("password reset: a mailed single-use link sets a new password and ends 
     expect(await signInStatus(account.email, NEW_PASSWORD)).toBe(200);
   });
 
+  it("serves the page the link leads to: a form whose script, from this origin, posts the fragment's token", async () => {
+    const page = await server.request("/password_reset");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<form id="reset"');
+    expect(html).toContain('src="/password_reset/reset.js"');
+    const script = await server.request("/password_reset/reset.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toContain("javascript");
+    const code = await script.text();
+    expect(code).toContain("/auth/password_reset/confirm");
+    expect(code).toContain("window.location.hash");
+  });
+
   it("refuses an expired token with 400 and changes nothing", async () => {
     const account = await registerAndSignIn(server);
     const { token } = await resetMail(account);
