@@ -9,7 +9,12 @@ import {
 import { connectQueueRole, connectRole } from "../adapters/redis/client.js";
 import { PASSWORD_RESET_MINUTES } from "../application/commands/accounts/password-reset.js";
 import { MailDeliveries } from "../application/mail/mail-deliveries.js";
-import { idempotencyKeyPurge, PurgeSchedule, sessionPurge } from "../application/maintenance/purges.js";
+import {
+  idempotencyKeyPurge,
+  PurgeSchedule,
+  passwordResetPurge,
+  sessionPurge,
+} from "../application/maintenance/purges.js";
 import { IndexWatchdog, startMaintenance } from "../application/maintenance/watchdog.js";
 import { DoctorProjector } from "../application/projections/doctor-projector.js";
 import { OutboxRelay, type OutboxRelayOptions } from "../application/projections/outbox-relay.js";
@@ -27,7 +32,14 @@ import {
   type DoctorSearchIndex,
 } from "../ports/doctor-search.js";
 import { IDEMPOTENCY_KEY_PURGER, type IdempotencyKeyPurger } from "../ports/idempotency.store.js";
-import { MAIL_SOURCE, MAILER, type Mailer, type MailSource } from "../ports/mail.js";
+import {
+  MAIL_SOURCE,
+  MAILER,
+  type Mailer,
+  type MailSource,
+  PASSWORD_RESET_STORE,
+  type PasswordResetStore,
+} from "../ports/mail.js";
 import { SESSION_PURGER, type SessionPurger } from "../ports/session.store.js";
 import { SESSION_TOKENS, type SessionTokens } from "../ports/token.js";
 import { UNIT_OF_WORK, type UnitOfWork } from "../ports/unit-of-work.js";
@@ -201,6 +213,7 @@ export function startWorkers(runtime: Runtime, options: WorkerOptions = {}): { c
           config.IDEMPOTENCY_KEY_DAYS,
         ),
         sessionPurge(container.get<SessionPurger>(SESSION_PURGER)),
+        passwordResetPurge(container.get<PasswordResetStore>(PASSWORD_RESET_STORE)),
       ],
       container.get<Clock>(CLOCK),
       logger,

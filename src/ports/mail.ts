@@ -60,6 +60,8 @@ export interface PasswordResetStore {
    * statement that costs the same whether or not such an account exists (nothing happens when not).
    */
   request(email: string, requestedAt: Date, expiresAt: Date): Promise<void>;
+  /** Deletes at most `limit` resets that can never be used again (used, or expired at `now`). */
+  purgeEnded(now: Date, limit: number): Promise<number>;
 }
 
 export const MAILER = Symbol.for("doctorly.Mailer");

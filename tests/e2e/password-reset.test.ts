@@ -1,6 +1,9 @@
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { purgeInBatches } from "../../src/application/maintenance/purges.js";
 import { PG_POOL, startWorkers } from "../../src/container.js";
+import { PASSWORD_RESET_STORE, type PasswordResetStore } from "../../src/ports/mail.js";
 import { registerAndSignIn, type SignedInAccount, signIn, uniqueEmail } from "../support/accounts.js";
 import { auth } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
@@ -76,6 +79,23 @@ describe("password reset: a mailed single-use link sets a new password and ends 
     expect(await signInStatus(account.email, NEW_PASSWORD)).toBe(200);
   });
 
+  it("serves the page the link leads to: a form whose script, from this origin, posts the fragment's token", async () => {
+    const page = await server.request("/password_reset");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('<form id="reset"');
+    expect(html).toContain('src="/password_reset/reset.js"');
+    const script = await server.request("/password_reset/reset.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toContain("javascript");
+    const code = await script.text();
+    expect(code).toContain("/auth/password_reset/confirm");
+    expect(code).toContain("window.location.hash");
+  });
+
   it("refuses an expired token with 400 and changes nothing", async () => {
     const account = await registerAndSignIn(server);
     const { token } = await resetMail(account);
@@ -99,6 +119,21 @@ describe("password reset: a mailed single-use link sets a new password and ends 
     expect(JSON.stringify(await weak.json())).toContain("new_password");
     // The refused attempt did not use the token up.
     expect((await confirm(token)).status).toBe(204);
+  });
+
+  it("the workers' purge deletes used and expired resets and keeps a live one", async () => {
+    const used = await registerAndSignIn(server);
+    const live = await registerAndSignIn(server);
+    expect((await confirm((await resetMail(used)).token)).status).toBe(204);
+    await resetMail(live);
+    const pool = server.runtime.container.get<DatabasePool>(PG_POOL);
+    const resetsOf = (userId: number) =>
+      pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+        SELECT count(*)::int AS n FROM password_resets WHERE user_id = ${userId}`);
+    const store = server.runtime.container.get<PasswordResetStore>(PASSWORD_RESET_STORE);
+    await purgeInBatches((limit) => store.purgeEnded(new Date(), limit));
+    expect(await resetsOf(used.user.id)).toBe(0);
+    expect(await resetsOf(live.user.id)).toBe(1);
   });
 
   it("answers an unknown address exactly as a known one, and mails nothing", async () => {

@@ -8,7 +8,7 @@ import { problem, problemBody } from "./problem.js";
 
 /**
  * Security headers on every answer, errors included, and CORS for the configured origins only.
- * The docs page (`/`, `/docs/*`) gets the headers of an HTML document: swagger-ui loads its script and
+ * The docs page (`/`, `/docs/*`) and the password reset page (`/password_reset`) get the headers of an HTML document: swagger-ui loads its script and
  * CSS from this app but sets inline styles and draws data: images, and "try it out" calls this origin.
  * Every other answer (JSON, pictures) gets what an API answer needs (OWASP REST Security): a CSP that
  * allows nothing and no framing, nosniff, HSTS, no referrer — not the headers only documents act on.
@@ -106,7 +106,11 @@ export function applySecurity(
   });
 }
 
-const isDocument = (path: string) => path === "/" || path.startsWith("/docs/");
+const isDocument = (path: string) =>
+  path === "/" ||
+  path.startsWith("/docs/") ||
+  path === "/password_reset" ||
+  path.startsWith("/password_reset/");
 
 /** The headers a fixed (nonce-free) secureHeaders configuration sets, read once from a probe answer. */
 async function staticHeadersOf(middleware: ReturnType<typeof secureHeaders>): Promise<[string, string][]> {

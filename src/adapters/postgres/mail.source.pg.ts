@@ -89,4 +89,16 @@ export class PgPasswordResetStore implements PasswordResetStore {
       FROM reset
     `);
   }
+
+  async purgeEnded(now: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(sql.unsafe`
+      DELETE FROM password_resets
+      WHERE id IN (
+        SELECT id FROM password_resets
+        WHERE expires_at <= ${sql.timestamp(now)} OR used_at IS NOT NULL
+        LIMIT ${limit}
+      )
+    `);
+    return rowCount;
+  }
 }

@@ -2,6 +2,7 @@ import { DAY_MS } from "../../domain/user/session.js";
 import type { Clock } from "../../ports/clock.js";
 import type { IdempotencyKeyPurger } from "../../ports/idempotency.store.js";
 import type { Logger } from "../../ports/logger.js";
+import type { PasswordResetStore } from "../../ports/mail.js";
 import type { SessionPurger } from "../../ports/session.store.js";
 
 /** How often each purge runs (it also runs once at start). */
@@ -46,6 +47,13 @@ export const sessionPurge = (sessions: SessionPurger): Purge => ({
   done: "ended sessions deleted",
   failed: "session purge failed",
   batch: (now, limit) => sessions.purgeEnded(now, limit),
+});
+
+/** Deletes password resets that were used or have expired. */
+export const passwordResetPurge = (resets: Pick<PasswordResetStore, "purgeEnded">): Purge => ({
+  done: "ended password resets deleted",
+  failed: "password reset purge failed",
+  batch: (now, limit) => resets.purgeEnded(now, limit),
 });
 
 export interface PurgeScheduleOptions {

@@ -30,6 +30,7 @@ describe("password reset", () => {
     const resets: PasswordResetStore = {
       request: async (email, requestedAt, expiresAt) =>
         void requested.push({ email, requestedAt, expiresAt }),
+      purgeEnded: async () => 0,
     };
     request = new RequestPasswordReset({
       resets,

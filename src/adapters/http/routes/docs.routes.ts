@@ -17,7 +17,7 @@ const bytes = (file: string): Uint8Array<ArrayBuffer> => new Uint8Array(readFile
 const load = (file: string, type: string): Asset => ({ body: new CompressedBody(bytes(file)), type });
 
 /**
- * The interactive docs ("try it out") and the shipped default pictures. Everything is read once at start
+ * The interactive docs ("try it out"), the password reset page and the shipped default pictures. Everything is read once at start
  * from the project and from swagger-ui-dist, so the page works with no internet access.
  */
 export function registerDocsRoutes(app: App, deps: { publicDir: string; title: string; version: string }) {
@@ -30,6 +30,10 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
     ],
     ["/docs/init.js", load(path.join(deps.publicDir, "docs", "init.js"), "text/javascript; charset=utf-8")],
     [
+      "/password_reset/reset.js",
+      load(path.join(deps.publicDir, "password-reset", "reset.js"), "text/javascript; charset=utf-8"),
+    ],
+    [
       "/static/defaults/doctor.svg",
       load(path.join(deps.publicDir, "defaults", "doctor.svg"), "image/svg+xml"),
     ],
@@ -39,8 +43,13 @@ export function registerDocsRoutes(app: App, deps: { publicDir: string; title: s
     ],
   ]);
   const indexHtml = new CompressedBody(bytes(path.join(deps.publicDir, "docs", "index.html")));
+  const resetHtml = new CompressedBody(bytes(path.join(deps.publicDir, "password-reset", "index.html")));
 
   app.get("/", (c) => indexHtml.answer(c, { "content-type": "text/html; charset=utf-8" }));
+  // Where a mailed reset link leads: a form that posts the fragment's token to /auth/password_reset/confirm.
+  app.get("/password_reset", (c) =>
+    resetHtml.answer(c, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" }),
+  );
   for (const [route, asset] of assets) {
     app.get(route, (c) => asset.body.answer(c, { "content-type": asset.type, "cache-control": ONE_DAY }));
   }
