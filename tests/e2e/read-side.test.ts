@@ -154,9 +154,13 @@ describe("read side: search projection and caches", () => {
     expect(cached).not.toBeNull();
     expect(cached).not.toContain(dr.email);
 
-    await addSlot(server, dr.token, { day: "friday", start: "16:00", num_slots: 2 });
+    // Tomorrow's weekday (UTC, the doctor's zone): its sitting is always inside the next 7 days' timings.
+    const day = new Date(Date.now() + 86_400_000)
+      .toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" })
+      .toLowerCase();
+    await addSlot(server, dr.token, { day, start: "16:00", num_slots: 2 });
     const after = (await (await get(server, `/doctors/get/${dr.id}`)).json()) as { slots: { day: string }[] };
-    expect(after.slots.map((s) => s.day)).toEqual(["friday"]);
+    expect(after.slots.map((s) => s.day)).toEqual([day]);
     const slots = (await (await get(server, `/doctors/slot/${dr.id}`)).json()) as { data: unknown[] };
     expect(slots.data).toHaveLength(1);
     const timings = (await (await get(server, `/doctors/timings/${dr.id}?days=7`)).json()) as {
