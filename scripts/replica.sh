@@ -71,7 +71,17 @@ esac
 
 command -v pg_createcluster >/dev/null || die "needs Debian's postgresql-common (pg_createcluster); apt-get install postgresql"
 
-if [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]]; then
+# In recovery and streaming from the primary (a replica stopped for long may have lost the WAL it needs).
+streaming() {
+  local i
+  for ((i = 0; i < 50; i++)); do
+    [[ "$(replica "SELECT status FROM pg_stat_wal_receiver" || true)" == streaming ]] && return 0
+    sleep 0.2
+  done
+  return 1
+}
+
+if [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]] && streaming; then
   # A test that paused replay and did not get to resume it (crashed) leaves it paused.
   [[ "$(replica 'SELECT pg_is_wal_replay_paused()')" == t ]] && replica 'SELECT pg_wal_replay_resume()' >/dev/null
   echo "replica: ok on $PORT (apply delay $(replica 'SHOW recovery_min_apply_delay'))"
@@ -79,13 +89,17 @@ if [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]]; then
 fi
 if exists; then
   pg_ctlcluster --skip-systemctl-redirect "$VERSION" "$NAME" start >/dev/null 2>&1 || true
-  if [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]] || { sleep 1 && [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]]; }; then
-    wait_ready
+  for ((i = 0; i < 25; i++)); do
+    [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]] && break
+    sleep 0.2
+  done
+  if [[ "$(replica 'SELECT pg_is_in_recovery()' || true)" == "t" ]] && streaming; then
+    [[ "$(replica 'SELECT pg_is_wal_replay_paused()')" == t ]] && replica 'SELECT pg_wal_replay_resume()' >/dev/null
     echo "replica: started on $PORT"
     exit 0
   fi
-  # A cluster that does not come up as a replica (e.g. it fell too far behind): make it again.
-  echo "replica: $VERSION/$NAME does not come up as a replica; recreating it" >&2
+  # Not a replica, or one that cannot stream any more (the primary recycled the WAL it needs): make it again.
+  echo "replica: $VERSION/$NAME does not come up as a streaming replica; recreating it" >&2
   pg_dropcluster --stop "$VERSION" "$NAME"
 fi
 

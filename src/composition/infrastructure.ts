@@ -111,11 +111,11 @@ export async function openInfrastructure(config: Config, logger: Logger): Promis
     media,
     healthChecks,
     async close() {
+      router?.close();
       await invalidations?.quit().catch(() => invalidations.disconnect());
       await queueProbe?.quit().catch(() => queueProbe.disconnect());
       await redis.quit().catch(() => redis.disconnect());
       await searchRedis.quit().catch(() => searchRedis.disconnect());
-      router?.close();
       await replicaPool?.end();
       await pool.end();
     },

@@ -52,12 +52,6 @@ const CROSS_ADAPTER_ALLOWED: readonly { from: string; to: string; reason: string
     reason:
       "RediSearch is a Redis module: the search connection is a Redis connection (client.ts) and its health check shares the Redis ping (health.redis.ts)",
   },
-  {
-    from: "queue",
-    to: "redis",
-    reason:
-      "BullMQ runs on ioredis: the queue adapter takes the connection type (RedisConnection: one server or a Cluster) from client.ts",
-  },
 ];
 
 /** What the application and the domain may not call: the clock and randomness come through ports (Clock, Randomness). */

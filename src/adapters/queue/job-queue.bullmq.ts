@@ -1,7 +1,10 @@
 import { type ConnectionOptions, type JobsOptions, Queue, Worker } from "bullmq";
+import type { Cluster, Redis } from "ioredis";
 import type { FailedJob, JobHandler, JobQueue, QueuedJob } from "../../ports/job-queue.js";
 import type { Logger } from "../../ports/logger.js";
-import type { RedisConnection } from "../redis/client.js";
+
+/** One Redis server or a Redis Cluster (then with a hash-tagged prefix). */
+type RedisConnection = Redis | Cluster;
 
 export interface RetryPolicy {
   readonly attempts: number;
