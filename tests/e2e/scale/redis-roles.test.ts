@@ -144,6 +144,7 @@ describe("Redis roles on their own servers: cache + counters, queue, search", ()
         "doctorly-worker",
         "doctorly-reminders",
         "doctorly-webhooks",
+        "doctorly-mails",
       ]),
     );
     expect(await connectionNames(search)).toEqual(["doctorly-search"]);
