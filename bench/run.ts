@@ -66,10 +66,10 @@ const LAG_BOUND_MS = 5_000;
 const CONTENDED_REQUESTS = 200;
 const READ_CONNECTIONS = 50;
 /** Turns of each of two loads compared with each other (2a with 2c, a search page plain and compressed). */
-const PAIRED_ROUNDS = flags.tiny ? 1 : 3;
+const PAIRED_ROUNDS = flags.tiny ? 1 : 4;
 const BOOKING_CONNECTIONS = 10;
 const logDir = path.join(projectRoot, ".data", "bench");
-const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
+const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 360_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
 const notes: string[] = [];
