@@ -157,9 +157,13 @@ describe("read side: search projection and caches", () => {
     expect(cached).not.toBeNull();
     expect(cached).not.toContain(dr.email);
 
-    await addSlot(server, dr.token, { day: "friday", start: "16:00", num_slots: 2 });
+    // Tomorrow's weekday (the doctor is in UTC): its sitting is always within the next 7 days' timings.
+    const tomorrow = new Date(Date.now() + 24 * 3600_000)
+      .toLocaleDateString("en-US", { weekday: "long", timeZone: "UTC" })
+      .toLowerCase();
+    await addSlot(server, dr.token, { day: tomorrow, start: "16:00", num_slots: 2 });
     const after = (await (await get(server, `/doctors/get/${dr.id}`)).json()) as { slots: { day: string }[] };
-    expect(after.slots.map((s) => s.day)).toEqual(["friday"]);
+    expect(after.slots.map((s) => s.day)).toEqual([tomorrow]);
     const slots = (await (await get(server, `/doctors/slot/${dr.id}`)).json()) as { data: unknown[] };
     expect(slots.data).toHaveLength(1);
     const timings = (await (await get(server, `/doctors/timings/${dr.id}?days=7`)).json()) as {
