@@ -113,7 +113,7 @@ function summary(
 
 /**
  * Two loads that are to be compared with each other, run in turns (`rounds` times each, `seconds`
- * each time, one warm-up of each first) and each merged over its turns: on a machine whose speed drifts
+ * each time, one warm-up of each first; the order swaps every round) and each merged over its turns: on a machine whose speed drifts
  * from second to second, both see the same drift, so their ratio means something.
  */
 export async function alternately(
@@ -127,9 +127,11 @@ export async function alternately(
     await load(b, { connections: options.connections, seconds: warmUpSeconds });
   }
   const turns: [LoadResult[], LoadResult[]] = [[], []];
+  // a b, b a, a b, …: a drift in one direction over the run favours neither.
   for (let i = 0; i < rounds; i++) {
-    turns[0].push(await load(a, each));
-    turns[1].push(await load(b, each));
+    for (const which of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      turns[which]?.push(await load(which === 0 ? a : b, each));
+    }
   }
   const merged = (results: LoadResult[]) => {
     const statuses = new Map<number, number>();

@@ -421,6 +421,7 @@ describe("HTTP: search answers and signed-in lists compressed when asked", () =>
       const again = await rawGet(server, path, { "accept-encoding": "br", "if-none-match": tag });
       expect(again.status).toBe(304);
       expect(again.body.length).toBe(0);
+      expect(again.headers.vary).toContain("Accept-Encoding");
     }
   });
 });

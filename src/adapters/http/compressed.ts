@@ -61,11 +61,17 @@ const byteLength = (plain: string | Uint8Array) =>
   typeof plain === "string" ? Buffer.byteLength(plain) : plain.byteLength;
 
 /**
+ * `Vary: Accept-Encoding` on this answer, beside the `Vary: Origin` of the security headers: on every
+ * answer `encodedAnswer` makes, and on a 304 in place of one (which says what the 200 would).
+ */
+export const varyOnCoding = (c: Context): void => answerHeader(c, "vary", "Accept-Encoding", true);
+
+/**
  * The one way an answer leaves in the coding its client asked for (`Accept-Encoding`): at least 1 KB,
- * br or gzip; smaller, or not asked, as it is. Every such answer says `Vary: Accept-Encoding` (added to
- * the `Vary: Origin` of the security headers), so a shared cache keeps the codings apart; an encoded
- * answer's strong ETag becomes weak (it names the plain bytes). `encoded` gives the bytes of a coding
- * when they are kept somewhere (a fixed body, a public read by ETag); otherwise they are made here.
+ * br or gzip; smaller, or not asked, as it is. Every such answer says `Vary: Accept-Encoding`, so a
+ * shared cache keeps the codings apart; an encoded answer's strong ETag becomes weak (it names the plain
+ * bytes). `encoded` gives the bytes of a coding when they are kept somewhere (a fixed body, a shared
+ * answer by its SHA-1); otherwise they are made here.
  * Content-Length is the server's, from the bytes sent.
  */
 export function encodedAnswer(
@@ -75,7 +81,7 @@ export function encodedAnswer(
   headers: Record<string, string>,
   encoded: (coding: Coding) => Uint8Array<ArrayBuffer> = (coding) => encode(coding, plain),
 ): Response {
-  answerHeader(c, "vary", "Accept-Encoding", true);
+  varyOnCoding(c);
   const coding = byteLength(plain) >= MIN_BYTES ? acceptedCoding(incomingHeader(c, "accept-encoding")) : null;
   if (!coding) return c.body(plain, status, headers);
   const etag = headers.etag;

@@ -1,7 +1,7 @@
 import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { Result } from "../../domain/shared/result.js";
-import { digestOf, jsonAnswer, sharedJsonAnswer } from "./compressed.js";
+import { digestOf, jsonAnswer, sharedJsonAnswer, varyOnCoding } from "./compressed.js";
 import { incomingHeader } from "./incoming.js";
 import { appErrorResponse, type ProblemAnswer } from "./problem.js";
 
@@ -109,6 +109,7 @@ function publicAnswer(c: Context, text: string): SerializedAnswer | EmptyAnswer<
   const headers = { etag, "cache-control": PUBLIC_READ_CACHE_CONTROL };
   const wanted = incomingHeader(c, "if-none-match");
   if (wanted?.split(",").some((tag) => tag.trim() === "*" || tag.trim().replace(/^W\//, "") === etag)) {
+    varyOnCoding(c);
     return emptyAnswer(c, 304, headers);
   }
   return sharedJsonAnswer(c, text, headers, digest) as SerializedAnswer;
