@@ -12,13 +12,16 @@ import { registerCatalogRoutes } from "../adapters/http/routes/catalog.routes.js
 import { registerDocsRoutes } from "../adapters/http/routes/docs.routes.js";
 import { registerDoctorRoutes } from "../adapters/http/routes/doctors.routes.js";
 import { isUploadPath, registerMediaRoutes, uploadBodyBytes } from "../adapters/http/routes/media.routes.js";
+import { registerNotificationRoutes } from "../adapters/http/routes/notifications.routes.js";
 import { registerPasswordResetRoutes } from "../adapters/http/routes/password-reset.routes.js";
 import { registerPatientRoutes } from "../adapters/http/routes/patients.routes.js";
+import { registerReviewRoutes } from "../adapters/http/routes/reviews.routes.js";
 import { registerScheduleRoutes } from "../adapters/http/routes/schedule.routes.js";
 import { registerSearchRoutes } from "../adapters/http/routes/search.routes.js";
 import { registerSystemRoutes } from "../adapters/http/routes/system.routes.js";
 import { registerUserRoutes } from "../adapters/http/routes/users.routes.js";
 import { registerVisitRoutes } from "../adapters/http/routes/visits.routes.js";
+import { registerWaitlistRoutes } from "../adapters/http/routes/waitlist.routes.js";
 import { registerWebhookRoutes } from "../adapters/http/routes/webhooks.routes.js";
 import { applySecurity } from "../adapters/http/security.js";
 import { shedLoad } from "../adapters/http/shed-load.js";
@@ -186,14 +189,27 @@ export function buildHttpApp(runtime: Runtime): App {
     deletePatient: container.get(DeletePatient),
     rescheduleAppointment: container.get(RescheduleAppointment),
   });
+  const visits = container.get(VisitQueries);
+  const patients = container.get(PatientQueries);
   registerVisitRoutes(app, {
     authenticator,
-    visits: container.get(VisitQueries),
-    patients: container.get(PatientQueries),
+    visits,
+    patients,
     changeVisitStatus: container.get(ChangeVisitStatus),
+  });
+  registerReviewRoutes(app, {
+    authenticator,
+    visits,
     rateAppointment: container.get(RateAppointment),
+  });
+  registerWaitlistRoutes(app, {
+    authenticator,
     joinWaitlist: container.get(JoinWaitlist),
     leaveWaitlist: container.get(LeaveWaitlist),
+  });
+  registerNotificationRoutes(app, {
+    authenticator,
+    visits,
     markNotificationsRead: container.get(MarkNotificationsRead),
   });
   registerMediaRoutes(app, {

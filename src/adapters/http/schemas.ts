@@ -4,14 +4,15 @@ import { WEEKDAYS } from "../../domain/slot/weekday.js";
 
 /** One zod schema per HTTP shape of API.md, registered as OpenAPI components. */
 
-const MAX_INT = 2_147_483_647;
+/** The largest row id (PostgreSQL int4): ids in paths and bodies are bounded by it. */
+export const MAX_ROW_ID = 2_147_483_647;
 
 export const IdParam = z.object({
   id: z.coerce
     .number()
     .int()
     .min(1)
-    .max(MAX_INT)
+    .max(MAX_ROW_ID)
     .openapi({ param: { name: "id", in: "path" }, example: 1 }),
 });
 

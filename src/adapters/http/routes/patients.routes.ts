@@ -20,6 +20,7 @@ import {
   IdParam,
   jsonBody,
   jsonContent,
+  MAX_ROW_ID,
   PageQuery,
   PatientSchema,
   pageOfSchema,
@@ -73,12 +74,10 @@ const PatientChangeBody = z
     example: { age: 35, symptoms: null },
   });
 
-const MAX_ID = 2_147_483_647;
-
 const NewAppointmentBody = z
   .object({
-    slot_id: z.number().int().min(1).max(MAX_ID),
-    patient_id: z.number().int().min(1).max(MAX_ID),
+    slot_id: z.number().int().min(1).max(MAX_ROW_ID),
+    patient_id: z.number().int().min(1).max(MAX_ROW_ID),
     date: DateString.optional().openapi({
       description: "Sitting date; default: the earliest with a free seat",
     }),
@@ -87,7 +86,7 @@ const NewAppointmentBody = z
 
 const RescheduleBody = z
   .object({
-    slot_id: z.number().int().min(1).max(MAX_ID).optional().openapi({
+    slot_id: z.number().int().min(1).max(MAX_ROW_ID).optional().openapi({
       description: "A slot of the same doctor; default the appointment's own",
     }),
     date: DateString.optional().openapi({
