@@ -78,7 +78,7 @@ const OVERLOAD_FACTOR = 2;
 const OVERLOAD_IN_FLIGHT = 2 * 10;
 const RECOVERY_BOOKINGS = 100;
 const logDir = path.join(projectRoot, ".data", "bench");
-const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 240_000 : 20 * 60_000;
+const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 420_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
 const memoryReportFile = path.join(logDir, "api-0.memory.jsonl");
