@@ -149,8 +149,8 @@ const lowestFreeSeat = (taken: readonly number[], capacity: number): number | un
  * same SQL (see `BookAppointment`, `PgAccountUsage.lock`, `PgBookingContextReader`,
  * `PgSittingBookRepository` and `AppendedRows.flush`); the session lookup is answered from the API
  * process's memory (`CachedSessionStore`) and sends nothing. START TRANSACTION, the account's lock, the
- * patient with the slot and its doctor (shared) and the account's live appointments in one statement, the
- * sitting's lock, the sitting's seats and waiting entries with the new appointment's id, the appointment
+ * patient with the slot and its doctor (shared), the account's live appointments and then the sitting's
+ * lock in one statement, the sitting's seats and waiting entries with the new appointment's id, the appointment
  * with its outbox event and notice in one statement, COMMIT. The seat is chosen here from the seats read,
  * as the domain chooses it. The one difference: the outbox row is written as published, so that the relay
  * and the projections leave the ceiling's events alone.
@@ -159,19 +159,24 @@ const SEQUENCE: readonly Step[] = [
   { sql: "START TRANSACTION", args: () => [] },
   { sql: "SELECT pg_advisory_xact_lock(0::int4, $1::int4)", args: (s) => [s.userId] },
   {
-    sql: `SELECT
+    sql: `WITH slot AS MATERIALIZED (
+            SELECT s.id, s.doctor_id AS "doctorId", s.day, s.start_minute AS "startMinute",
+                   s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots",
+                   s.consultation_fee AS "consultationFee", d.timezone AS "timeZone", u.name AS "doctorName",
+                   d.user_id AS "doctorUserId", d.verified AS "doctorVerified",
+                   to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
+            FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
+            WHERE s.id = $3
+            FOR SHARE OF d
+          ), sitting_lock AS MATERIALIZED (
+            SELECT pg_advisory_xact_lock((slot.id)::int4, ($6::date - DATE '2000-01-01')::int4) AS locked FROM slot
+          )
+          SELECT
             (SELECT to_json(x) FROM (
               SELECT p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms FROM patients p
               WHERE p.id = $1 AND p.user_id = $2 AND p.deleted_at IS NULL) x) AS patient,
-            (SELECT to_json(x) FROM (
-              SELECT s.id, s.doctor_id AS "doctorId", s.day, s.start_minute AS "startMinute",
-                     s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots",
-                     s.consultation_fee AS "consultationFee", d.timezone AS "timeZone", u.name AS "doctorName",
-                     d.user_id AS "doctorUserId", d.verified AS "doctorVerified",
-                     to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
-              FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
-              WHERE s.id = $3
-              FOR SHARE OF d) x) AS slot,
+            (SELECT to_json(slot) FROM slot) AS slot,
+            (SELECT count(*)::int FROM sitting_lock) AS "sittingLocks",
             (SELECT count(*)::int AS n
               FROM patients p
               JOIN appointments a ON a.patient_id = p.id
@@ -189,15 +194,12 @@ const SEQUENCE: readonly Step[] = [
         s.slotId,
         new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
         new Date(now).toISOString(),
+        s.date,
       ];
     },
     learn: (row, learnt) => {
       learnt.doctorId = (row?.slot as { doctorId: number } | null)?.doctorId as number;
     },
-  },
-  {
-    sql: "SELECT pg_advisory_xact_lock($1::int4, ($2::date - DATE '2000-01-01')::int4)",
-    args: (s) => [s.slotId, s.date],
   },
   {
     sql: `SELECT

@@ -73,14 +73,14 @@ const PAIRED_ROUNDS = flags.tiny ? 1 : 4;
 const BOOKING_CONNECTIONS = 10;
 /** Scenario 4e: bookings counted on the wire, after a few unmeasured ones. */
 const ROUND_TRIP_WARM_UP = 5;
-const ROUND_TRIP_BOOKINGS = 50;
+const ROUND_TRIP_BOOKINGS = flags.tiny ? 10 : 50;
 /** Scenario 8: bookings offered at this multiple of 4a's rate, to an API process that sheds load. */
 const OVERLOAD_FACTOR = 2;
 /** Its in-flight bound (SHED_MAX_IN_FLIGHT): twice the booking connections of 4a. */
 const OVERLOAD_IN_FLIGHT = 2 * 10;
-const RECOVERY_BOOKINGS = 100;
+const RECOVERY_BOOKINGS = flags.tiny ? 20 : 100;
 const logDir = path.join(projectRoot, ".data", "bench");
-const deadlineMs = flags.tiny ? 110_000 : flags.quick ? 360_000 : 20 * 60_000;
+const deadlineMs = flags.tiny ? 170_000 : flags.quick ? 420_000 : 20 * 60_000;
 
 const children: { name: string; process: ChildProcess }[] = [];
 const memoryReportFile = path.join(logDir, "api-0.memory.jsonl");

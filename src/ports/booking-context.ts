@@ -9,6 +9,8 @@ export interface BookingContext {
   readonly slot: SlotWithDoctor | null;
   /** As `AccountUsage.liveAppointments` counts them. */
   readonly liveAppointments: number;
+  /** True when the sitting asked for (`lockSitting`) is locked now, as `SittingBookRepository.lockAndLoad` locks it. */
+  readonly sittingLocked: boolean;
 }
 
 /**
@@ -17,5 +19,16 @@ export interface BookingContext {
  * with the same meaning and the same lock on the doctor's row (taken before any sitting's lock).
  */
 export interface BookingContextReader {
-  read(request: { userId: number; patientId: number; slotId: number; now: Date }): Promise<BookingContext>;
+  /**
+   * With `lockSitting` (a date), the same round trip also takes the lock of the slot's sitting on that
+   * date, once the doctor's row is locked (ADR 0008's order), when the slot exists: its book can then be
+   * loaded without locking it again (`lockAndLoad`'s `locked`).
+   */
+  read(request: {
+    userId: number;
+    patientId: number;
+    slotId: number;
+    now: Date;
+    lockSitting?: string | undefined;
+  }): Promise<BookingContext>;
 }

@@ -21,7 +21,11 @@ export interface SittingBookRepository {
     slot: Slot,
     timeZone: string,
     date: string,
-    reserve?: { readonly appointmentId?: boolean },
+    reserve?: {
+      readonly appointmentId?: boolean;
+      /** The transaction holds the sitting's lock already (`BookingContextReader.read`'s `lockSitting`). */
+      readonly locked?: boolean;
+    },
   ): Promise<SittingBook>;
   /**
    * An id for a new appointment. Taken under the sitting's lock. With `reserve.appointmentId`, the last

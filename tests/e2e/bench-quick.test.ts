@@ -45,7 +45,7 @@ function runToEnd(command: string, args: string[]): Promise<{ code: number | nul
 // Numbers are not asserted (they depend on the machine and its load): only that the bench runs to the
 // end on a tiny data set, keeps the booking guarantees, and prints every scenario.
 describe("npm run bench -- --quick --tiny", () => {
-  it("runs every scenario to the end and prints the table", { timeout: 120_000 }, async () => {
+  it("runs every scenario to the end and prints the table", { timeout: 180_000 }, async () => {
     const { code, output } = await runToEnd("npx", ["tsx", "bench/run.ts", "--quick", "--tiny"]);
     expect(code, output).toBe(0);
     for (const id of SCENARIO_ROWS) expect(output, `row ${id}`).toMatch(new RegExp(`^\\| ${id} +\\|`, "m"));

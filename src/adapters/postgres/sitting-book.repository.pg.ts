@@ -1,4 +1,4 @@
-import { type CommonQueryMethods, sql } from "slonik";
+import { type CommonQueryMethods, type FragmentSqlToken, sql } from "slonik";
 import { z } from "zod";
 import { sittingOf } from "../../domain/sitting/sitting.js";
 import {
@@ -34,6 +34,10 @@ const placeRow = z.object({ slotId: z.number(), date: z.string() });
 const nextIdRow = z.object({ id: z.number() });
 const insertedRow = z.object({ id: z.number(), createdAt: z.number().transform((ms) => new Date(ms)) });
 
+/** The advisory lock of the sitting of slot `slotId` (an SQL expression) on `date`. */
+export const sittingLockOf = (slotId: FragmentSqlToken, date: string) =>
+  sql.fragment`pg_advisory_xact_lock((${slotId})::int4, (${date}::date - DATE '2000-01-01')::int4)`;
+
 /** The items of `xs` whose key is not among those of `ys`. */
 const without = <T>(xs: readonly T[], ys: readonly T[], key: (t: T) => number) => {
   const kept = new Set(ys.map(key));
@@ -59,13 +63,14 @@ export class PgSittingBookRepository implements SittingBookRepository {
     slot: Slot,
     timeZone: string,
     date: string,
-    reserve?: { readonly appointmentId?: boolean },
+    reserve?: { readonly appointmentId?: boolean; readonly locked?: boolean },
   ): Promise<SittingBook> {
-    // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit.
+    // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit
+    // (taken here, or by the booking's context read: `sittingLockOf`).
     // The reads below are later statements, so they see everything committed before the lock was granted.
-    await this.db.query(sql.unsafe`
-      SELECT pg_advisory_xact_lock(${slot.id}::int4, (${date}::date - DATE '2000-01-01')::int4)
-    `);
+    if (!reserve?.locked) {
+      await this.db.query(sql.unsafe`SELECT ${sittingLockOf(sql.fragment`${slot.id}`, date)}`);
+    }
     // One statement for the lists and for what may have changed before the lock was granted: the slot's
     // capacity and fee, its retirement and the doctor's time off on that date.
     const row = await this.db.one(sql.type(bookRow)`

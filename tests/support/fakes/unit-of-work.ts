@@ -621,6 +621,8 @@ export class FakeUnitOfWork implements UnitOfWork {
         patient: await scope.patients.findOwned(patientId, userId),
         slot: await scope.slots.findWithTimeZone(slotId),
         liveAppointments: await scope.usage.liveAppointments(userId, now),
+        // The fake serializes every transaction: nothing to lock.
+        sittingLocked: false,
       }),
     };
     return { ...scope, bookingContext };

@@ -57,6 +57,8 @@ export class BookAppointment {
           patientId: request.patientId,
           slotId: request.slotId,
           now,
+          // A booking of a given date locks its sitting in the same round trip, after the doctor's row.
+          lockSitting: request.date,
         });
         const { patient, slot: found } = context;
         if (!patient) return err(notFound("patient"));
@@ -84,6 +86,8 @@ export class BookAppointment {
           // The new appointment's id is taken with the first book loaded.
           const before = await sittings.lockAndLoad(slot, timeZone, date, {
             appointmentId: newId === undefined,
+            // Locked by the context read already (a booking of a given date).
+            locked: context.sittingLocked && date === request.date,
           });
           newId ??= await sittings.newAppointmentId();
           const decided = bookSeat(
