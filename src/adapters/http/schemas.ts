@@ -1,5 +1,6 @@
 import { getOpenApiMetadata } from "@asteasolutions/zod-to-openapi";
 import { z } from "@hono/zod-openapi";
+import { APPOINTMENT_STATUSES } from "../../domain/appointment/appointment.js";
 import { WEEKDAYS } from "../../domain/slot/weekday.js";
 
 /** One zod schema per HTTP shape of API.md, registered as OpenAPI components. */
@@ -188,7 +189,7 @@ export const SittingSchema = z
 export const AppointmentSchema = z
   .object({
     id: z.number().int(),
-    status: z.enum(["booked", "cancelled", "arrived", "fulfilled", "noshow"]),
+    status: z.enum(APPOINTMENT_STATUSES),
     patient: PatientSchema,
     doctor: z.object({ id: z.number().int(), name: z.string() }),
     slot: SlotSchema,

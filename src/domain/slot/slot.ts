@@ -8,7 +8,7 @@ const MINUTES_PER_DAY = 1440;
 const APPOINTMENT_DURATION_RANGE = { min: 5, max: 240 } as const;
 const NUM_SLOTS_RANGE = { min: 1, max: 200 } as const;
 /** The fee is stored as a Postgres `integer`; a larger value must be a 400, not a database error. */
-const MAX_CONSULTATION_FEE = 2_147_483_647;
+export const MAX_CONSULTATION_FEE = 2_147_483_647;
 
 /** A weekly sitting of one doctor: times are minutes after local midnight in the doctor's time zone. */
 export interface Slot {

@@ -15,6 +15,7 @@ import type { PatientQueries } from "../../../application/queries/patients/patie
 import { toSlotView } from "../../../application/queries/views.js";
 import { appError, err, ok } from "../../../domain/shared/result.js";
 import { seatsHeld } from "../../../domain/sitting/sitting-book.errors.js";
+import { MAX_CONSULTATION_FEE } from "../../../domain/slot/slot.js";
 import type { Authenticator } from "../../../ports/authenticator.js";
 import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
@@ -88,7 +89,7 @@ const AddSlotBody = z
     }),
     appointment_duration: z.number().int().min(5).max(240).openapi({ example: 15 }),
     num_slots: z.number().int().min(1).max(200).openapi({ example: 8 }),
-    consultation_fee: z.number().int().min(0).max(2_147_483_647).openapi({ example: 150000 }),
+    consultation_fee: z.number().int().min(0).max(MAX_CONSULTATION_FEE).openapi({ example: 150000 }),
   })
   .openapi("NewSlot");
 
@@ -138,7 +139,13 @@ const FIXED_SLOT_FIELDS = ["day", "start", "appointment_duration"] as const;
 const SlotChangeBody = z
   .object({
     num_slots: z.number().int().min(1).max(200).optional().openapi({ example: 10 }),
-    consultation_fee: z.number().int().min(0).max(2_147_483_647).optional().openapi({ example: 175000 }),
+    consultation_fee: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_CONSULTATION_FEE)
+      .optional()
+      .openapi({ example: 175000 }),
   })
   .openapi("SlotChange", {
     description:

@@ -11,7 +11,7 @@ import { type App, type AppEnv, refuseBodiesOver } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problem, problemBody, problemResponses } from "../problem.js";
 import { respond, respondWithDoctor } from "../respond.js";
-import { bearer, DoctorProfileSchema, jsonContent } from "../schemas.js";
+import { bearer, DoctorProfileSchema, jsonContent, MAX_ROW_ID } from "../schemas.js";
 import { SpecializationSchema } from "./catalog.routes.js";
 
 export interface MediaRouteDeps {
@@ -66,7 +66,7 @@ const SpecializationIdParam = z.object({
     .number()
     .int()
     .min(1)
-    .max(2_147_483_647)
+    .max(MAX_ROW_ID)
     .openapi({ param: { name: "specialization_id", in: "path" }, example: 3 }),
 });
 

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { DoctorSearchParams } from "../../../application/queries/doctors/doctor-search.queries.js";
 import type { DoctorSearch } from "../../../application/queries/doctors/doctor-search.service.js";
+import { MAX_CONSULTATION_FEE } from "../../../domain/slot/slot.js";
 import { WEEKDAYS } from "../../../domain/slot/weekday.js";
 import type { App, AppEnv } from "../app.js";
 import { problemResponses } from "../problem.js";
@@ -37,10 +38,10 @@ const SearchQuery = PageQuery.extend({
     .max(5)
     .optional()
     .openapi({ type: "number", minimum: 0, maximum: 5, example: 4 }),
-  max_fee: z.coerce.number().int().min(0).max(2_147_483_647).optional().openapi({
+  max_fee: z.coerce.number().int().min(0).max(MAX_CONSULTATION_FEE).optional().openapi({
     type: "integer",
     minimum: 0,
-    maximum: 2_147_483_647,
+    maximum: MAX_CONSULTATION_FEE,
     description: "minor units",
     example: 50000,
   }),
