@@ -1,14 +1,12 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RediSearchDoctorIndex } from "../../src/adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis } from "../../src/adapters/search/search-redis.js";
 import { startWorkers } from "../../src/container.js";
 import { get, newDoctor } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
+import { uniqueWord } from "../support/fixtures.js";
 import { DisposableRedisSearch } from "../support/redis-search-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 interface DoctorPage {
   data: { id: number; name: string }[];
@@ -35,7 +33,7 @@ describe("search answers kept in memory, dropped by every index change", () => {
     };
     server = await startTestServer(settings);
     api2 = await startTestServer(settings);
-    workers = startWorkers(server.runtime, { queueName: `search-cache-${uniqueWord()}` });
+    workers = startWorkers(server.runtime, { queueName: `search-cache-${uniqueWord("Q")}` });
   });
   afterAll(async () => {
     await workers.close();
@@ -51,7 +49,7 @@ describe("search answers kept in memory, dropped by every index change", () => {
   };
 
   it("answers a repeated search from memory; an edit shows in every API process within 2 s", async () => {
-    const word = uniqueWord();
+    const word = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Dr ${word}` });
     expect(
       await eventually(async () => (await search(server, word)).data.some((d) => d.id === dr.id), 5_000, 50),
@@ -71,7 +69,7 @@ describe("search answers kept in memory, dropped by every index change", () => {
     searchRedis.disconnect();
 
     // A real edit: the projector writes the index and announces it; every process drops its answers.
-    const renamed = uniqueWord();
+    const renamed = uniqueWord("Q");
     const res = await server.request("/doctors/info", {
       method: "PATCH",
       headers: { "content-type": "application/json", authorization: `Bearer ${dr.token}` },

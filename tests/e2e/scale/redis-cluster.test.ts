@@ -6,7 +6,7 @@ import { registerAndSignIn } from "../../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
 import { TEST_REDIS_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
-import { nextWeekday } from "../../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../../support/fixtures.js";
 import {
   clusterClient,
   clusterKeys,
@@ -15,8 +15,6 @@ import {
 } from "../../support/redis-cluster.js";
 import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
-
-const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 describe("the cache, counters and queues on a Redis Cluster, search on its own Redis", () => {
   let server: TestServer;
@@ -54,7 +52,7 @@ describe("the cache, counters and queues on a Redis Cluster, search on its own R
     });
     expect(ready.roles["redis-cluster"]).toEqual(["cache", "counters", "queue"]);
 
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Cluster ${surname}` });
     const slot = await addSlot(server, dr.token, { day: "friday", start: "09:00" });
     const owner = await registerAndSignIn(server);

@@ -1,11 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers } from "../../../src/container.js";
 import { registerAndSignIn } from "../../support/accounts.js";
 import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
 import { eventually } from "../../support/eventually.js";
-import { nextWeekday } from "../../support/fixtures.js";
+import { nextWeekday, uniqueWord } from "../../support/fixtures.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
@@ -18,8 +17,6 @@ const servers = {
   queue: new DisposableRedisSearch(6462, { search: false }),
   search: new DisposableRedisSearch(6463),
 };
-
-const uniqueWord = () => `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
 
 const clients: Redis[] = [];
 const clientOf = (server: DisposableRedisSearch) => {
@@ -78,7 +75,7 @@ describe("Redis roles on their own servers: cache + counters, queue, search", ()
       },
     });
 
-    const surname = uniqueWord();
+    const surname = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Roles ${surname}` });
     const slot = await addSlot(server, dr.token, { day: "wednesday", start: "09:00" });
     const owner = await registerAndSignIn(server);
