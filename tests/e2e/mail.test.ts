@@ -80,7 +80,7 @@ describe("mail: every notification is mailed from the outbox, with calendar invi
     return { owner, appointment: (await res.json()) as Booked["appointment"] };
   };
 
-  const mailsTo = async (address: string, count: number, timeoutMs = 10_000): Promise<ReceivedMail[]> => {
+  const mailsTo = async (address: string, count: number, timeoutMs = 30_000): Promise<ReceivedMail[]> => {
     expect(await eventually(async () => mail.to(address).length >= count, timeoutMs, 50)).toBe(true);
     return mail.to(address);
   };
