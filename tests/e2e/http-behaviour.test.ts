@@ -387,7 +387,7 @@ describe("HTTP: search answers and signed-in lists compressed when asked", () =>
     const listed = async () =>
       ((JSON.parse((await rawGet(server, search)).body.toString()) as { data: unknown[] }).data.length ===
         doctors.length) as boolean;
-    expect(await eventually(listed, 5_000, 50)).toBe(true);
+    expect(await eventually(listed, 20_000, 50)).toBe(true);
     const found = await inEachCoding(search);
     expect(found.plain.body.length).toBeGreaterThan(1024);
     expect(found.br.body.length).toBeLessThan(found.plain.body.length / 2);

@@ -224,7 +224,7 @@ describe("read side: Redis goes away and comes back", () => {
       const res = await get(server, `/misc/doctors/search?q=${q}`);
       return res.status === 200 && (await idsOf(res)).includes(dr.id);
     };
-    expect(await eventually(() => found(word), 5_000)).toBe(true);
+    expect(await eventually(() => found(word), 20_000)).toBe(true);
 
     await redis.stop();
     expect((await get(server, `/doctors/get/${dr.id}`)).status).toBe(200);

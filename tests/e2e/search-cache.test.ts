@@ -52,7 +52,7 @@ describe("search answers kept in memory, dropped by every index change", () => {
     const word = uniqueWord("Q");
     const dr = await newDoctor(server, { name: `Dr ${word}` });
     expect(
-      await eventually(async () => (await search(server, word)).data.some((d) => d.id === dr.id), 5_000, 50),
+      await eventually(async () => (await search(server, word)).data.some((d) => d.id === dr.id), 20_000, 50),
     ).toBe(true);
     expect((await search(api2, word)).data.some((d) => d.id === dr.id)).toBe(true);
 

@@ -75,7 +75,7 @@ describe("trust and limits: verified doctors, patient visibility, no self-dealin
       // handled the unverified doctor's events too.
       const control = await newDoctor(server, { name: `Dr ${word}` });
       const search = `/misc/doctors/search?q=${word}&per_page=100`;
-      expect(await eventually(async () => (await searchIds(search)).includes(control.id), 5_000, 50)).toBe(
+      expect(await eventually(async () => (await searchIds(search)).includes(control.id), 20_000, 50)).toBe(
         true,
       );
       const hidden = async () => ({

@@ -136,7 +136,7 @@ describe("webhooks: signed deliveries from the outbox", () => {
 
     await book(other, "11:00");
     const appointmentId = await book(doctor);
-    expect(await eventually(async () => inbox.received.length >= 1, 5_000, 50)).toBe(true);
+    expect(await eventually(async () => inbox.received.length >= 1, 20_000, 50)).toBe(true);
     // Give a duplicate or the other doctor's event time to arrive, if one were sent.
     await new Promise((r) => setTimeout(r, 700));
     expect(inbox.received).toHaveLength(1);
@@ -240,7 +240,7 @@ describe("webhooks: signed deliveries from the outbox", () => {
     const first = await book(a);
     const second = await book(b);
     const ids = () => inbox.of("appointment.booked").map((r) => verified(hook.secret, r).data.appointment_id);
-    expect(await eventually(async () => ids().includes(first) && ids().includes(second), 5_000, 50)).toBe(
+    expect(await eventually(async () => ids().includes(first) && ids().includes(second), 20_000, 50)).toBe(
       true,
     );
     expect(
