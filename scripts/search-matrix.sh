@@ -14,7 +14,7 @@ REQUIRED="${SEARCH_MATRIX_REQUIRED:-false}"
 SCOPE="${SEARCH_MATRIX_SCOPE:-search}"
 
 if [[ "$SCOPE" == full ]]; then
-  TESTS=(--project integration --project e2e)
+  TESTS=(--project integration --project e2e --project e2e-delivery)
 else
   TESTS=(--project integration --project e2e tests/integration/search tests/integration/projections/outbox-projection.test.ts
     tests/e2e/read-side.test.ts tests/e2e/doctors.test.ts)
