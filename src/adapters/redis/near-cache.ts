@@ -1,6 +1,7 @@
 import type { Cache } from "../../ports/cache.js";
 import type { Logger } from "../../ports/logger.js";
 import type { RedisConnection } from "./client.js";
+import { InvalidationListener } from "./invalidation-listener.js";
 
 /** Where every process announces the keys it deleted from the shared cache. */
 export const INVALIDATION_CHANNEL = "doctorly:v1:cache-invalidations";
@@ -30,30 +31,37 @@ export class NearCache implements Cache {
   private readonly maxChars: number;
   private heldChars = 0;
   private readonly now: () => number;
-  private subscribed = false;
+  private readonly invalidationsHeard: InvalidationListener;
   /** Bumped by every invalidation: a read that saw it change while waiting for Redis keeps nothing. */
   private invalidations = 0;
 
   constructor(
     private readonly shared: Cache & { getJson(key: string): Promise<string | null> },
     private readonly publisher: RedisConnection,
-    private readonly subscriber: RedisConnection,
+    subscriber: RedisConnection,
     private readonly logger: Logger,
     private readonly options: NearCacheOptions,
   ) {
     this.maxChars = options.maxChars ?? 16 * 1024 * 1024;
     this.now = options.now ?? Date.now;
-    subscriber.on("message", (channel: string, message: string) => {
-      if (channel === INVALIDATION_CHANNEL) this.drop(keysOf(message));
-    });
-    subscriber.on("ready", () => void this.subscribe());
-    subscriber.on("close", () => this.unsubscribed());
-    if (subscriber.status === "ready") void this.subscribe();
+    this.invalidationsHeard = new InvalidationListener(
+      subscriber,
+      INVALIDATION_CHANNEL,
+      {
+        onMessage: (message) => this.drop(keysOf(message)),
+        reset: () => {
+          this.forgetAll();
+          this.invalidations++;
+        },
+      },
+      logger,
+      "cache invalidations not subscribed; answering from Redis only",
+    );
   }
 
   /** True while invalidations are being heard (and memory may answer). */
   get listening(): boolean {
-    return this.subscribed;
+    return this.invalidationsHeard.listening;
   }
 
   async get<T>(key: string): Promise<T | null> {
@@ -62,13 +70,13 @@ export class NearCache implements Cache {
   }
 
   async getJson(key: string): Promise<string | null> {
-    if (this.subscribed) {
+    if (this.listening) {
       const entry = this.entries.get(key);
       if (entry && entry.expiresAt > this.now()) return entry.json;
     }
     const seen = this.invalidations;
     const json = await this.shared.getJson(key);
-    if (json !== null && this.subscribed && seen === this.invalidations) this.remember(key, json);
+    if (json !== null && this.listening && seen === this.invalidations) this.remember(key, json);
     return json;
   }
 
@@ -117,27 +125,6 @@ export class NearCache implements Cache {
   private drop(keys: readonly string[]) {
     this.invalidations++;
     for (const key of keys) this.forget(key);
-  }
-
-  private async subscribe() {
-    try {
-      await this.subscriber.subscribe(INVALIDATION_CHANNEL);
-      // Whatever was remembered before may have been invalidated while nobody listened.
-      this.forgetAll();
-      this.invalidations++;
-      this.subscribed = true;
-    } catch (error) {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "cache invalidations not subscribed; answering from Redis only",
-      );
-    }
-  }
-
-  private unsubscribed() {
-    this.subscribed = false;
-    this.forgetAll();
-    this.invalidations++;
   }
 }
 

@@ -7,6 +7,7 @@ import type {
 } from "../../ports/doctor-search.js";
 import type { Logger } from "../../ports/logger.js";
 import type { RedisConnection } from "./client.js";
+import { InvalidationListener } from "./invalidation-listener.js";
 
 /** Where every process announces that it changed the search index (any doctor, any rebuild). */
 const SEARCH_CHANGE_CHANNEL = "doctorly:v1:search-index-changes";
@@ -54,11 +55,10 @@ export class CachedDoctorSearchIndex implements DoctorSearchIndex {
   private readonly maxChars: number;
   private readonly now: () => number;
   private heldChars = 0;
-  private subscribed = false;
+  private changesHeard: InvalidationListener | null = null;
   /** Bumped by every change heard: a search that saw it move while waiting for Redis keeps nothing. */
   private generation = 0;
   private announcing = false;
-  private subscriber: RedisConnection | null = null;
 
   constructor(
     private readonly inner: DoctorSearchIndex,
@@ -71,32 +71,29 @@ export class CachedDoctorSearchIndex implements DoctorSearchIndex {
     this.now = options.now ?? Date.now;
     // Without a subscription (or a TTL) nothing is kept, but this process's writes are still announced.
     if (!subscriber || options.ttlMs <= 0) return;
-    this.subscriber = subscriber;
-    subscriber.on("message", (channel: string) => {
-      if (channel === SEARCH_CHANGE_CHANNEL) this.forgetAll();
-    });
-    subscriber.on("ready", () => void this.subscribe());
-    subscriber.on("close", () => {
-      this.subscribed = false;
-      this.forgetAll();
-    });
-    if (subscriber.status === "ready") void this.subscribe();
+    this.changesHeard = new InvalidationListener(
+      subscriber,
+      SEARCH_CHANGE_CHANNEL,
+      { onMessage: () => this.forgetAll(), reset: () => this.forgetAll() },
+      logger,
+      "search index changes not subscribed; answering from the index only",
+    );
   }
 
   /** True while changes are being heard (and memory may answer). */
   get listening(): boolean {
-    return this.subscribed;
+    return this.changesHeard?.listening ?? false;
   }
 
   async search(query: DoctorSearchQuery): Promise<DoctorSearchPage> {
     const key = searchKeyOf(query);
-    if (this.subscribed) {
+    if (this.listening) {
       const entry = this.entries.get(key);
       if (entry && entry.expiresAt > this.now()) return entry.page;
     }
     const seen = this.generation;
     const page = await this.inner.search(query);
-    if (this.subscribed && seen === this.generation) this.remember(key, page);
+    if (this.listening && seen === this.generation) this.remember(key, page);
     return page;
   }
 
@@ -172,19 +169,5 @@ export class CachedDoctorSearchIndex implements DoctorSearchIndex {
     this.generation++;
     this.entries.clear();
     this.heldChars = 0;
-  }
-
-  private async subscribe() {
-    try {
-      await this.subscriber?.subscribe(SEARCH_CHANGE_CHANNEL);
-      // Whatever was kept before may have changed while nobody listened.
-      this.forgetAll();
-      this.subscribed = true;
-    } catch (error) {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "search index changes not subscribed; answering from the index only",
-      );
-    }
   }
 }

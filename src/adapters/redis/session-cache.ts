@@ -8,6 +8,7 @@ import {
   type StoredSession,
 } from "../../ports/session.store.js";
 import type { RedisConnection } from "./client.js";
+import { InvalidationListener } from "./invalidation-listener.js";
 
 /** Where every process announces the sessions it revoked (account ids and token digests). */
 const SESSION_REVOCATION_CHANNEL = "doctorly:v1:session-revocations";
@@ -47,34 +48,41 @@ interface Revoked {
 export class CachedSessionStore implements SessionStore, SessionRevocations {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
-  private subscribed = false;
+  private readonly revocationsHeard: InvalidationListener;
   /** Bumped by every revocation heard: a lookup that saw it change while waiting for Postgres keeps nothing. */
   private revocations = 0;
 
   constructor(
     private readonly inner: SessionStore,
     private readonly publisher: RedisConnection,
-    private readonly subscriber: RedisConnection,
+    subscriber: RedisConnection,
     private readonly logger: Logger,
     private readonly options: SessionCacheOptions,
   ) {
     this.maxEntries = options.maxEntries ?? 10_000;
-    subscriber.on("message", (channel: string, message: string) => {
-      if (channel === SESSION_REVOCATION_CHANNEL) this.forget(revokedOf(message));
-    });
-    subscriber.on("ready", () => void this.subscribe());
-    subscriber.on("close", () => this.unsubscribed());
-    if (subscriber.status === "ready") void this.subscribe();
+    this.revocationsHeard = new InvalidationListener(
+      subscriber,
+      SESSION_REVOCATION_CHANNEL,
+      {
+        onMessage: (message) => this.forget(revokedOf(message)),
+        reset: () => {
+          this.entries.clear();
+          this.revocations++;
+        },
+      },
+      logger,
+      "session revocations not subscribed; every lookup reads Postgres",
+    );
   }
 
   /** True while revocations are being heard (and memory may answer). */
   get listening(): boolean {
-    return this.subscribed;
+    return this.revocationsHeard.listening;
   }
 
   async use(tokenDigest: string, now: Date): Promise<StoredSession | null> {
     const at = now.getTime();
-    if (this.subscribed) {
+    if (this.listening) {
       const entry = this.entries.get(tokenDigest);
       // Read again: a session past its (remembered) end, as another process may have extended it, and one
       // whose use is due to be recorded.
@@ -89,7 +97,7 @@ export class CachedSessionStore implements SessionStore, SessionRevocations {
     }
     const seen = this.revocations;
     const session = await this.inner.use(tokenDigest, now);
-    if (session && session.revokedAt === null && this.subscribed && seen === this.revocations) {
+    if (session && session.revokedAt === null && this.listening && seen === this.revocations) {
       // `use` answers the session as it was before it recorded this use.
       const recorded = at - session.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS;
       this.remember(tokenDigest, {
@@ -168,27 +176,6 @@ export class CachedSessionStore implements SessionStore, SessionRevocations {
     const users = new Set(userIds);
     for (const [digest, entry] of this.entries)
       if (users.has(entry.session.userId)) this.entries.delete(digest);
-  }
-
-  private async subscribe() {
-    try {
-      await this.subscriber.subscribe(SESSION_REVOCATION_CHANNEL);
-      // Whatever was remembered before may have been revoked while nobody listened.
-      this.entries.clear();
-      this.revocations++;
-      this.subscribed = true;
-    } catch (error) {
-      this.logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        "session revocations not subscribed; every lookup reads Postgres",
-      );
-    }
-  }
-
-  private unsubscribed() {
-    this.subscribed = false;
-    this.entries.clear();
-    this.revocations++;
   }
 }
 
