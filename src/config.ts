@@ -149,17 +149,13 @@ const schema = z
     PASSWORD_RESETS_PER_HOUR: int(1, 1_000_000).default(20),
     PASSWORD_RESETS_PER_EMAIL_PER_HOUR: int(1, 1_000_000).default(5),
   })
-  .refine((c) => c.REDIS_CLUSTER || commaList(c.REDIS_URL).length === 1, {
-    path: ["REDIS_URL"],
-    message: "several URLs need REDIS_CLUSTER=true",
-  })
-  .refine((c) => c.REDIS_CLUSTER || commaList(c.CACHE_REDIS_URL ?? "-").length === 1, {
-    path: ["CACHE_REDIS_URL"],
-    message: "several URLs need REDIS_CLUSTER=true",
-  })
-  .refine((c) => c.REDIS_CLUSTER || commaList(c.QUEUE_REDIS_URL ?? "-").length === 1, {
-    path: ["QUEUE_REDIS_URL"],
-    message: "several URLs need REDIS_CLUSTER=true",
+  .superRefine((c, ctx) => {
+    if (c.REDIS_CLUSTER) return;
+    for (const key of ["REDIS_URL", "CACHE_REDIS_URL", "QUEUE_REDIS_URL"] as const) {
+      if (commaList(c[key] ?? "-").length !== 1) {
+        ctx.addIssue({ code: "custom", path: [key], message: "several URLs need REDIS_CLUSTER=true" });
+      }
+    }
   })
   .refine((c) => !c.REDIS_CLUSTER || c.SEARCH_REDIS_URL !== undefined, {
     path: ["SEARCH_REDIS_URL"],
