@@ -19,7 +19,8 @@ function codesInSources(): Set<string> {
     /appError\(\s*"[a-z_]+",\s*"([a-z_]+)"/g,
     /problemBody\(\s*\d+,\s*"([a-z_]+)"/g,
     /conflict\(\s*"([a-z_]+)"/g,
-    /\bcode: "([a-z_]+)"/g,
+    // zod's own issue codes (ctx.addIssue({ code: "custom" }) in config.ts) are not problem codes.
+    /(?<!addIssue\(\{ )\bcode: "([a-z_]+)"/g,
     /dateError\(\s*"([a-z_]+)"/g,
   ];
   const codes = new Set<string>();
