@@ -10,6 +10,19 @@ const DELIVERY = [
   "tests/e2e/password-reset.test.ts",
   "tests/e2e/reliability/delivery-outage.test.ts",
 ];
+/**
+ * The second configuration: the cache, limiter, near-cache and queue integration tests and the booking and
+ * read-side e2e run again with the cache, counters and queues on the local Redis Cluster of
+ * scripts/redis-cluster.sh (search stays on the RediSearch server). tests/support/test-redis.ts makes
+ * their clients from the switch below and refuses one that is not a Cluster. They run after the other
+ * groups (groupOrder 2), the integration and the e2e files side by side as in the first configuration.
+ */
+const ON_CLUSTER = { TEST_REDIS_ON_CLUSTER: "true" };
+const CLUSTER_INTEGRATION = [
+  "tests/integration/cache/**/*.test.ts",
+  "tests/integration/projections/**/*.test.ts",
+];
+const CLUSTER_E2E = ["tests/e2e/appointments.test.ts", "tests/e2e/read-side.test.ts"];
 export default defineConfig({
   test: {
     projects: [
@@ -50,6 +63,32 @@ export default defineConfig({
           include: DELIVERY,
           fileParallelism: false,
           sequence: { groupOrder: 1 },
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "integration-cluster",
+          globalSetup: ["tests/support/global-setup.ts", "tests/support/cluster-setup.ts"],
+          setupFiles: ["tests/support/on-cluster.ts"],
+          include: CLUSTER_INTEGRATION,
+          env: ON_CLUSTER,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "e2e-cluster",
+          globalSetup: ["tests/support/e2e-setup.ts", "tests/support/cluster-setup.ts"],
+          setupFiles: ["tests/support/on-cluster.ts"],
+          include: CLUSTER_E2E,
+          env: ON_CLUSTER,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REDIS, startWorkers } from "../../src/container.js";
+import { startWorkers } from "../../src/container.js";
 import { addSlot, get, newDoctor, post } from "../support/booking.js";
 import { eventually } from "../support/eventually.js";
 import { uniqueWord } from "../support/fixtures.js";
 import { DisposableRedisSearch } from "../support/redis-search-server.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { disposableRedisSettings, keysOf, runtimeRedis } from "../support/test-redis.js";
 
 interface DoctorPage {
   data: { id: number; name: string; slots: { day: string }[]; specializations: { name: string }[] }[];
@@ -145,7 +145,7 @@ describe("read side: search projection and caches", () => {
     const projected = async () =>
       (await idsOf(await get(server, `/misc/doctors/${surname}`))).includes(dr.id);
     expect(await eventually(projected, 2_000, 50)).toBe(true);
-    const redis = server.runtime.container.get<Redis>(REDIS);
+    const redis = runtimeRedis(server.runtime);
     const before = (await (await get(server, `/doctors/get/${dr.id}`)).json()) as { slots: unknown[] };
     expect(before.slots).toEqual([]);
     await get(server, `/doctors/slot/${dr.id}`);
@@ -168,7 +168,7 @@ describe("read side: search projection and caches", () => {
     };
     expect(timings.data.length).toBeGreaterThanOrEqual(1);
 
-    const keys = await redis.keys("doctorly:v1:*");
+    const keys = await keysOf(redis, "doctorly:v1:*");
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).not.toContain(dr.token);
   });
@@ -202,13 +202,17 @@ describe("read side: search projection and caches", () => {
   });
 });
 
+// On the cluster configuration the Redis that goes away is search's; the cache and queues stay on the cluster.
 describe("read side: Redis goes away and comes back", () => {
   const redis = new DisposableRedisSearch(17_000 + Math.floor(Math.random() * 1000));
   let server: TestServer;
   let workers: { close(): Promise<void> };
   beforeAll(async () => {
     await redis.start();
-    server = await startTestServer({ REDIS_URL: redis.url, SEARCH_INDEX: "doctorly:degraded:idx" });
+    server = await startTestServer({
+      ...disposableRedisSettings(redis.url),
+      SEARCH_INDEX: "doctorly:degraded:idx",
+    });
     workers = startWorkers(server.runtime, { queueName: `degraded-${uniqueWord("Q")}` });
   });
   afterAll(async () => {

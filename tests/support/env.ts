@@ -1,4 +1,5 @@
 import { type Config, loadConfig } from "../../src/config.js";
+import { TEST_REDIS_CLUSTER_URL } from "./redis-cluster.js";
 
 /** Tests use their own database and their own search Redis, never the development ones. */
 
@@ -21,13 +22,24 @@ export const TEST_DATABASE_READ_URL =
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6381";
 
 /**
+ * The second configuration of `npm test` (the vitest project `cluster`, which sets TEST_REDIS_ON_CLUSTER):
+ * the cache, counter and queue roles on the local Redis Cluster of scripts/redis-cluster.sh, search on the
+ * standalone RediSearch server of TEST_REDIS_URL. tests/support/test-redis.ts checks that every client the
+ * suites make, and every server they start, is on the cluster then.
+ */
+export const TEST_ON_REDIS_CLUSTER = process.env.TEST_REDIS_ON_CLUSTER === "true";
+const REDIS_ROLES: Readonly<Record<string, string>> = TEST_ON_REDIS_CLUSTER
+  ? { REDIS_CLUSTER: "true", REDIS_URL: TEST_REDIS_CLUSTER_URL, SEARCH_REDIS_URL: TEST_REDIS_URL }
+  : { REDIS_URL: TEST_REDIS_URL };
+
+/**
  * The settings every test process runs with, in-process (`testConfig`) or spawned (`traffic.ts`). The
  * suites register, search and upload far more from 127.0.0.1 than one client may: the per-client limits
  * are lifted here, and the tests of the limits set their own.
  */
 export const TEST_ENV: Readonly<Record<string, string>> = {
   DATABASE_URL: TEST_DATABASE_URL,
-  REDIS_URL: TEST_REDIS_URL,
+  ...REDIS_ROLES,
   PUBLIC_BASE_URL: "http://doctorly.test",
   SEARCH_INDEX: "doctorly:test:idx:doctors",
   SEARCH_TIMEOUT_MS: TEST_SEARCH_TIMEOUT_MS,

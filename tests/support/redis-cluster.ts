@@ -3,15 +3,22 @@ import path from "node:path";
 import { Cluster, type Redis } from "ioredis";
 import { projectRoot } from "../../src/config.js";
 
-/** The seeds of the local cluster of scripts/redis-cluster.sh (ports 6464–6469, 3 masters + 3 replicas). */
-export const TEST_REDIS_CLUSTER_PORTS = [6464, 6465, 6466, 6467, 6468, 6469];
+/**
+ * The ports of the local cluster of scripts/redis-cluster.sh (3 masters + 3 replicas): 6464–6469 unless
+ * TEST_REDIS_CLUSTER_BASE_PORT moves them (the script then starts it there too).
+ */
+export const TEST_REDIS_CLUSTER_BASE_PORT = Number(process.env.TEST_REDIS_CLUSTER_BASE_PORT ?? 6464);
+export const TEST_REDIS_CLUSTER_PORTS = Array.from({ length: 6 }, (_, i) => TEST_REDIS_CLUSTER_BASE_PORT + i);
 export const TEST_REDIS_CLUSTER_URL =
   process.env.TEST_REDIS_CLUSTER_URL ??
   TEST_REDIS_CLUSTER_PORTS.map((p) => `redis://127.0.0.1:${p}`).join(",");
 
 /** Starts the local cluster (or checks it is up: idempotent, well under a second). */
 export function ensureRedisCluster(): void {
-  execFileSync("bash", [path.join(projectRoot, "scripts/redis-cluster.sh")], { stdio: "pipe" });
+  execFileSync("bash", [path.join(projectRoot, "scripts/redis-cluster.sh")], {
+    stdio: "pipe",
+    env: { ...process.env, REDIS_CLUSTER_BASE_PORT: String(TEST_REDIS_CLUSTER_BASE_PORT) },
+  });
 }
 
 /** A plain cluster client for the test's own look at the keys. */

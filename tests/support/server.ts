@@ -3,7 +3,8 @@ import type { ServerType } from "@hono/node-server";
 import { createLogger } from "../../src/adapters/logging/logger.pino.js";
 import type { Config } from "../../src/config.js";
 import { compose, type Runtime, serveHttp } from "../../src/container.js";
-import { testConfig } from "./env.js";
+import { TEST_ON_REDIS_CLUSTER, testConfig } from "./env.js";
+import { runtimeRedis } from "./test-redis.js";
 
 export interface TestServer {
   readonly baseUrl: string;
@@ -18,6 +19,8 @@ export interface TestServer {
 export async function startTestServer(overrides: Record<string, string> = {}): Promise<TestServer> {
   const config = testConfig(overrides);
   const runtime = await compose(config, createLogger(config.LOG_LEVEL));
+  // The cluster configuration: every server a suite starts keeps its cache and queues on the cluster.
+  if (TEST_ON_REDIS_CLUSTER) runtimeRedis(runtime, "startTestServer's cache connection");
   const server: ServerType = await new Promise((resolve) => {
     const s = serveHttp(runtime, { port: 0, hostname: "127.0.0.1" }, () => resolve(s));
   });

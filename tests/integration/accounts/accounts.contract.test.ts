@@ -15,56 +15,16 @@ import {
 } from "../../../src/adapters/redis/attempt-limiter.redis.js";
 import { createRedis } from "../../../src/adapters/redis/client.js";
 import { purgeInBatches } from "../../../src/application/maintenance/purges.js";
-import type { AttemptLimiter } from "../../../src/ports/rate-limiter.js";
 import type { SessionPurger, SessionStore } from "../../../src/ports/session.store.js";
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
+import { TEST_DATABASE_URL } from "../../support/env.js";
 import { FakeAttemptLimiter, FakeSessionStore, RecordingLogger } from "../../support/fakes/accounts.js";
+import { LIMITER_MAX, LIMITER_WINDOW_SECONDS, limiterContract } from "../../support/limiter-contract.js";
 import { freePort } from "../../support/processes.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
 
-const WINDOW_SECONDS = 2;
-const MAX = 2;
+const WINDOW_SECONDS = LIMITER_WINDOW_SECONDS;
+const MAX = LIMITER_MAX;
 const silent = createLogger("silent");
-
-/** One contract, run against the fake and the real limiter, so that the fake stays honest. */
-function limiterContract(name: string, make: () => AttemptLimiter, wait: (ms: number) => Promise<void>) {
-  describe(`${name} attempt limiter`, () => {
-    it("allows its attempts, then refuses until the window ends, with the seconds to wait", async () => {
-      const limiter = make();
-      const key = `pair:${randomUUID()}`;
-      expect(await limiter.take(key)).toEqual({ allowed: true });
-      expect(await limiter.take(key)).toEqual({ allowed: true });
-      const refused = await limiter.take(key);
-      expect(refused.allowed).toBe(false);
-      if (!refused.allowed) {
-        expect(refused.retryAfter).toBeGreaterThanOrEqual(1);
-        expect(refused.retryAfter).toBeLessThanOrEqual(WINDOW_SECONDS);
-      }
-      expect((await limiter.take(`pair:${randomUUID()}`)).allowed).toBe(true);
-      await wait(WINDOW_SECONDS * 1000 + 100);
-      expect(await limiter.take(key)).toEqual({ allowed: true });
-    });
-
-    it("gives an attempt back and forgets a key on clear", async () => {
-      const limiter = make();
-      const key = `pair:${randomUUID()}`;
-      await limiter.take(key);
-      await limiter.take(key);
-      await limiter.giveBack(key);
-      expect((await limiter.take(key)).allowed).toBe(true);
-      expect((await limiter.take(key)).allowed).toBe(false);
-      await limiter.clear(key);
-      expect((await limiter.take(key)).allowed).toBe(true);
-    });
-
-    it("counts parallel attempts exactly: of 30 at once, only its limit is allowed", async () => {
-      const limiter = make();
-      const key = `pair:${randomUUID()}`;
-      const answers = await Promise.all(Array.from({ length: 30 }, () => limiter.take(key)));
-      expect(answers.filter((a) => a.allowed)).toHaveLength(MAX);
-    });
-  });
-}
 
 let fakeNow = Date.now();
 limiterContract(
@@ -75,19 +35,7 @@ limiterContract(
   },
 );
 
-let redis: Redis;
-beforeAll(() => {
-  redis = createRedis(TEST_REDIS_URL, "test-limiter");
-});
-afterAll(async () => {
-  await redis.quit();
-});
 const settings = { name: `test-${randomUUID()}`, attempts: MAX, windowSeconds: WINDOW_SECONDS };
-limiterContract(
-  "Redis",
-  () => new RedisAttemptLimiter(redis, settings, silent),
-  (ms) => new Promise((r) => setTimeout(r, ms)),
-);
 limiterContract(
   "process memory",
   () => new MemoryAttemptLimiter(settings),
@@ -109,20 +57,6 @@ describe("Redis attempt limiter when Redis cannot count", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(logger.lines).toHaveLength(1);
     dead.disconnect();
-  });
-
-  it("waits for a connection still being made instead of counting apart (a fresh process counts in Redis)", async () => {
-    const fresh = createRedis(TEST_REDIS_URL, "test-fresh");
-    try {
-      const name = `fresh-${randomUUID()}`;
-      const limiter = new RedisAttemptLimiter(fresh, { name, attempts: 2, windowSeconds: 60 }, silent);
-      // Taken at once, before the connection is ready: every attempt must reach the shared count.
-      const answers = await Promise.all([limiter.take("k"), limiter.take("k"), limiter.take("k")]);
-      expect(answers.map((a) => a.allowed)).toEqual([true, true, false]);
-      expect(await redis.get(`doctorly:v1:limit:${name}:k`)).toBe("3");
-    } finally {
-      fresh.disconnect();
-    }
   });
 
   it("counts in memory while Redis is too slow to answer, and in Redis again once it answers", async () => {

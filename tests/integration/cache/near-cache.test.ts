@@ -1,37 +1,33 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
-import { createRedis } from "../../../src/adapters/redis/client.js";
+import type { RedisConnection } from "../../../src/adapters/redis/client.js";
 import { NearCache } from "../../../src/adapters/redis/near-cache.js";
-import { TEST_REDIS_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
+import { rawRedis, roleRedis } from "../../support/test-redis.js";
 
 const logger = createLogger("silent");
 const prefix = `doctorly:test:near:${randomBytes(4).toString("hex")}:`;
 
 describe("near cache over real Redis: two API processes", () => {
-  const connections: Redis[] = [];
-  const apiProcess = () => {
-    const [commands, invalidations] = [
-      createRedis(TEST_REDIS_URL, "test"),
-      createRedis(TEST_REDIS_URL, "test"),
-    ];
+  const connections: RedisConnection[] = [];
+  const apiProcess = async () => {
+    const [commands, invalidations] = [await roleRedis("cache", "test"), await roleRedis("cache", "test")];
     connections.push(commands, invalidations);
     const cache = new NearCache(new RedisCache(commands, logger, prefix), commands, invalidations, logger, {
       ttlMs: 60_000,
     });
     return cache;
   };
-  let raw: Redis;
+  let raw: RedisConnection;
   let a: NearCache;
   let b: NearCache;
 
   beforeAll(async () => {
-    raw = new Redis(TEST_REDIS_URL);
-    a = apiProcess();
-    b = apiProcess();
+    raw = rawRedis();
+    a = await apiProcess();
+    b = await apiProcess();
     expect(await eventually(async () => a.listening && b.listening, 5_000, 20)).toBe(true);
   });
   afterAll(async () => {
@@ -57,7 +53,7 @@ describe("near cache over real Redis: two API processes", () => {
   it("stops answering from memory while its subscription is down, and resumes after", async () => {
     await a.set("doctor:2", { id: 2 }, 60);
     expect(await b.get("doctor:2")).toEqual({ id: 2 });
-    const subscriber = connections[3] as Redis;
+    const subscriber = connections[3] as RedisConnection;
     subscriber.disconnect(true);
     expect(await eventually(async () => !b.listening, 2_000, 5)).toBe(true);
     await raw.set(`${prefix}doctor:2`, JSON.stringify({ id: 2, v: 2 }));

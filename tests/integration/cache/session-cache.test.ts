@@ -1,11 +1,10 @@
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
-import { createRedis } from "../../../src/adapters/redis/client.js";
+import type { RedisConnection } from "../../../src/adapters/redis/client.js";
 import { CachedSessionStore } from "../../../src/adapters/redis/session-cache.js";
 import type { SessionStore, StoredSession } from "../../../src/ports/session.store.js";
-import { TEST_REDIS_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
+import { roleRedis } from "../../support/test-redis.js";
 
 const logger = createLogger("silent");
 const DAY = 86_400_000;
@@ -63,13 +62,10 @@ function sharedTable() {
 }
 
 describe("session cache over real Redis: two API processes", () => {
-  const connections: Redis[] = [];
+  const connections: RedisConnection[] = [];
   const table = sharedTable();
-  const apiProcess = () => {
-    const [commands, invalidations] = [
-      createRedis(TEST_REDIS_URL, "test"),
-      createRedis(TEST_REDIS_URL, "test"),
-    ];
+  const apiProcess = async () => {
+    const [commands, invalidations] = [await roleRedis("cache", "test"), await roleRedis("cache", "test")];
     connections.push(commands, invalidations);
     return new CachedSessionStore(table.store, commands, invalidations, logger, { ttlMs: 60_000 });
   };
@@ -85,8 +81,8 @@ describe("session cache over real Redis: two API processes", () => {
     });
 
   beforeAll(async () => {
-    a = apiProcess();
-    b = apiProcess();
+    a = await apiProcess();
+    b = await apiProcess();
     expect(await eventually(async () => a.listening && b.listening, 5_000, 20)).toBe(true);
   });
   afterAll(() => {
@@ -128,7 +124,7 @@ describe("session cache over real Redis: two API processes", () => {
   it("stops answering from memory while its subscription is down", async () => {
     await session("d5", 5);
     await b.use("d5", now);
-    const subscriber = connections[3] as Redis;
+    const subscriber = connections[3] as RedisConnection;
     subscriber.disconnect(true);
     expect(await eventually(async () => !b.listening, 2_000, 5)).toBe(true);
     await table.store.revoke("d5", now);

@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisWriteFence } from "../../../src/adapters/redis/write-fence.redis.js";
-import { TEST_REDIS_URL } from "../../support/env.js";
+import { rawRedis } from "../../support/test-redis.js";
 
 describe("the write fence in Redis", () => {
-  const redis = new Redis(TEST_REDIS_URL);
+  const redis = rawRedis();
   const key = `doctorly:test:fence:${randomBytes(4).toString("hex")}`;
   afterAll(async () => {
     await redis.del(key);

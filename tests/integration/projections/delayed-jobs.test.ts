@@ -1,31 +1,29 @@
 import { randomBytes } from "node:crypto";
-import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { BullJobQueue, startJobWorker } from "../../../src/adapters/queue/job-queue.bullmq.js";
-import { createQueueRedis, createRedis } from "../../../src/adapters/redis/client.js";
+import type { RedisConnection } from "../../../src/adapters/redis/client.js";
 import type { ReceivedJob } from "../../../src/ports/job-queue.js";
-import { TEST_REDIS_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
+import { roleRedis, TEST_QUEUE_PREFIX, testQueue } from "../../support/test-redis.js";
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 
 /** What reminders rely on: a delayed job runs after its delay, once, however often it was added. */
 describe("delayed jobs (real BullMQ)", () => {
   const name = `doctorly-test-delayed-${randomBytes(4).toString("hex")}`;
-  let redis: Redis;
-  let workerRedis: Redis;
+  let redis: RedisConnection;
+  let workerRedis: RedisConnection;
   let queue: BullJobQueue;
 
-  beforeAll(() => {
-    redis = createRedis(TEST_REDIS_URL, "test-delayed");
-    workerRedis = createQueueRedis(TEST_REDIS_URL, "test-delayed-worker");
-    queue = new BullJobQueue(name, redis);
+  beforeAll(async () => {
+    redis = await roleRedis("queue", "test-delayed");
+    workerRedis = await roleRedis("queue-worker", "test-delayed-worker");
+    queue = new BullJobQueue(name, redis, undefined, TEST_QUEUE_PREFIX);
   });
   afterAll(async () => {
     await queue.close();
-    const q = new Queue(name, { connection: redis });
+    const q = testQueue(name, redis);
     await q.obliterate({ force: true }).catch(() => undefined);
     await q.close();
     workerRedis.disconnect();
@@ -39,6 +37,7 @@ describe("delayed jobs (real BullMQ)", () => {
       workerRedis,
       async (job) => void seen.push({ job, at: Date.now() }),
       logger,
+      { prefix: TEST_QUEUE_PREFIX },
     );
     try {
       const job = {

@@ -1,38 +1,44 @@
 import { randomBytes } from "node:crypto";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
 import { BullJobQueue, startJobWorker } from "../../../src/adapters/queue/job-queue.bullmq.js";
+import type { RedisConnection } from "../../../src/adapters/redis/client.js";
 import { compose, openProjectionQueues, type Runtime } from "../../../src/container.js";
-import { TEST_REDIS_URL, testConfig } from "../../support/env.js";
+import { testConfig } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
+import { roleRedis, runtimeRedis, TEST_QUEUE_PREFIX, testQueue } from "../../support/test-redis.js";
 
 const logger = createLogger("silent");
 
 describe("projections:failed / replay see the reminder queue too", () => {
   const name = `doctorly-test-ops-${randomBytes(4).toString("hex")}`;
   let runtime: Runtime;
-  let redis: Redis;
-  let workerRedis: Redis;
+  let redis: RedisConnection;
+  let workerRedis: RedisConnection;
   beforeAll(async () => {
     runtime = await compose(testConfig(), logger);
-    redis = new Redis(TEST_REDIS_URL);
-    workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    runtimeRedis(runtime);
+    redis = await roleRedis("queue", "test-ops");
+    workerRedis = await roleRedis("queue-worker", "test-ops-worker");
   });
   afterAll(async () => {
     for (const queueName of [name, `${name}-reminders`]) {
-      const q = new Queue(queueName, { connection: redis });
+      const q = testQueue(queueName, redis);
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
     }
     workerRedis.disconnect();
-    await redis.quit();
+    redis.disconnect();
     await runtime.close();
   });
 
   it("lists a reminder job that used up its retries under its queue, and queues it again", async () => {
-    const reminders = new BullJobQueue(`${name}-reminders`, redis, { attempts: 1, backoffMs: 10 });
+    const reminders = new BullJobQueue(
+      `${name}-reminders`,
+      redis,
+      { attempts: 1, backoffMs: 10 },
+      TEST_QUEUE_PREFIX,
+    );
     await reminders.enqueue([
       { id: "reminder-1-reminder_2h", name: "reminder_2h", data: { appointmentId: 1 } },
     ]);
@@ -46,6 +52,7 @@ describe("projections:failed / replay see the reminder queue too", () => {
         if (broken) throw new Error("postgres is away");
       },
       logger,
+      { prefix: TEST_QUEUE_PREFIX },
     );
     try {
       expect(await eventually(async () => (await reminders.failed(10)).length === 1, 5_000, 20)).toBe(true);

@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { type DatabasePool, sql } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/adapters/logging/logger.pino.js";
@@ -14,6 +12,7 @@ import {
   startJobWorker,
 } from "../../../src/adapters/queue/job-queue.bullmq.js";
 import { RedisCache } from "../../../src/adapters/redis/cache.redis.js";
+import type { RedisConnection } from "../../../src/adapters/redis/client.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { DoctorProjector } from "../../../src/application/projections/doctor-projector.js";
 import { jobIdOfOutboxBatch, OutboxRelay } from "../../../src/application/projections/outbox-relay.js";
@@ -21,9 +20,10 @@ import type { ProjectionBatch } from "../../../src/application/projections/proje
 import type { DomainEvent } from "../../../src/domain/events.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
 import { addSlot, deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
+import { TEST_DATABASE_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
 import { privateDoctorIndex } from "../../support/search-index.js";
+import { roleRedis, TEST_QUEUE_PREFIX, testQueue } from "../../support/test-redis.js";
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 const run = randomBytes(4).toString("hex");
@@ -32,8 +32,10 @@ const OUTBOX = `outbox_test_${run}`;
 
 describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, RediSearch)", () => {
   let pool: DatabasePool;
-  let redis: Redis;
-  let workerRedis: Redis;
+  /** The queue role's connections (the relay's, the workers'), and the cache role's. */
+  let redis: RedisConnection;
+  let workerRedis: RedisConnection;
+  let cacheRedis: RedisConnection;
   let search: Awaited<ReturnType<typeof privateDoctorIndex>>;
   let source: DoctorDocuments;
   let projector: DoctorProjector;
@@ -65,10 +67,12 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     users.push(userId);
     return doctorId;
   };
-  const storedJson = async (doctorId: number) => redis.hget(search.index.documentKey(doctorId), "json");
+  const storedJson = async (doctorId: number) =>
+    search.redis.hget(search.index.documentKey(doctorId), "json");
   const expectedJson = async (doctorId: number) => JSON.stringify((await source.load(doctorId))?.doctor);
   const startProjector = (queueName: string, options = {}): JobWorker => {
     const worker = startJobWorker(queueName, workerRedis, projector.handle, logger, {
+      prefix: TEST_QUEUE_PREFIX,
       lockDurationMs: 1_000,
       stalledIntervalMs: 300,
       ...options,
@@ -82,15 +86,16 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     return relay;
   };
   const bullQueue = (name: string, retry = { attempts: 5, backoffMs: 50 }) => {
-    const queue = new BullJobQueue(name, redis, retry);
+    const queue = new BullJobQueue(name, redis, retry, TEST_QUEUE_PREFIX);
     toClose.push(queue);
     return queue;
   };
 
   beforeAll(async () => {
     pool = await createPgPool({ databaseUrl: TEST_DATABASE_URL, maximumPoolSize: 6 });
-    redis = new Redis(TEST_REDIS_URL);
-    workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    redis = await roleRedis("queue", "test-relay");
+    workerRedis = await roleRedis("queue-worker", "test-worker");
+    cacheRedis = await roleRedis("cache", "test-cache");
     await pool.query(sql.unsafe`CREATE TABLE ${sql.identifier([OUTBOX])} (LIKE outbox INCLUDING ALL)`);
     search = await privateDoctorIndex();
     source = new DoctorDocuments(new PgDoctorReadModel(pool), new PublicImageUrls("http://doctorly.test"), {
@@ -99,7 +104,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     projector = new DoctorProjector(
       source,
       search.index,
-      new RedisCache(redis, logger, `doctorly:test:${run}:`),
+      new RedisCache(cacheRedis, logger, `doctorly:test:${run}:`),
     );
     await search.index.ensureIndex();
   });
@@ -107,7 +112,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
   afterAll(async () => {
     for (const c of toClose.reverse()) await c.close().catch(() => undefined);
     for (const name of queues) {
-      const q = new Queue(name, { connection: redis });
+      const q = testQueue(name, redis);
       await q.obliterate({ force: true }).catch(() => undefined);
       await q.close();
     }
@@ -115,6 +120,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     await pool.query(sql.unsafe`DROP TABLE IF EXISTS ${sql.identifier([OUTBOX])}`);
     await deleteUsers(pool, users);
     workerRedis.disconnect();
+    cacheRedis.disconnect();
     await redis.quit();
     await pool.end();
   });
@@ -169,7 +175,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
       },
     ]);
     startProjector(queueName);
-    const counts = () => new Queue(queueName, { connection: redis });
+    const counts = () => testQueue(queueName, redis);
     const admin = counts();
     toClose.push(admin);
     expect(await eventually(async () => (await admin.getCompletedCount()) === 1, 5_000, 20)).toBe(true);
@@ -221,7 +227,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     expect(new Set(published)).toEqual(new Set(ids));
     // At most 7 events a job (the relays' batch size), every job queued.
     expect(batches).toBeGreaterThanOrEqual(120 / 7);
-    const admin = new Queue(queueName, { connection: redis });
+    const admin = testQueue(queueName, redis);
     toClose.push(admin);
     expect(await admin.getWaitingCount()).toBe(batches);
   });
@@ -243,7 +249,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
         await gate; // the "crash" happens while the job is in here
       },
       logger,
-      { lockDurationMs: 1_000, stalledIntervalMs: 300 },
+      { prefix: TEST_QUEUE_PREFIX, lockDurationMs: 1_000, stalledIntervalMs: 300 },
     );
     const registered: DomainEvent = { type: "DoctorRegistered", doctorId, userId: 1 };
     await append([registered]);
@@ -274,6 +280,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
           await projector.handle(j);
         },
         logger,
+        { prefix: TEST_QUEUE_PREFIX },
       ),
     );
     await append([{ type: "DoctorProfileChanged", doctorId }]);
