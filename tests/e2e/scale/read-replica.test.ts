@@ -4,12 +4,11 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { projectRoot } from "../../../src/config.js";
-import { registerAndSignIn } from "../../support/accounts.js";
-import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
+import { get, newDoctor } from "../../support/booking.js";
 import { apiAt, bookingIntegrity, bookingScene, bookOnce, steady } from "../../support/booking-traffic.js";
 import { TEST_DATABASE_READ_URL, TEST_DATABASE_URL, VOLUME_LIMITS } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
-import { nextWeekday } from "../../support/fixtures.js";
+import { bookScene, changeDescription, descriptionOn, scaleScene } from "../../support/scale-flow.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
 /**
@@ -52,11 +51,6 @@ async function withReplayPaused(work: () => Promise<void>) {
   }
 }
 
-interface DoctorJson {
-  id: number;
-  description: string;
-}
-
 const replicaSettings = {
   ...VOLUME_LIMITS,
   DATABASE_READ_URL: TEST_DATABASE_READ_URL,
@@ -79,8 +73,7 @@ describe("a PostgreSQL read replica for the lag-tolerant reads", () => {
     await server?.close();
   });
 
-  const description = async (on: TestServer, id: number) =>
-    ((await (await get(on, `/doctors/get/${id}`)).json()) as DoctorJson).description;
+  const description = descriptionOn;
 
   it("serves reads from the replica once it has caught up: a change made behind the app's back shows after replay", async () => {
     const dr = await newDoctor(server);
@@ -101,29 +94,16 @@ describe("a PostgreSQL read replica for the lag-tolerant reads", () => {
   });
 
   it("shows a write at once to the writer and to everyone else while the replica lags behind it", async () => {
-    const dr = await newDoctor(server);
-    const slot = await addSlot(server, dr.token, { day: "thursday", start: "09:00" });
-    const owner = await registerAndSignIn(server);
-    const patient = await newPatient(server, owner.token);
-    const date = nextWeekday("thursday");
+    const scene = await scaleScene(server, "Replica", "thursday");
+    const { doctor: dr, date } = scene;
     await replicaCaughtUp();
     expect(await description(server, dr.id)).toBe("GP"); // cached now, from wherever
     await withReplayPaused(async () => {
-      const changed = await server.request("/doctors/info", {
-        method: "PATCH",
-        headers: auth(dr.token, { "content-type": "application/json" }),
-        body: JSON.stringify({ description: "Written while the replica lags" }),
-      });
-      expect(changed.status).toBe(200);
+      await changeDescription(server, dr.token, "Written while the replica lags");
       expect(await description(server, dr.id)).toBe("Written while the replica lags");
       expect(await description(other, dr.id)).toBe("Written while the replica lags");
 
-      const booked = await post(server, "/patient/new_appointment", owner.token, {
-        slot_id: slot.id,
-        patient_id: patient.id,
-        date,
-      });
-      expect(booked.status).toBe(201);
+      await bookScene(server, scene);
       for (const on of [server, other]) {
         const timings = (await (await get(on, `/doctors/timings/${dr.id}?from=${date}&days=1`)).json()) as {
           data: { booked: number }[];

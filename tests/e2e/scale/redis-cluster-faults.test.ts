@@ -4,7 +4,6 @@ import type { DatabasePool } from "slonik";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { startWorkers } from "../../../src/container.js";
-import { auth, get } from "../../support/booking.js";
 import { apiAt, bookingIntegrity, bookingScene, bookOnce, steady } from "../../support/booking-traffic.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL, VOLUME_LIMITS } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
@@ -13,6 +12,7 @@ import {
   TEST_REDIS_CLUSTER_PORTS,
   TEST_REDIS_CLUSTER_URL,
 } from "../../support/redis-cluster.js";
+import { changeDescription, descriptionOn, searchFinds } from "../../support/scale-flow.js";
 import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
@@ -142,22 +142,8 @@ describe("a Redis Cluster master dies under booking traffic", () => {
 
     // After the failover: a write is shown by the cache at once, and by search once the queue ran it.
     const word = `Q${[...randomBytes(8)].map((b) => String.fromCharCode(97 + (b % 26))).join("")}`;
-    const changed = await server.request("/doctors/info", {
-      method: "PATCH",
-      headers: auth(scene.doctorToken, { "content-type": "application/json" }),
-      body: JSON.stringify({ description: `After failover ${word}` }),
-    });
-    expect(changed.status).toBe(200);
-    const profile = (await (await get(server, `/doctors/get/${scene.doctorId}`)).json()) as {
-      description: string;
-    };
-    expect(profile.description).toBe(`After failover ${word}`);
-    const searched = async () => {
-      const page = (await (await get(server, `/misc/doctors/search?q=${word}`)).json()) as {
-        data: { id: number }[];
-      };
-      return page.data.some((d) => d.id === scene.doctorId);
-    };
-    expect(await eventually(searched, 20_000)).toBe(true);
+    await changeDescription(server, scene.doctorToken, `After failover ${word}`);
+    expect(await descriptionOn(server, scene.doctorId)).toBe(`After failover ${word}`);
+    expect(await searchFinds(server, word, scene.doctorId, undefined, 20_000)).toBe(true);
   }, 90_000);
 });

@@ -2,17 +2,15 @@ import { randomBytes } from "node:crypto";
 import type { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers } from "../../../src/container.js";
-import { registerAndSignIn } from "../../support/accounts.js";
-import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
 import { TEST_REDIS_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
-import { nextWeekday, uniqueWord } from "../../support/fixtures.js";
 import {
   clusterClient,
   clusterKeys,
   ensureRedisCluster,
   TEST_REDIS_CLUSTER_URL,
 } from "../../support/redis-cluster.js";
+import { bookReadChangeSearch } from "../../support/scale-flow.js";
 import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
@@ -52,42 +50,11 @@ describe("the cache, counters and queues on a Redis Cluster, search on its own R
     });
     expect(ready.roles["redis-cluster"]).toEqual(["cache", "counters", "queue"]);
 
-    const surname = uniqueWord("Q");
-    const dr = await newDoctor(server, { name: `Cluster ${surname}` });
-    const slot = await addSlot(server, dr.token, { day: "friday", start: "09:00" });
-    const owner = await registerAndSignIn(server);
-    const patient = await newPatient(server, owner.token);
-    const booked = await post(server, "/patient/new_appointment", owner.token, {
-      slot_id: slot.id,
-      patient_id: patient.id,
-      date: nextWeekday("friday"),
+    await bookReadChangeSearch(server, {
+      label: "Cluster",
+      day: "friday",
+      cachedThere: async (id) => (await clusterKeys(raw, `doctorly:v1:doctor:${id}`)).length === 1,
     });
-    expect(booked.status).toBe(201);
-
-    const description = async () =>
-      ((await (await get(server, `/doctors/get/${dr.id}`)).json()) as { description: string }).description;
-    expect(await description()).toBe("GP");
-    // The projector drops the doctor's keys again once it has run the events above: read until one stays.
-    const cachedThere = async () => {
-      await description();
-      return (await clusterKeys(raw, `doctorly:v1:doctor:${dr.id}`)).length === 1;
-    };
-    expect(await eventually(cachedThere)).toBe(true);
-    const changed = await server.request("/doctors/info", {
-      method: "PATCH",
-      headers: auth(dr.token, { "content-type": "application/json" }),
-      body: JSON.stringify({ description: "Clustered" }),
-    });
-    expect(changed.status).toBe(200);
-    expect(await description()).toBe("Clustered");
-
-    const found = await eventually(async () => {
-      const page = (await (await get(server, `/misc/doctors/search?q=${surname}`)).json()) as {
-        data: { id: number; description: string }[];
-      };
-      return page.data.some((d) => d.id === dr.id && d.description === "Clustered");
-    });
-    expect(found).toBe(true);
 
     // The queue's keys are all under the hash tag, in one slot; the counters are in the cluster too.
     const queueKeys = await clusterKeys(raw, `*${queueName}*`);

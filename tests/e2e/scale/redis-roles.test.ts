@@ -1,11 +1,8 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorkers } from "../../../src/container.js";
-import { registerAndSignIn } from "../../support/accounts.js";
-import { addSlot, auth, get, newDoctor, newPatient, post } from "../../support/booking.js";
-import { eventually } from "../../support/eventually.js";
-import { nextWeekday, uniqueWord } from "../../support/fixtures.js";
 import { DisposableRedisSearch } from "../../support/redis-search-server.js";
+import { bookReadChangeSearch } from "../../support/scale-flow.js";
 import { buildServingIndex } from "../../support/search-index.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
@@ -75,45 +72,13 @@ describe("Redis roles on their own servers: cache + counters, queue, search", ()
       },
     });
 
-    const surname = uniqueWord("Q");
-    const dr = await newDoctor(server, { name: `Roles ${surname}` });
-    const slot = await addSlot(server, dr.token, { day: "wednesday", start: "09:00" });
-    const owner = await registerAndSignIn(server);
-    const patient = await newPatient(server, owner.token);
-    const booked = await post(server, "/patient/new_appointment", owner.token, {
-      slot_id: slot.id,
-      patient_id: patient.id,
-      date: nextWeekday("wednesday"),
-    });
-    expect(booked.status).toBe(201);
-
-    // A cached read, then a write: the next read shows the write (the cache entry was dropped).
-    const first = (await (await get(server, `/doctors/get/${dr.id}`)).json()) as { description: string };
-    expect(first.description).toBe("GP");
     const cache = clientOf(servers.cache);
-    // The projector drops the doctor's keys again once it has run the events above: read until one stays.
-    const cachedThere = async () => {
-      await get(server, `/doctors/get/${dr.id}`);
-      return (await cache.exists(`doctorly:v1:doctor:${dr.id}`)) === 1;
-    };
-    expect(await eventually(cachedThere)).toBe(true);
-    const changed = await server.request("/doctors/info", {
-      method: "PATCH",
-      headers: auth(dr.token, { "content-type": "application/json" }),
-      body: JSON.stringify({ description: "Cardiology, weekdays" }),
+    // The event travels the queue server to the projector, which writes the search server's index.
+    const scene = await bookReadChangeSearch(server, {
+      label: "Roles",
+      day: "wednesday",
+      cachedThere: async (id) => (await cache.exists(`doctorly:v1:doctor:${id}`)) === 1,
     });
-    expect(changed.status).toBe(200);
-    const second = (await (await get(server, `/doctors/get/${dr.id}`)).json()) as { description: string };
-    expect(second.description).toBe("Cardiology, weekdays");
-
-    // The event travelled the queue server to the projector, which wrote the search server's index.
-    const found = await eventually(async () => {
-      const page = (await (await get(server, `/misc/doctors/search?q=${surname}`)).json()) as {
-        data: { id: number; description: string }[];
-      };
-      return page.data.some((d) => d.id === dr.id && d.description === "Cardiology, weekdays");
-    });
-    expect(found).toBe(true);
 
     // Each server holds its role's keys only.
     const cacheKeys = await cache.keys("*");
@@ -124,7 +89,7 @@ describe("Redis roles on their own servers: cache + counters, queue, search", ()
     expect(queueKeys.every((k) => k.startsWith("bull:"))).toBe(true);
     const search = clientOf(servers.search);
     const searchKeys = await search.keys("*");
-    expect(searchKeys.some((k) => k === `doctor:${dr.id}`)).toBe(true);
+    expect(searchKeys.some((k) => k === `doctor:${scene.doctor.id}`)).toBe(true);
     expect(searchKeys.filter((k) => k.startsWith("doctorly:v1:") || k.startsWith("bull:"))).toEqual([]);
     const unused = clientOf(servers.unused);
     expect(await unused.dbsize()).toBe(0);
