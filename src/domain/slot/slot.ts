@@ -1,4 +1,4 @@
-import type { FieldError, Result } from "../shared/result.js";
+import type { AppError, FieldError, Result } from "../shared/result.js";
 import { appError, err, ok } from "../shared/result.js";
 import type { Weekday } from "./weekday.js";
 import { parseWeekday } from "./weekday.js";
@@ -63,6 +63,40 @@ const overlaps = (a: SlotPlan, b: SlotPlan): boolean =>
   a.day === b.day && a.startMinute < slotEndMinute(b) && b.startMinute < slotEndMinute(a);
 
 /**
+ * Why a slot cannot be placed in the doctor's week: it would end after midnight, or overlap one of
+ * `others` (the doctor's other live slots) on its day. Null when it fits.
+ */
+const placementRefusal = (
+  plan: SlotPlan,
+  others: readonly SlotPlan[],
+  overlapVerb: "overlaps" | "would overlap",
+): AppError | null => {
+  const end = slotEndMinute(plan);
+  if (end > MINUTES_PER_DAY) {
+    return appError(
+      "validation",
+      "slot_past_midnight",
+      "The slot would end after midnight; a slot may end at 24:00.",
+      {
+        errors: [
+          {
+            path: "num_slots",
+            message: `the slot would end ${end - MINUTES_PER_DAY} minutes after midnight`,
+          },
+        ],
+      },
+    );
+  }
+  const clash = others.find((other) => overlaps(other, plan));
+  if (!clash) return null;
+  return appError(
+    "conflict",
+    "slot_overlap",
+    `The slot ${overlapVerb} your ${clash.day} slot ${formatClock(clash.startMinute)}–${formatClock(slotEndMinute(clash))}.`,
+  );
+};
+
+/**
  * Decides whether a doctor may add a weekly slot, given the doctor's existing slots.
  * Field error paths use the API's snake_case names so the HTTP adapter can pass them through.
  */
@@ -93,35 +127,8 @@ export const planSlot = (existing: readonly Slot[], input: SlotInput): Result<Sl
     numSlots: input.numSlots,
     consultationFee: input.consultationFee,
   };
-  const end = slotEndMinute(plan);
-  if (end > MINUTES_PER_DAY) {
-    return err(
-      appError(
-        "validation",
-        "slot_past_midnight",
-        "The slot would end after midnight; a slot may end at 24:00.",
-        {
-          errors: [
-            {
-              path: "num_slots",
-              message: `the slot would end ${end - MINUTES_PER_DAY} minutes after midnight`,
-            },
-          ],
-        },
-      ),
-    );
-  }
-
-  const clash = existing.find((slot) => overlaps(slot, plan));
-  if (clash) {
-    return err(
-      appError(
-        "conflict",
-        "slot_overlap",
-        `The slot overlaps your ${clash.day} slot ${formatClock(clash.startMinute)}–${formatClock(slotEndMinute(clash))}.`,
-      ),
-    );
-  }
+  const refusal = placementRefusal(plan, existing, "overlaps");
+  if (refusal) return err(refusal);
   return ok(plan);
 };
 
@@ -161,33 +168,11 @@ export const planSlotChange = (slot: Slot, others: readonly Slot[], change: Slot
     numSlots: change.numSlots ?? slot.numSlots,
     consultationFee: change.consultationFee ?? slot.consultationFee,
   };
-  const end = slotEndMinute(changed);
-  if (end > MINUTES_PER_DAY) {
-    return err(
-      appError(
-        "validation",
-        "slot_past_midnight",
-        "The slot would end after midnight; a slot may end at 24:00.",
-        {
-          errors: [
-            {
-              path: "num_slots",
-              message: `the slot would end ${end - MINUTES_PER_DAY} minutes after midnight`,
-            },
-          ],
-        },
-      ),
-    );
-  }
-  const clash = others.find((other) => other.id !== slot.id && overlaps(other, changed));
-  if (clash) {
-    return err(
-      appError(
-        "conflict",
-        "slot_overlap",
-        `The slot would overlap your ${clash.day} slot ${formatClock(clash.startMinute)}–${formatClock(slotEndMinute(clash))}.`,
-      ),
-    );
-  }
+  const refusal = placementRefusal(
+    changed,
+    others.filter((other) => other.id !== slot.id),
+    "would overlap",
+  );
+  if (refusal) return err(refusal);
   return ok(changed);
 };

@@ -8,15 +8,10 @@ import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemResponses } from "../problem.js";
 import { respond, respondWithDoctor } from "../respond.js";
-import {
-  bearer,
-  DoctorProfileSchema,
-  IdParam,
-  jsonContent,
-  PageQuery,
-  pageOfSchema,
-  toPageRequest,
-} from "../schemas.js";
+import { DoctorProfileSchema } from "../schemas/doctor.js";
+import { IdParam } from "../schemas/fields.js";
+import { bearer, jsonContent } from "../schemas/openapi.js";
+import { PageQuery, pageOfSchema, toPageRequest } from "../schemas/pages.js";
 
 export interface AdminRouteDeps {
   readonly authenticator: Authenticator;

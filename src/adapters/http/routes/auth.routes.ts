@@ -14,7 +14,8 @@ import { bearerToken, requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respond, respondNoContent } from "../respond.js";
-import { bearer, IdParam, instant, jsonContent } from "../schemas.js";
+import { IdParam, instant } from "../schemas/fields.js";
+import { bearer, jsonContent } from "../schemas/openapi.js";
 import { singleLineText } from "../text.js";
 
 const CredentialsSchema = z

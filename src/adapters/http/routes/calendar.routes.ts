@@ -11,7 +11,8 @@ import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { encodedAnswer } from "../compressed.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
-import { bearer, IdParam, jsonContent } from "../schemas.js";
+import { IdParam } from "../schemas/fields.js";
+import { bearer, jsonContent } from "../schemas/openapi.js";
 
 export interface CalendarRouteDeps {
   readonly authenticator: Authenticator;

@@ -1,23 +1,11 @@
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { CatalogQueries } from "../../../application/queries/doctors/catalog.queries.js";
 import { ok } from "../../../domain/shared/result.js";
 import type { App } from "../app.js";
 import { respondPublicRead } from "../respond.js";
-import { listOfSchema, publicReadResponses } from "../schemas.js";
-
-const QualificationSchema = z
-  .object({ id: z.number().int(), name: z.string() })
-  .openapi("Qualification", { example: { id: 1, name: "mbbs" } });
-
-export const SpecializationSchema = z
-  .object({ id: z.number().int(), name: z.string(), image: z.url() })
-  .openapi("Specialization", {
-    example: {
-      id: 3,
-      name: "cardiologist",
-      image: "http://127.0.0.1:5000/static/defaults/specialization.svg",
-    },
-  });
+import { QualificationSchema, SpecializationSchema } from "../schemas/catalog.js";
+import { publicReadResponses } from "../schemas/openapi.js";
+import { listOfSchema } from "../schemas/pages.js";
 
 const listQualifications = createRoute({
   method: "get",

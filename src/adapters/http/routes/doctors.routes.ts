@@ -21,23 +21,13 @@ import type { App, AppEnv } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problemAnswer, problemResponses } from "../problem.js";
 import { respond, respondPublicRead, respondPublicReadText, respondWithDoctor } from "../respond.js";
-import {
-  bearer,
-  DateString,
-  DoctorProfileSchema,
-  DoctorSchema,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  listOfSchema,
-  PageQuery,
-  PatientSchema,
-  pageOfSchema,
-  publicReadResponses,
-  SittingSchema,
-  SlotSchema,
-  toPageRequest,
-} from "../schemas.js";
+import { DoctorProfileSchema, DoctorSchema } from "../schemas/doctor.js";
+import { DateString, IdParam } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent, publicReadResponses } from "../schemas/openapi.js";
+import { listOfSchema, PageQuery, pageOfSchema, toPageRequest } from "../schemas/pages.js";
+import { PatientSchema } from "../schemas/patient.js";
+import { SittingSchema } from "../schemas/sitting.js";
+import { SlotSchema } from "../schemas/slot.js";
 import { multiLineText, singleLineText } from "../text.js";
 import { conflictAnswer } from "../trust-answers.js";
 

@@ -11,8 +11,10 @@ import { type App, type AppEnv, refuseBodiesOver } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { problem, problemBody, problemResponses } from "../problem.js";
 import { respond, respondWithDoctor } from "../respond.js";
-import { bearer, DoctorProfileSchema, jsonContent, MAX_ROW_ID } from "../schemas.js";
-import { SpecializationSchema } from "./catalog.routes.js";
+import { SpecializationSchema } from "../schemas/catalog.js";
+import { DoctorProfileSchema } from "../schemas/doctor.js";
+import { MAX_ROW_ID } from "../schemas/fields.js";
+import { bearer, jsonContent } from "../schemas/openapi.js";
 
 export interface MediaRouteDeps {
   readonly authenticator: Authenticator;

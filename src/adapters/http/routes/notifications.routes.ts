@@ -10,7 +10,9 @@ import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { problemResponses } from "../problem.js";
 import { respond } from "../respond.js";
-import { bearer, instant, jsonBody, jsonContent, MAX_ROW_ID, PageQuery, toPageRequest } from "../schemas.js";
+import { instant, MAX_ROW_ID } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
+import { PageQuery, toPageRequest } from "../schemas/pages.js";
 
 export interface NotificationRouteDeps {
   readonly authenticator: Authenticator;

@@ -7,7 +7,7 @@ import type {
 import type { App, AppEnv } from "../app.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respondNoContent } from "../respond.js";
-import { jsonBody, jsonContent } from "../schemas.js";
+import { jsonBody, jsonContent } from "../schemas/openapi.js";
 import { singleLineText } from "../text.js";
 
 const PasswordResetRequestSchema = z

@@ -13,19 +13,11 @@ import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
 import { respond, respondNoContent } from "../respond.js";
-import {
-  AppointmentSchema,
-  bearer,
-  DateString,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  MAX_ROW_ID,
-  PageQuery,
-  PatientSchema,
-  pageOfSchema,
-  toPageRequest,
-} from "../schemas.js";
+import { AppointmentSchema } from "../schemas/appointment.js";
+import { DateString, IdParam, MAX_ROW_ID } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
+import { PageQuery, pageOfSchema, toPageRequest } from "../schemas/pages.js";
+import { PatientSchema } from "../schemas/patient.js";
 import { multiLineText, singleLineText } from "../text.js";
 import { conflictAnswer, ownSlotAnswer } from "../trust-answers.js";
 

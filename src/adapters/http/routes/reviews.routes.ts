@@ -8,17 +8,9 @@ import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { problemResponses } from "../problem.js";
 import { respond, respondPublicRead } from "../respond.js";
-import {
-  bearer,
-  IdParam,
-  instant,
-  jsonBody,
-  jsonContent,
-  PageQuery,
-  pageOfSchema,
-  publicReadResponses,
-  toPageRequest,
-} from "../schemas.js";
+import { IdParam, instant } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent, publicReadResponses } from "../schemas/openapi.js";
+import { PageQuery, pageOfSchema, toPageRequest } from "../schemas/pages.js";
 import { multiLineText } from "../text.js";
 import { ownSlotAnswer } from "../trust-answers.js";
 

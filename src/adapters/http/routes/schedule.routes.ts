@@ -11,16 +11,10 @@ import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respond, respondNoContent } from "../respond.js";
-import {
-  AppointmentSchema,
-  bearer,
-  calendarDate,
-  DateString,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  listOfSchema,
-} from "../schemas.js";
+import { AppointmentSchema } from "../schemas/appointment.js";
+import { calendarDate, DateString, IdParam } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
+import { listOfSchema } from "../schemas/pages.js";
 import { singleLineText } from "../text.js";
 
 export interface ScheduleRouteDeps {

@@ -7,7 +7,9 @@ import { WEEKDAYS } from "../../../domain/slot/weekday.js";
 import type { App, AppEnv } from "../app.js";
 import { problemResponses } from "../problem.js";
 import { respondJsonText } from "../respond.js";
-import { DoctorSchema, jsonContent, PageQuery, pageOfSchema } from "../schemas.js";
+import { DoctorSchema } from "../schemas/doctor.js";
+import { jsonContent } from "../schemas/openapi.js";
+import { PageQuery, pageOfSchema } from "../schemas/pages.js";
 import { searchText, singleLineText } from "../text.js";
 
 const tags = ["Search"];

@@ -12,7 +12,7 @@ import { requireAuth } from "../auth.js";
 import type { ClientAddresses } from "../client-address.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respondNoContent } from "../respond.js";
-import { bearer, jsonBody } from "../schemas.js";
+import { bearer, jsonBody } from "../schemas/openapi.js";
 import { singleLineText } from "../text.js";
 
 const UserSchema = z

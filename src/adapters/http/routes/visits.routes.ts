@@ -8,16 +8,11 @@ import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { appErrorResponse, problemResponses } from "../problem.js";
 import { respond } from "../respond.js";
-import {
-  AppointmentSchema,
-  bearer,
-  DateString,
-  exampleOf,
-  IdParam,
-  jsonBody,
-  jsonContent,
-  SittingSchema,
-} from "../schemas.js";
+import { AppointmentSchema } from "../schemas/appointment.js";
+import { DateString, IdParam } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
+import { exampleOf } from "../schemas/pages.js";
+import { SittingSchema } from "../schemas/sitting.js";
 
 export interface VisitRouteDeps {
   readonly authenticator: Authenticator;

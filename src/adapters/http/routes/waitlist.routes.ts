@@ -6,7 +6,8 @@ import type { App } from "../app.js";
 import { requireAuth } from "../auth.js";
 import { problemResponses } from "../problem.js";
 import { respond, respondNoContent } from "../respond.js";
-import { bearer, DateString, IdParam, jsonBody, jsonContent, MAX_ROW_ID } from "../schemas.js";
+import { DateString, IdParam, MAX_ROW_ID } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
 import { conflictAnswer, ownSlotAnswer } from "../trust-answers.js";
 
 export interface WaitlistRouteDeps {

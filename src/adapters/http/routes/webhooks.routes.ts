@@ -6,16 +6,9 @@ import type { App } from "../app.js";
 import { requireAuth, requireRole } from "../auth.js";
 import { appErrorResponse, problemAnswer, problemResponses } from "../problem.js";
 import { respond, respondNoContent } from "../respond.js";
-import {
-  bearer,
-  IdParam,
-  instant,
-  jsonBody,
-  jsonContent,
-  PageQuery,
-  pageOfSchema,
-  toPageRequest,
-} from "../schemas.js";
+import { IdParam, instant } from "../schemas/fields.js";
+import { bearer, jsonBody, jsonContent } from "../schemas/openapi.js";
+import { PageQuery, pageOfSchema, toPageRequest } from "../schemas/pages.js";
 import { singleLineText } from "../text.js";
 
 export interface WebhookRouteDeps {
