@@ -2,6 +2,7 @@
 import type { ChildProcess } from "node:child_process";
 import type { Redis } from "ioredis";
 import type pg from "pg";
+import type { RedisConnection } from "../src/adapters/redis/client.js";
 import { PROJECTION_QUEUE } from "../src/container.js";
 import type { LoadTarget, Shot } from "./load.js";
 import type { Processes } from "./processes.js";
@@ -39,6 +40,12 @@ export interface Ports {
   readonly shed: number;
 }
 
+/** The queue role's Redis (one server, or the cluster of --scale) and BullMQ's key prefix there. */
+export interface QueueView {
+  readonly redis: RedisConnection;
+  readonly prefix: string;
+}
+
 export interface BenchContext {
   readonly settings: Settings;
   readonly databaseUrl: string;
@@ -46,6 +53,8 @@ export interface BenchContext {
   readonly appEnv: Record<string, string>;
   readonly db: pg.Client;
   readonly redis: Redis;
+  /** Where the projection queue is (drain). */
+  readonly queue: QueueView;
   readonly processes: Processes;
   readonly apis: readonly ChildProcess[];
   readonly shedApi: ChildProcess;
@@ -99,9 +108,10 @@ export const spread = (ports: readonly number[], next: () => Shot): LoadTarget[]
   ports.map((port) => ({ port, next }));
 
 /** Waits until the outbox is relayed and the projection queue is empty (bounded). */
-export async function drain(db: pg.Client, redis: Redis, timeoutMs: number): Promise<number> {
+export async function drain(db: pg.Client, queue: QueueView, timeoutMs: number): Promise<number> {
   const started = Date.now();
-  const prefix = `bull:${PROJECTION_QUEUE}`;
+  const { redis } = queue;
+  const prefix = `${queue.prefix}:${PROJECTION_QUEUE}`;
   for (;;) {
     const { rows } = await db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL",

@@ -250,7 +250,12 @@ export function backendsOf(config: Config): Backend[] {
       : []),
     ...[...redisRoles].map(([url, roles]) =>
       backend(
-        url !== config.REDIS_URL ? `redis-${roles[0]}` : config.REDIS_CLUSTER ? "redis-cluster" : "redis",
+        url !== config.REDIS_URL
+          ? `redis-${roles[0]}`
+          : // REDIS_URL is the cluster only when it serves the cache or the queue: search never runs there.
+            config.REDIS_CLUSTER && roles.some((role) => role !== "search")
+            ? "redis-cluster"
+            : "redis",
         roles,
         url,
       ),

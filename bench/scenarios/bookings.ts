@@ -99,7 +99,7 @@ export async function bookings(ctx: BenchContext): Promise<Bookings> {
   const roundTripRow = await roundTrips(ctx, patients[0] as BookingPatient, countingSittings);
 
   // The ceilings run once the worker has projected 4a's bookings, so that it does not compete with them.
-  const drainAfter4a = await drain(db, ctx.redis, tiny ? 20_000 : 120_000);
+  const drainAfter4a = await drain(db, ctx.queue, tiny ? 20_000 : 120_000);
   const ceilings = await bookingCeilings(
     ctx.databaseUrl,
     { sequence: shotsOf(sequenceSittings), oneStatement: shotsOf(oneStatementSittings) },

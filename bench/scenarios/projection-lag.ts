@@ -11,7 +11,7 @@ const LAG_POLL_MS = 50;
 const LAG_BOUND_MS = 5_000;
 
 export async function projectionLag(ctx: BenchContext, uncontended: LoadResult): Promise<void> {
-  const drainMs = await drain(ctx.db, ctx.redis, ctx.settings.tiny ? 20_000 : 120_000);
+  const drainMs = await drain(ctx.db, ctx.queue, ctx.settings.tiny ? 20_000 : 120_000);
   ctx.notes.push(
     `projection backlog from the booking runs drained in ${fmt(drainMs / 1000, 1)} s before scenario 5`,
   );

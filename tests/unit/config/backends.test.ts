@@ -66,6 +66,20 @@ describe("backends and their roles", () => {
       roles: ["cache", "counters", "queue"],
       address: "redis://:***@10.0.0.1:7000,redis://:***@10.0.0.2:7000",
     });
+    // The seeds given per role, REDIS_URL left on the search server: that server is not called the cluster.
+    expect(
+      view({
+        REDIS_CLUSTER: "true",
+        REDIS_URL: "redis://search:6379",
+        CACHE_REDIS_URL: seeds,
+        QUEUE_REDIS_URL: seeds,
+        SEARCH_REDIS_URL: "redis://search:6379",
+      }).map(({ name, roles }) => ({ name, roles })),
+    ).toEqual([
+      { name: "postgres", roles: ["primary"] },
+      { name: "redis-cache", roles: ["cache", "counters", "queue"] },
+      { name: "redis", roles: ["search"] },
+    ]);
     expect(() => loadConfig({ REDIS_CLUSTER: "true", REDIS_URL: seeds })).toThrow(/SEARCH_REDIS_URL/);
     expect(() => loadConfig({ REDIS_URL: seeds })).toThrow(/REDIS_URL: several URLs need REDIS_CLUSTER=true/);
     expect(() =>
