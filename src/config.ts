@@ -20,25 +20,32 @@ const flag = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const url = (protocols: readonly string[]) =>
-  z.url().refine((u) => protocols.includes(new URL(u).protocol), {
-    message: `must be a ${protocols.join(" or ")} URL`,
-  });
-
-const isRedisUrl = (text: string) => {
+/** Whether `text` is a URL with one of `protocols` ("redis:", …). */
+const hasProtocol = (text: string, protocols: readonly string[]) => {
   try {
-    return ["redis:", "rediss:"].includes(new URL(text).protocol);
+    return protocols.includes(new URL(text).protocol);
   } catch {
     return false;
   }
 };
 
+const url = (protocols: readonly string[]) =>
+  z.url().refine((u) => hasProtocol(u, protocols), {
+    message: `must be a ${protocols.join(" or ")} URL`,
+  });
+
+const REDIS_PROTOCOLS = ["redis:", "rediss:"];
+
 /** One Redis URL, or (with REDIS_CLUSTER=true) the comma-separated seed URLs of a Redis Cluster. */
 const redisSeeds = z
   .string()
-  .refine((text) => commaList(text).length > 0 && commaList(text).every(isRedisUrl), {
-    message: "must be a redis:// or rediss:// URL (with REDIS_CLUSTER=true, a comma-separated list of them)",
-  });
+  .refine(
+    (text) => commaList(text).length > 0 && commaList(text).every((u) => hasProtocol(u, REDIS_PROTOCOLS)),
+    {
+      message:
+        "must be a redis:// or rediss:// URL (with REDIS_CLUSTER=true, a comma-separated list of them)",
+    },
+  );
 
 const commaList = (text: string) =>
   text
@@ -75,7 +82,7 @@ const schema = z
     QUEUE_REDIS_URL: redisSeeds.optional(),
     // The cache (with the counters) and the queues on a Redis Cluster: their URLs are then seed lists.
     REDIS_CLUSTER: flag.default(false),
-    SEARCH_REDIS_URL: url(["redis:", "rediss:"]).optional(),
+    SEARCH_REDIS_URL: url(REDIS_PROTOCOLS).optional(),
     PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
     DEFAULT_TIMEZONE: z.string().refine(isTimeZone, { message: "must be an IANA time zone" }).default("UTC"),
     UPLOAD_DIR: z

@@ -8,9 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PgDoctorReadModel } from "../../../src/adapters/postgres/doctor.read-model.pg.js";
 import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { projectRoot } from "../../../src/config.js";
-import { deleteUsers } from "../../support/doctor-fixtures.js";
 import { TEST_DATABASE_URL } from "../../support/env.js";
-import { insertDoctor, insertPatient, insertSlot, insertUser, nextWeekday } from "../../support/fixtures.js";
+import {
+  deleteUsers,
+  insertDoctor,
+  insertPatient,
+  insertSlot,
+  insertUser,
+  nextWeekday,
+} from "../../support/fixtures.js";
 
 const MIGRATIONS = path.join(projectRoot, "migrations");
 /** How many migrations come before the one that adds `doctors.verified`. */

@@ -19,9 +19,9 @@ import { jobIdOfOutboxBatch, OutboxRelay } from "../../../src/application/projec
 import type { ProjectionBatch } from "../../../src/application/projections/projection-event.js";
 import type { DomainEvent } from "../../../src/domain/events.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
-import { addSlot, deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
 import { TEST_DATABASE_URL } from "../../support/env.js";
 import { eventually } from "../../support/eventually.js";
+import { deleteUsers, insertDoctorFixture, insertSlot } from "../../support/fixtures.js";
 import { privateDoctorIndex } from "../../support/search-index.js";
 import { roleRedis, TEST_QUEUE_PREFIX, testQueue } from "../../support/test-redis.js";
 
@@ -59,7 +59,7 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     return rows.map((r) => r.id);
   };
   const doctor = async (name: string) => {
-    const { doctorId, userId } = await insertDoctor(pool, {
+    const { doctorId, userId } = await insertDoctorFixture(pool, {
       name,
       specializations: ["neurologist"],
       qualifications: [{ name: "mbbs", year: 2010 }],
@@ -153,7 +153,13 @@ describe("outbox relay → BullMQ → doctor projector (real Postgres, Redis, Re
     const queueName = newQueueName();
     const queue = bullQueue(queueName);
     const doctorId = await doctor(`Reordered ${run}`);
-    await addSlot(pool, doctorId, { day: "friday", startMinute: 480, duration: 30, numSlots: 2, fee: 900 });
+    await insertSlot(pool, doctorId, {
+      day: "friday",
+      startMinute: 480,
+      duration: 30,
+      numSlots: 2,
+      fee: 900,
+    });
     // Out of order: the slot event first, the registration last, and copies of both.
     const slotAdded: DomainEvent = { type: "SlotAdded", doctorId, slotId: 1 };
     const registered: DomainEvent = { type: "DoctorRegistered", doctorId, userId: 1 };

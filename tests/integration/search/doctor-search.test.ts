@@ -7,9 +7,9 @@ import { createPgPool } from "../../../src/adapters/postgres/pool.js";
 import { DoctorDocuments } from "../../../src/application/projections/doctor-documents.js";
 import { searchDoctors } from "../../../src/application/queries/doctors/doctor-search.queries.js";
 import type { DoctorDocument, DoctorSearchQuery } from "../../../src/ports/doctor-search.js";
-import { deleteUsers, insertDoctor } from "../../support/doctor-fixtures.js";
 import { doctorsOf } from "../../support/doctor-pages.js";
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from "../../support/env.js";
+import { type DoctorFixture, deleteUsers, insertDoctorFixture } from "../../support/fixtures.js";
 import { privateDoctorIndex, syntheticDocument } from "../../support/search-index.js";
 
 const SYNTAX = ["@", "{", "}", "|", "*", "-", '"', "'", "(", ")", ":", "\\"];
@@ -30,8 +30,8 @@ describe("doctor search index on RediSearch (real module)", () => {
   const emails: string[] = [];
   const ids: Record<string, number> = {};
 
-  const fixture = async (key: string, f: Parameters<typeof insertDoctor>[1]) => {
-    const { doctorId, userId, email } = await insertDoctor(pool, f);
+  const fixture = async (key: string, f: DoctorFixture) => {
+    const { doctorId, userId, email } = await insertDoctorFixture(pool, f);
     users.push(userId);
     emails.push(email);
     ids[key] = doctorId;

@@ -3,10 +3,10 @@ import { BookAppointment } from "../../../src/application/commands/booking/book-
 import { CancelAppointment } from "../../../src/application/commands/booking/cancel-appointment.js";
 import { AddQualifications } from "../../../src/application/commands/doctors/add-qualifications.js";
 import { AddSpecializations } from "../../../src/application/commands/doctors/add-specializations.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
 import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
 import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
+import { bookableDoctor } from "../../support/fakes/scenes.js";
 import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07 09:00 in Karachi is 04:00Z; "now" is the Friday before.
@@ -14,7 +14,6 @@ const NOW = new Date("2026-12-04T10:00:00Z");
 const doctorUser = 100;
 const owner: Principal = { userId: 200, role: "user" };
 const stranger: Principal = { userId: 300, role: "user" };
-const admin: Principal = { userId: 1, role: "admin" };
 
 describe("booking commands (in-memory unit of work)", () => {
   let uow: FakeUnitOfWork;
@@ -26,22 +25,11 @@ describe("booking commands (in-memory unit of work)", () => {
   beforeEach(async () => {
     uow = new FakeUnitOfWork();
     clock = new FixedClock(NOW);
-    const registered = await uow.run(async ({ doctors }) => ({
-      ok: true,
-      value: await doctors.insert({ userId: doctorUser, description: "", timeZone: "Asia/Karachi" }),
-    }));
-    if (!registered.ok) throw new Error("no doctor");
-    // Patients book verified doctors only; an admin verifies this one.
-    await new ChangeDoctorVerification(uow, clock).execute(admin, registered.value.id, "verify");
-    const slot = await new AddSlot(uow).execute(doctorUser, {
-      day: "monday",
-      start: "09:00",
-      appointmentDuration: 15,
+    ({ slotId } = await bookableDoctor(uow, clock, {
+      userId: doctorUser,
+      timeZone: "Asia/Karachi",
       numSlots: 2,
-      consultationFee: 500,
-    });
-    if (!slot.ok) throw new Error(slot.error.detail);
-    slotId = slot.value.id;
+    }));
     const patient = await new RegisterPatient(uow).execute(owner.userId, {
       name: "Sara",
       age: 30,

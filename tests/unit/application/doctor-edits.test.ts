@@ -4,7 +4,6 @@ import { CancelAppointment } from "../../../src/application/commands/booking/can
 import { JoinWaitlist } from "../../../src/application/commands/booking/waitlist.js";
 import { AddSpecializations } from "../../../src/application/commands/doctors/add-specializations.js";
 import { ChangeDoctorProfile } from "../../../src/application/commands/doctors/change-doctor-profile.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
 import {
   RemoveQualification,
   RemoveSpecialization,
@@ -14,6 +13,7 @@ import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js"
 import { ChangeSlot } from "../../../src/application/commands/schedule/change-slot.js";
 import type { Result } from "../../../src/domain/shared/result.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
+import { bookableDoctor } from "../../support/fakes/scenes.js";
 import { FakeUnitOfWork, FixedClock, fakeCatalog } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07 09:00 in Karachi is 04:00Z; "now" is the Friday before.
@@ -21,7 +21,6 @@ const NOW = new Date("2026-12-04T10:00:00Z");
 const MONDAY = "2026-12-07";
 const NEXT_MONDAY = "2026-12-14";
 const doctorUser = 100;
-const admin: Principal = { userId: 1, role: "admin" };
 const codeOf = <T>(r: Result<T>) => (r.ok ? "ok" : r.error.code);
 
 describe("doctors' edits (in-memory unit of work)", () => {
@@ -36,22 +35,12 @@ describe("doctors' edits (in-memory unit of work)", () => {
     uow = new FakeUnitOfWork();
     clock = new FixedClock(NOW);
     userSeq = 500;
-    const registered = await uow.run(async ({ doctors }) => ({
-      ok: true,
-      value: await doctors.insert({ userId: doctorUser, description: "GP", timeZone: "Asia/Karachi" }),
-    }));
-    if (!registered.ok) throw new Error("no doctor");
-    doctorId = registered.value.id;
-    await new ChangeDoctorVerification(uow, clock).execute(admin, doctorId, "verify");
-    const slot = await new AddSlot(uow).execute(doctorUser, {
-      day: "monday",
-      start: "09:00",
-      appointmentDuration: 15,
+    ({ doctorId, slotId } = await bookableDoctor(uow, clock, {
+      userId: doctorUser,
+      timeZone: "Asia/Karachi",
+      description: "GP",
       numSlots: 2,
-      consultationFee: 500,
-    });
-    if (!slot.ok) throw new Error(slot.error.detail);
-    slotId = slot.value.id;
+    }));
     changeSlot = new ChangeSlot(uow, clock, 60);
   });
 

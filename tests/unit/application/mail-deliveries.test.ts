@@ -13,31 +13,15 @@ import type {
 } from "../../../src/ports/mail.js";
 import type { SessionTokens } from "../../../src/ports/token.js";
 import { FixedClock } from "../../support/fakes/unit-of-work.js";
+import { appointmentRow } from "../../support/fixtures.js";
 
-// Monday 2026-12-07, sitting 09:00 UTC, 10 minutes a seat: seat 3 is expected at 09:20.
-const appointment = (over: Partial<AppointmentRow> = {}): AppointmentRow => ({
-  id: 7,
-  status: "booked",
-  patient: { id: 5, userId: 50, name: "Sam <i>Lee</i>", age: 40, gender: "other", symptoms: "migraine" },
-  doctor: { id: 2, name: "Dr Ada & Co", timeZone: "UTC" },
-  slot: {
-    id: 3,
-    doctorId: 2,
-    day: "monday",
-    startMinute: 9 * 60,
-    appointmentDuration: 10,
-    numSlots: 4,
-    consultationFee: 0,
-  },
-  date: "2026-12-07",
-  seat: 3,
-  createdAt: new Date("2026-12-01T00:00:00Z"),
-  cancelledBy: null,
-  cancellationReason: null,
-  rescheduledFrom: null,
-  calendarSequence: 0,
-  ...over,
-});
+// Names with markup and an ampersand, which the HTML mail must escape.
+const appointment = (over: Partial<AppointmentRow> = {}): AppointmentRow =>
+  appointmentRow({
+    patient: { id: 5, userId: 50, name: "Sam <i>Lee</i>", age: 40, gender: "other", symptoms: "migraine" },
+    doctor: { id: 2, name: "Dr Ada & Co", timeZone: "UTC" },
+    ...over,
+  });
 
 const notice = (over: Partial<NotificationToMail> = {}): NotificationToMail => ({
   id: 41,

@@ -1,15 +1,14 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { BookAppointment } from "../../../src/application/commands/booking/book-appointment.js";
 import { JoinWaitlist } from "../../../src/application/commands/booking/waitlist.js";
-import { ChangeDoctorVerification } from "../../../src/application/commands/doctors/change-doctor-verification.js";
 import {
   ChangePatient,
   checkPatientChange,
 } from "../../../src/application/commands/patients/change-patient.js";
 import { DeletePatient } from "../../../src/application/commands/patients/delete-patient.js";
 import { RegisterPatient } from "../../../src/application/commands/patients/register-patient.js";
-import { AddSlot } from "../../../src/application/commands/schedule/add-slot.js";
 import type { Principal } from "../../../src/domain/user/principal.js";
+import { bookableDoctor } from "../../support/fakes/scenes.js";
 import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
 
 // Monday 2026-12-07 and 2026-12-14 09:00 UTC; "now" is the Friday before the first.
@@ -20,7 +19,6 @@ const doctorUser = 100;
 const owner: Principal = { userId: 200, role: "user" };
 const waiter: Principal = { userId: 300, role: "user" };
 const stranger: Principal = { userId: 400, role: "user" };
-const admin: Principal = { userId: 1, role: "admin" };
 
 describe("patients change their data (in-memory unit of work)", () => {
   let uow: FakeUnitOfWork;
@@ -47,21 +45,7 @@ describe("patients change their data (in-memory unit of work)", () => {
   beforeEach(async () => {
     uow = new FakeUnitOfWork();
     clock = new FixedClock(NOW);
-    const registered = await uow.run(async ({ doctors }) => ({
-      ok: true,
-      value: await doctors.insert({ userId: doctorUser, description: "", timeZone: "UTC" }),
-    }));
-    if (!registered.ok) throw new Error("no doctor");
-    await new ChangeDoctorVerification(uow, clock).execute(admin, registered.value.id, "verify");
-    const slot = await new AddSlot(uow).execute(doctorUser, {
-      day: "monday",
-      start: "09:00",
-      appointmentDuration: 15,
-      numSlots: 1,
-      consultationFee: 500,
-    });
-    if (!slot.ok) throw new Error(slot.error.detail);
-    slotId = slot.value.id;
+    ({ slotId } = await bookableDoctor(uow, clock, { userId: doctorUser, timeZone: "UTC", numSlots: 1 }));
   });
 
   it("changes only the fields given, clears symptoms with null, and refuses an empty change", async () => {

@@ -4,30 +4,9 @@ import type { AppointmentStatus } from "../../../src/domain/appointment/appointm
 import type { AppointmentReadModel, AppointmentRow } from "../../../src/ports/appointment.read-model.js";
 import type { JobQueue, QueuedJob, ReceivedJob } from "../../../src/ports/job-queue.js";
 import { FakeUnitOfWork, FixedClock } from "../../support/fakes/unit-of-work.js";
+import { appointmentRow } from "../../support/fixtures.js";
 
-// Monday 2026-12-07, sitting 09:00 UTC, 10 minutes a seat: seat 3 is expected at 09:20.
-const row = (status: AppointmentStatus, seat = 3): AppointmentRow => ({
-  id: 7,
-  status,
-  patient: { id: 5, userId: 50, name: "Sam", age: 40, gender: "other", symptoms: null },
-  doctor: { id: 2, name: "Dr Lee", timeZone: "UTC" },
-  slot: {
-    id: 3,
-    doctorId: 2,
-    day: "monday",
-    startMinute: 9 * 60,
-    appointmentDuration: 10,
-    numSlots: 4,
-    consultationFee: 0,
-  },
-  date: "2026-12-07",
-  seat,
-  createdAt: new Date("2026-12-01T00:00:00Z"),
-  cancelledBy: null,
-  cancellationReason: null,
-  rescheduledFrom: null,
-  calendarSequence: 0,
-});
+const row = (status: AppointmentStatus, seat = 3): AppointmentRow => appointmentRow({ status, seat });
 
 const received = (name: string, data: unknown): ReceivedJob => ({ id: "j", name, data, attemptsMade: 0 });
 const booked = received("outbox", {
