@@ -58,23 +58,26 @@ describe("rescheduling an appointment: an atomic move that keeps its id", () => 
 
   it("moves to another date and slot of the same doctor, hands the old seat on, tells the owner, replays a key", async () => {
     const dr = await newDoctor(server);
-    const monday = await addSlot(server, dr.token, { day: "monday", start: "09:00", num_slots: 1 });
-    const tuesday = await addSlot(server, dr.token, { day: "tuesday", start: "14:00", num_slots: 3 });
-    const date = nextWeekday("monday");
+    // The move goes to the first Tuesday from tomorrow, from the Wednesday after it; the Tuesday slot
+    // starts at 00:00, so that on a Tuesday today's sitting has started: "the earliest other sitting" is
+    // then a week after the target, whatever day the suite runs.
+    const wednesday = await addSlot(server, dr.token, { day: "wednesday", start: "09:00", num_slots: 1 });
+    const tuesday = await addSlot(server, dr.token, { day: "tuesday", start: "00:00", num_slots: 3 });
+    const date = addDays(nextWeekday("tuesday"), 1);
     const [mover, waiting] = await patientsOfAccounts(server, 2, 1);
     if (!mover || !waiting) throw new Error("two patients");
-    const made = await book(mover.token, monday.id, mover.id, date);
+    const made = await book(mover.token, wednesday.id, mover.id, date);
     expect(
       (
         await post(server, "/patient/waitlist", waiting.token, {
-          slot_id: monday.id,
+          slot_id: wednesday.id,
           patient_id: waiting.id,
           date,
         })
       ).status,
     ).toBe(201);
 
-    const target = addDays(date, 1);
+    const target = addDays(date, -1);
     const res = await reschedule(
       mover.token,
       made.id,
@@ -89,16 +92,16 @@ describe("rescheduling an appointment: an atomic move that keeps its id", () => 
       date: target,
       seat: 1,
       slot: { id: tuesday.id },
-      rescheduled_from: { slot_id: monday.id, date, seat: 1 },
+      rescheduled_from: { slot_id: wednesday.id, date, seat: 1 },
     });
-    expect(moved.expected_time).toBe(`${target}T14:00:00.000Z`);
+    expect(moved.expected_time).toBe(`${target}T00:00:00.000Z`);
     expect(await kinds(mover.token)).toContain("moved");
     // The old seat went to the one waiting.
     expect(await kinds(waiting.token)).toContain("moved_from_waitlist");
     const history = (await (await get(server, "/patient/appointment/history", waiting.token)).json()) as {
       data: Appointment[];
     };
-    expect(history.data[0]).toMatchObject({ date, seat: 1, slot: { id: monday.id }, status: "booked" });
+    expect(history.data[0]).toMatchObject({ date, seat: 1, slot: { id: wednesday.id }, status: "booked" });
 
     // The same key replays the first answer; another body with it is refused.
     const replay = await reschedule(

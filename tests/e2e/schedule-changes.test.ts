@@ -70,7 +70,8 @@ describe("doctors change their schedule: time off, retired slots, a doctor's can
 
   it("time off closes the sittings on its dates: seats cancelled with the reason, waiting ended, everyone told", async () => {
     const dr = await newDoctor(server);
-    const slot = await addSlot(server, dr.token, { day: "monday", start: "09:00", num_slots: 2 });
+    // At 00:00, so that on a Monday today's sitting has started and "without a date" cannot take it.
+    const slot = await addSlot(server, dr.token, { day: "monday", start: "00:00", num_slots: 2 });
     const monday = nextWeekday("monday");
     const [a, b, c] = await patientsOfAccounts(server, 3, 1);
     if (!a || !b || !c) throw new Error("three patients");
