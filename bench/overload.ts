@@ -5,6 +5,7 @@
  * `timeoutMs` counts as a socket timeout, a connection error as a socket error.
  */
 import { percentile, type Shot } from "./load.js";
+import { sleep } from "./processes.js";
 
 export interface OverloadResult {
   readonly sent: number;
@@ -16,8 +17,6 @@ export interface OverloadResult {
   readonly p99: ReadonlyMap<number, number>;
   readonly sendingSeconds: number;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `sent` settles when the last request has been sent, `answered` once every one is answered or timed out. */
 export function overload(
