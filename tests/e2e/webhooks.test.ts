@@ -330,7 +330,7 @@ describe("webhooks: signed deliveries from the outbox", () => {
     expect(left).toBe(0);
   });
 
-  it("refuses a URL that is not https or resolves to a private address when private targets are off", async () => {
+  it("refuses a URL that is not https, too long or resolves to a private address when private targets are off, and unknown event names", async () => {
     const strict = await startTestServer();
     try {
       const doctor = await newDoctor(strict);
@@ -342,6 +342,7 @@ describe("webhooks: signed deliveries from the outbox", () => {
         "https://localhost/hook",
         "http://93.184.215.14/hook",
         "https://user:pw@93.184.215.14/hook",
+        `https://93.184.215.14/${"x".repeat(2001)}`,
       ]) {
         const res = await post(strict, "/webhooks", doctor.token, { url, events: ["appointment.booked"] });
         expect(res.status, url).toBe(400);
@@ -350,6 +351,12 @@ describe("webhooks: signed deliveries from the outbox", () => {
           problem.errors.map((e) => e.path),
           url,
         ).toContain("url");
+      }
+      for (const events of [["appointment.exploded"], [], ["appointment.booked", "Appointment.Booked"]]) {
+        const res = await post(strict, "/webhooks", doctor.token, { url: "https://93.184.215.14/hook", events });
+        expect(res.status, JSON.stringify(events)).toBe(400);
+        const problem = (await res.json()) as { errors: { path: string }[] };
+        expect(problem.errors.map((e) => e.path.split(".")[0])).toContain("events");
       }
       const ok = await post(strict, "/webhooks", doctor.token, {
         url: "https://93.184.215.14/hook",
