@@ -70,7 +70,11 @@ export class Processes {
     // The first API process reports where its memory is on SIGUSR2 (bench/memory-report.mjs).
     const memory =
       name === "api-0"
-        ? ["--import", pathToFileURL(path.join(projectRoot, "bench", "memory-report.mjs")).href]
+        ? [
+            "--expose-gc",
+            "--import",
+            pathToFileURL(path.join(projectRoot, "bench", "memory-report.mjs")).href,
+          ]
         : [];
     const child = spawn(process.execPath, [...cpuProfile, ...memory, ...entry, ...args], {
       cwd: projectRoot,

@@ -20,7 +20,7 @@ import { fmt, type Row, table } from "./report.js";
 import { countingProxy } from "./round-trips.js";
 import { type ScaleOut, startScaleOut } from "./scale-config.js";
 import { bookings } from "./scenarios/bookings.js";
-import { memoryRow } from "./scenarios/memory.js";
+import { memoryRow, sampleAfterCollection } from "./scenarios/memory.js";
 import { OVERLOAD_IN_FLIGHT, overloadBurst } from "./scenarios/overload.js";
 import { projectionLag } from "./scenarios/projection-lag.js";
 import { bareHono, doctorReads } from "./scenarios/reads.js";
@@ -242,6 +242,7 @@ async function main() {
     target: "≤ 10 s per 10,000",
     ok: rebuildSeconds <= allowedSeconds,
   });
+  await sampleAfterCollection(ctx, memoryReportFile);
   memoryRow(ctx, trail, memoryReportFile);
   const replicaGuarantees = scaleOut ? await scaleOut.finish(ctx) : true;
 
