@@ -9,21 +9,24 @@ import path from "node:path";
 import v8 from "node:v8";
 
 const file = process.env.MEMORY_REPORT_FILE;
-const report = (extra) => {
-  const spaces = Object.fromEntries(
-    v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size]),
-  );
-  appendFileSync(file, `${JSON.stringify({ at: Date.now(), ...process.memoryUsage(), spaces, ...extra })}\n`);
-};
+const sample = () => ({
+  at: Date.now(),
+  ...process.memoryUsage(),
+  spaces: Object.fromEntries(v8.getHeapSpaceStatistics().map((s) => [s.space_name, s.space_used_size])),
+});
+const write = (line) => appendFileSync(file, `${JSON.stringify(line)}\n`);
 if (file) {
   process.on("SIGUSR2", () => {
-    report({});
+    write(sample());
     if (!existsSync(`${file}.collect`)) return;
     globalThis.gc?.();
+    // Measured before the snapshot, which needs memory of its own; written after it, so that the bench,
+    // waiting for this line, does not stop the process in the middle of the snapshot.
+    const collected = { ...sample(), afterGc: true };
     const dir = process.env.MEMORY_HEAP_SNAPSHOT_DIR;
     const snapshot = dir
       ? v8.writeHeapSnapshot(path.join(dir, `api-0-${Date.now()}.heapsnapshot`))
       : undefined;
-    report({ afterGc: true, snapshot });
+    write({ ...collected, snapshot });
   });
 }
