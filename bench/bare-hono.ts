@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 
@@ -47,6 +48,13 @@ const doctor = {
 
 const app = new Hono();
 app.get("/bare", (c) => c.json(doctor));
+// Row 3h: the very bytes of the hot search's answer (~25 KB), written to BARE_ANSWER_FILE by the search
+// scenario before it asks: the HTTP path's own ceiling for an answer of that size.
+let answer: string | undefined;
+app.get("/answer", (c) => {
+  answer ??= readFileSync(process.env.BARE_ANSWER_FILE ?? "", "utf8");
+  return c.body(answer, 200, { "content-type": "application/json" });
+});
 
 const port = Number(process.env.PORT ?? 5100);
 serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });

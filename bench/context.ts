@@ -74,6 +74,8 @@ export interface BenchContext {
   readonly say: (line: string) => void;
   /** Records the API processes' peak RSS and asks the first one for a memory report, after `after`. */
   readonly sampleMemory: (after: string) => void;
+  /** Where the search scenario writes the hot search's answer for bare Hono's `/answer` (row 3h). */
+  readonly bareAnswerFile: string;
 }
 
 export const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)] as T;

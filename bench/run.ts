@@ -60,6 +60,8 @@ const settings: Settings = {
 const logDir = path.join(projectRoot, ".data", "bench");
 const deadlineMs = flags.tiny ? 170_000 : flags.quick ? 420_000 : 20 * 60_000;
 const memoryReportFile = path.join(logDir, "api-0.memory.jsonl");
+/** The hot search's answer, which bare Hono serves as it is for row 3h (written by the search scenario). */
+const bareAnswerFile = path.join(logDir, "bare-answer.json");
 const say = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 const appEnv: Record<string, string> = {
@@ -144,7 +146,10 @@ async function main() {
     shed: basePort + 40,
   };
   ports.bare.forEach((port, i) => {
-    processes.start(`bare-${i}`, "bench/bare-hono.ts", [], { PORT: String(port) });
+    processes.start(`bare-${i}`, "bench/bare-hono.ts", [], {
+      PORT: String(port),
+      BARE_ANSWER_FILE: bareAnswerFile,
+    });
   });
   const apis = ports.api.map((port, i) =>
     processes.start(`api-${i}`, "src/main.ts", ["--api"], { PORT: String(port) }),
@@ -214,6 +219,7 @@ async function main() {
     rows,
     notes,
     say,
+    bareAnswerFile,
     sampleMemory: (after) => {
       trail.peaks.push(`${after} ${apis.map((api) => fmt(peakMb(api.pid))).join("+")}`);
       apis[0]?.kill("SIGUSR2");
@@ -227,7 +233,7 @@ async function main() {
 
   const bare = await bareHono(ctx);
   await doctorReads(ctx, bare);
-  await search(ctx, bare);
+  await search(ctx);
   const booked = await bookings(ctx);
   await projectionLag(ctx, booked.uncontended);
   await overloadBurst(ctx, booked);

@@ -1,8 +1,10 @@
 /**
  * Scenario 3: search through the API (specialization + day, a name prefix, without the search-result
  * cache, one hot query) beside its ceilings, FT.SEARCH of the same queries straight through the search
- * adapter (3d, 3e, 3g); and 3c, the most expensive accepted query against a typical one.
+ * adapter (3d, 3e, 3g), and bare Hono sending the hot answer's bytes (3h); and 3c, the most expensive accepted
+ * query against a typical one.
  */
+import { writeFileSync } from "node:fs";
 import { RediSearchDoctorIndex } from "../../src/adapters/search/doctor-search.redisearch.js";
 import { createSearchRedis } from "../../src/adapters/search/search-redis.js";
 import { toDoctorSearchQuery } from "../../src/application/queries/doctors/doctor-search.queries.js";
@@ -10,14 +12,14 @@ import { loadConfig } from "../../src/config.js";
 import type { DoctorSearchQuery } from "../../src/ports/doctor-search.js";
 import { searchCeiling } from "../ceilings.js";
 import { type BenchContext, pick, READ_CONNECTIONS, spread } from "../context.js";
-import { type LoadResult, load } from "../load.js";
+import { load } from "../load.js";
 import { asMeasured, fmt } from "../report.js";
 import { measureSearchCost } from "../search-cost.js";
 import { NAME_PREFIXES } from "../seed.js";
 
 const DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
-export async function search(ctx: BenchContext, bare: LoadResult): Promise<void> {
+export async function search(ctx: BenchContext): Promise<void> {
   const { seconds, warmUpSeconds } = ctx.settings;
   const { specializations, ports, rows } = ctx;
   const filteredParams = () => ({ specialization: pick(specializations), day: pick(DAYS) });
@@ -59,13 +61,19 @@ export async function search(ctx: BenchContext, bare: LoadResult): Promise<void>
   // 3f. A hot search: one query asked again and again (a landing page's default search); its ceiling 3g
   // is FT.SEARCH of that same query.
   const hotParams = { specialization: specializations[0] ?? "cardiologist", day: "monday" };
+  const hotPath = `/misc/doctors/search?specialization=${encodeURIComponent(hotParams.specialization)}&day=${hotParams.day}`;
   const hot = await load(
-    spread(ports.api, () => ({
-      path: `/misc/doctors/search?specialization=${encodeURIComponent(hotParams.specialization)}&day=${hotParams.day}`,
-    })),
+    spread(ports.api, () => ({ path: hotPath })),
     at50,
   );
   const hotCeiling = await rawSearch(() => toDoctorSearchQuery({ ...pageDefaults, ...hotParams }));
+  // 3h. The HTTP path's own ceiling for that answer: bare Hono sending its very bytes, nothing else.
+  const hotAnswer = await (await fetch(`http://127.0.0.1:${ports.api[0]}${hotPath}`)).text();
+  writeFileSync(ctx.bareAnswerFile, hotAnswer);
+  const hotBytes = await load(
+    spread(ports.bare, () => ({ path: "/answer" })),
+    at50,
+  );
   for (const [id, ceilingId, scenario, result, ceiling] of [
     ["3a", "3d", "search: specialization + day", filtered, filteredCeiling],
     ["3b", "3e", "search: name prefix /misc/doctors/{prefix}", prefixed, prefixedCeiling],
@@ -94,9 +102,17 @@ export async function search(ctx: BenchContext, bare: LoadResult): Promise<void>
     id: "3f",
     scenario: "search: one hot query repeated (search-result cache)",
     load: hot,
-    measured: `${fmt(hotOfCeiling, 2)} × 3g, ${fmt(hot.rps / bare.rps, 2)} × bare (its own ceiling)`,
+    measured: `${fmt(hotOfCeiling, 2)} × 3g; ${fmt(hot.rps / hotBytes.rps, 2)} × 3h (bare Hono, same ${fmt(hotAnswer.length / 1024, 1)} KB), 3h = ${fmt(hotBytes.rps / hotCeiling.rps, 2)} × 3g`,
     target: "≥ 3 × 3g",
     ok: hotOfCeiling >= 3 && hot.failed + hot.socketErrors === 0,
+  });
+  rows.push({
+    id: "3h",
+    scenario: "ceiling of 3f's HTTP path: bare Hono sending the hot search's answer as it is",
+    load: hotBytes,
+    measured: "ceiling",
+    target: "",
+    ok: null,
   });
   for (const [id, of, ceiling] of [
     ["3d", "3a", filteredCeiling],

@@ -15,6 +15,7 @@ const SCENARIO_ROWS = [
   "3e",
   "3f",
   "3g",
+  "3h",
   "4a",
   "4b",
   "4c",
@@ -23,6 +24,7 @@ const SCENARIO_ROWS = [
   "5",
   "6",
   "7",
+  "7a",
   "8",
 ];
 
