@@ -19,7 +19,8 @@ export interface BookingContext {
  * The first round trip of a booking after its idempotency check: the account's lock (as
  * `AccountUsage.lock` takes it), then `PatientRepository.findOwned` and `SlotRepository.findWithTimeZone`
  * with the same meaning and the same lock on the doctor's row, in ADR 0008's order (account, doctor's
- * row, sitting). Its reads see what was committed when the statement started, before any lock wait.
+ * row, sitting). Its reads see what was committed when the statement started, before any lock wait
+ * (but the doctor's row, which its lock reads in its latest version).
  */
 export interface BookingContextReader {
   /**
