@@ -146,57 +146,41 @@ const lowestFreeSeat = (taken: readonly number[], capacity: number): number | un
 
 /**
  * The statements a booking without an Idempotency-Key sends, one round trip each, in order, with the
- * same SQL (see `BookAppointment`, `PgAccountUsage.lock`, `PgBookingContextReader`,
- * `PgSittingBookRepository` and `AppendedRows.flush`); the session lookup is answered from the API
- * process's memory (`CachedSessionStore`) and sends nothing. START TRANSACTION, the account's lock, the
- * patient with the slot and its doctor (shared), the account's live appointments and then the sitting's
- * lock in one statement, the sitting's seats and waiting entries with the new appointment's id, the appointment
- * with its outbox event and notice in one statement, COMMIT. The seat is chosen here from the seats read,
- * as the domain chooses it. The one difference: the outbox row is written as published, so that the relay
- * and the projections leave the ceiling's events alone.
+ * same SQL (see `BookAppointment`, `PgBookingContextReader`, `PgSittingBookRepository` and
+ * `AppendedRows.flush`); the session lookup is answered from the API process's memory
+ * (`CachedSessionStore`) and sends nothing. START TRANSACTION, the account's lock, the slot with its
+ * doctor (shared) and then the sitting's lock in one statement with the patient, the sitting's seats and
+ * waiting entries with the new appointment's id and, read again after every lock, the patient and the
+ * account's live appointments, the appointment with its outbox event and notice in one statement,
+ * COMMIT. The seat is chosen here from the seats read, as the domain chooses it. The one difference:
+ * the outbox row is written as published, so that the relay and the projections leave the ceiling's
+ * events alone.
  */
 const SEQUENCE: readonly Step[] = [
   { sql: "START TRANSACTION", args: () => [] },
-  { sql: "SELECT pg_advisory_xact_lock(0::int4, $1::int4)", args: (s) => [s.userId] },
   {
-    sql: `WITH slot AS MATERIALIZED (
+    sql: `WITH account_lock AS MATERIALIZED (
+            SELECT pg_advisory_xact_lock(0::int4, $2::int4) AS locked
+          ), slot AS MATERIALIZED (
             SELECT s.id, s.doctor_id AS "doctorId", s.day, s.start_minute AS "startMinute",
                    s.appointment_duration AS "appointmentDuration", s.num_slots AS "numSlots",
                    s.consultation_fee AS "consultationFee", d.timezone AS "timeZone", u.name AS "doctorName",
                    d.user_id AS "doctorUserId", d.verified AS "doctorVerified",
                    to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
             FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
-            WHERE s.id = $3
+            WHERE s.id = $3 AND (SELECT count(*) FROM account_lock) = 1
             FOR SHARE OF d
           ), sitting_lock AS MATERIALIZED (
-            SELECT pg_advisory_xact_lock((slot.id)::int4, ($6::date - DATE '2000-01-01')::int4) AS locked FROM slot
+            SELECT pg_advisory_xact_lock((slot.id)::int4, ($4::date - DATE '2000-01-01')::int4) AS locked FROM slot
           )
           SELECT
             (SELECT to_json(x) FROM (
               SELECT p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms FROM patients p
               WHERE p.id = $1 AND p.user_id = $2 AND p.deleted_at IS NULL) x) AS patient,
             (SELECT to_json(slot) FROM slot) AS slot,
-            (SELECT count(*)::int FROM sitting_lock) AS "sittingLocks",
-            (SELECT count(*)::int AS n
-              FROM patients p
-              JOIN appointments a ON a.patient_id = p.id
-              JOIN slots s ON s.id = a.slot_id
-              JOIN doctors d ON d.id = a.doctor_id
-              WHERE p.user_id = $2 AND a.status IN ('booked', 'arrived')
-                AND a.sitting_date >= $4::date
-                AND ((a.sitting_date + (s.start_minute + s.appointment_duration * s.num_slots) * interval '1 minute')
-                     AT TIME ZONE d.timezone) > $5::timestamptz) AS "liveAppointments"`,
-    args: (s) => {
-      const now = Date.now();
-      return [
-        s.patientId,
-        s.userId,
-        s.slotId,
-        new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
-        new Date(now).toISOString(),
-        s.date,
-      ];
-    },
+            (SELECT count(*)::int FROM sitting_lock) AS "sittingLocks"
+          FROM account_lock`,
+    args: (s) => [s.patientId, s.userId, s.slotId, s.date],
     learn: (row, learnt) => {
       learnt.doctorId = (row?.slot as { doctorId: number } | null)?.doctorId as number;
     },
@@ -217,9 +201,31 @@ const SEQUENCE: readonly Step[] = [
               WHERE t.doctor_id = s.doctor_id AND $2::date BETWEEN t.from_date AND t.to_date
               ORDER BY t.id LIMIT 1) AS "timeOff",
             nextval(pg_get_serial_sequence('appointments', 'id'))::int AS "reservedId",
-            now() AS "transactionStart"
+            now() AS "transactionStart",
+            (SELECT to_json(x) FROM (
+              SELECT p.id, p.user_id AS "userId", p.name, p.age, p.gender, p.symptoms FROM patients p
+              WHERE p.id = $3 AND p.user_id = $4 AND p.deleted_at IS NULL) x) AS patient,
+            (SELECT n FROM (SELECT count(*)::int AS n
+              FROM patients p
+              JOIN appointments a ON a.patient_id = p.id
+              JOIN slots s ON s.id = a.slot_id
+              JOIN doctors d ON d.id = a.doctor_id
+              WHERE p.user_id = $4 AND a.status IN ('booked', 'arrived')
+                AND a.sitting_date >= $5::date
+                AND ((a.sitting_date + (s.start_minute + s.appointment_duration * s.num_slots) * interval '1 minute')
+                     AT TIME ZONE d.timezone) > $6::timestamptz) x) AS "liveAppointments"
           FROM slots s WHERE s.id = $1`,
-    args: (s) => [s.slotId, s.date],
+    args: (s) => {
+      const now = Date.now();
+      return [
+        s.slotId,
+        s.date,
+        s.patientId,
+        s.userId,
+        new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
+        new Date(now).toISOString(),
+      ];
+    },
     learn: (row, learnt) => {
       const seats = (row?.seats ?? []) as { seat: number }[];
       learnt.numSlots = row?.numSlots as number;

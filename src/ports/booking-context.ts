@@ -1,22 +1,26 @@
 import type { PatientRecord } from "./patient.repository.js";
 import type { SlotWithDoctor } from "./slot.repository.js";
 
-/** What a booking reads before it looks at any sitting, under the account's lock. */
+/** What a booking reads before it looks at any sitting, as the statement that takes the account's lock sees it. */
 export interface BookingContext {
-  /** The account's patient (not deleted), or null. */
+  /**
+   * The account's patient (not deleted), or null, as committed when the statement started: it may have
+   * been deleted while the statement waited for the account's lock (answer the early 404 on it, decide on
+   * `SittingBookRepository.lockAndLoadWithAccount`'s).
+   */
   readonly patient: PatientRecord | null;
   /** As `SlotRepository.findWithTimeZone` reads it, the doctor's row shared until the transaction ends. */
   readonly slot: SlotWithDoctor | null;
-  /** As `AccountUsage.liveAppointments` counts them. */
-  readonly liveAppointments: number;
   /** True when the sitting asked for (`lockSitting`) is locked now, as `SittingBookRepository.lockAndLoad` locks it. */
   readonly sittingLocked: boolean;
 }
 
 /**
- * The three reads of a booking that follow the account's lock (`AccountUsage.lock`), in one round trip:
- * `PatientRepository.findOwned`, `SlotRepository.findWithTimeZone` and `AccountUsage.liveAppointments`,
- * with the same meaning and the same lock on the doctor's row (taken before any sitting's lock).
+ * The first round trip of a booking after its idempotency check: the account's lock (as
+ * `AccountUsage.lock` takes it), then `PatientRepository.findOwned` and `SlotRepository.findWithTimeZone`
+ * with the same meaning and the same lock on the doctor's row, in ADR 0008's order (account, doctor's
+ * row, sitting). Its reads see what was committed when the statement started, before any lock wait
+ * (but the doctor's row, which its lock reads in its latest version).
  */
 export interface BookingContextReader {
   /**
@@ -28,7 +32,6 @@ export interface BookingContextReader {
     userId: number;
     patientId: number;
     slotId: number;
-    now: Date;
     lockSitting?: string | undefined;
   }): Promise<BookingContext>;
 }

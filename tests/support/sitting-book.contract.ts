@@ -123,6 +123,35 @@ export function sittingBookRepositoryContract(name: string, makeUow: () => UnitO
       ]);
     });
 
+    it("loads a book with its booking account: the owned patient and the account's live appointments", async () => {
+      const uow = makeUow();
+      const { slot, patients } = await buildScene(uow);
+      const [p1, p2] = patients as [Scene["patients"][0], Scene["patients"][0]];
+      await book(uow, slot, p1);
+      const withAccount = (patient: { id: number }, userId: number) =>
+        uow.run(async ({ sittings }) => {
+          const loaded = await sittings.lockAndLoadWithAccount(
+            slot,
+            ZONE,
+            DATE,
+            { appointmentId: true },
+            { userId, patientId: patient.id, now: NOW },
+          );
+          return ok({ ...loaded, newId: await sittings.newAppointmentId() });
+        });
+      const own = value(await withAccount(p1, p1.userId));
+      expect(own.account).toEqual({
+        patient: { id: p1.id, userId: p1.userId, name: "P", age: 30, gender: "other", symptoms: null },
+        liveAppointments: 1,
+      });
+      expect(own.book).toEqual(await load(uow, slot));
+      expect(own.newId).toBeGreaterThan(own.book.seats[0]?.appointmentId ?? 0);
+      // Another account's patient is not found; a deleted one neither.
+      expect(value(await withAccount(p2, p1.userId)).account).toEqual({ patient: null, liveAppointments: 1 });
+      value(await uow.run(async ({ patients: repo }) => ok(await repo.erase(p2.id))));
+      expect(value(await withAccount(p2, p2.userId)).account).toEqual({ patient: null, liveAppointments: 0 });
+    });
+
     it("stores waiting entries in the order they joined, and where each waits", async () => {
       const uow = makeUow();
       const { slot, patients } = await buildScene(uow);

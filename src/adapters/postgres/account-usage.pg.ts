@@ -9,6 +9,10 @@ import { earliestLiveDate, sittingEndsAt } from "./slot.repository.pg.js";
  */
 const ACCOUNT_LOCK_SPACE = 0;
 
+/** Takes the account's advisory lock until the transaction ends (an SQL expression of type void). */
+export const accountLockOf = (userId: number) =>
+  sql.fragment`pg_advisory_xact_lock(${ACCOUNT_LOCK_SPACE}::int4, ${userId}::int4)`;
+
 /** The account's booked or arrived appointments whose sitting has not ended at `now` (one row, `n`). */
 export const liveAppointmentsOf = (userId: number, now: Date) => sql.fragment`
   SELECT count(*)::int AS n
@@ -25,9 +29,7 @@ export class PgAccountUsage implements AccountUsage {
   constructor(private readonly db: CommonQueryMethods) {}
 
   async lock(userId: number): Promise<void> {
-    await this.db.query(
-      sql.unsafe`SELECT pg_advisory_xact_lock(${ACCOUNT_LOCK_SPACE}::int4, ${userId}::int4)`,
-    );
+    await this.db.query(sql.unsafe`SELECT ${accountLockOf(userId)}`);
   }
 
   patients(userId: number): Promise<number> {

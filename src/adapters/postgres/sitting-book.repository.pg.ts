@@ -8,8 +8,16 @@ import {
   type WaitingEntry,
 } from "../../domain/sitting/sitting-book.js";
 import type { Slot } from "../../domain/slot/slot.js";
-import type { EntryPlace, SittingBookRepository } from "../../ports/sitting-book.repository.js";
+import type {
+  BookingAccount,
+  BookingAccountState,
+  EntryPlace,
+  LoadOptions,
+  SittingBookRepository,
+} from "../../ports/sitting-book.repository.js";
+import { liveAppointmentsOf } from "./account-usage.pg.js";
 import type { AppendedRows, NewAppointmentRow } from "./appended-rows.pg.js";
+import { ownedPatient, patientRow } from "./patient.repository.pg.js";
 import { earliestLiveDate } from "./slot.repository.pg.js";
 
 const seatRow = z.object({
@@ -29,6 +37,8 @@ const bookRow = z.object({
   timeOff: z.string().nullable(),
   reservedId: z.number().nullable(),
   transactionStart: z.number(),
+  patient: patientRow.nullable(),
+  liveAppointments: z.number().nullable(),
 });
 const placeRow = z.object({ slotId: z.number(), date: z.string() });
 const nextIdRow = z.object({ id: z.number() });
@@ -59,12 +69,31 @@ export class PgSittingBookRepository implements SittingBookRepository {
     private readonly appended?: AppendedRows,
   ) {}
 
-  async lockAndLoad(
+  async lockAndLoad(slot: Slot, timeZone: string, date: string, reserve?: LoadOptions): Promise<SittingBook> {
+    return (await this.load(slot, timeZone, date, reserve, null)).book;
+  }
+
+  async lockAndLoadWithAccount(
     slot: Slot,
     timeZone: string,
     date: string,
-    reserve?: { readonly appointmentId?: boolean; readonly locked?: boolean },
-  ): Promise<SittingBook> {
+    reserve: LoadOptions,
+    account: BookingAccount,
+  ): Promise<{ book: SittingBook; account: BookingAccountState }> {
+    const loaded = await this.load(slot, timeZone, date, reserve, account);
+    return {
+      book: loaded.book,
+      account: { patient: loaded.row.patient, liveAppointments: loaded.row.liveAppointments ?? 0 },
+    };
+  }
+
+  private async load(
+    slot: Slot,
+    timeZone: string,
+    date: string,
+    reserve: LoadOptions | undefined,
+    account: BookingAccount | null,
+  ): Promise<{ book: SittingBook; row: z.output<typeof bookRow> }> {
     // Two-key advisory lock (slot id, days since 2000-01-01): one sitting, one lock, released at commit
     // (taken here, or by the booking's context read: `sittingLockOf`).
     // The reads below are later statements, so they see everything committed before the lock was granted.
@@ -72,7 +101,9 @@ export class PgSittingBookRepository implements SittingBookRepository {
       await this.db.query(sql.unsafe`SELECT ${sittingLockOf(sql.fragment`${slot.id}`, date)}`);
     }
     // One statement for the lists and for what may have changed before the lock was granted: the slot's
-    // capacity and fee, its retirement and the doctor's time off on that date.
+    // capacity and fee, its retirement and the doctor's time off on that date; with `account`, the
+    // patient and the account's live appointments, which the statement that took the account's lock may
+    // have read from before a change committed under that lock (`PgBookingContextReader`).
     const row = await this.db.one(sql.type(bookRow)`
       SELECT
         COALESCE((SELECT json_agg(json_build_object('appointmentId', a.id, 'seat', a.seat,
@@ -93,13 +124,23 @@ export class PgSittingBookRepository implements SittingBookRepository {
             ? sql.fragment`nextval(pg_get_serial_sequence('appointments', 'id'))::int`
             : sql.fragment`NULL::int`
         } AS "reservedId",
-        now() AS "transactionStart"
+        now() AS "transactionStart",
+        ${
+          account
+            ? sql.fragment`(SELECT to_json(x) FROM (${ownedPatient(account.patientId, account.userId)}) x)`
+            : sql.fragment`NULL::json`
+        } AS patient,
+        ${
+          account
+            ? sql.fragment`(SELECT n FROM (${liveAppointmentsOf(account.userId, account.now)}) x)`
+            : sql.fragment`NULL::int`
+        } AS "liveAppointments"
       FROM slots s WHERE s.id = ${slot.id}
     `);
     this.reservedAppointmentId = row.reservedId;
     this.transactionStart = new Date(row.transactionStart);
     const current = { ...slot, numSlots: row.numSlots, consultationFee: row.consultationFee };
-    return {
+    const book: SittingBook = {
       slot: current,
       sitting: sittingOf(current, date, timeZone),
       doctorId: slot.doctorId,
@@ -108,6 +149,7 @@ export class PgSittingBookRepository implements SittingBookRepository {
       closedReason: closedReasonOf({ retired: row.retired, timeOff: row.timeOff }),
       cancelled: [],
     };
+    return { book, row };
   }
 
   async newAppointmentId(): Promise<number> {

@@ -41,12 +41,19 @@ export const slotWithTimeZoneRow = slotRow.extend({
   retiredFrom: z.string().nullable(),
 });
 
-/** The slot with its doctor, whose row is shared until the transaction ends (see `findWithTimeZone`). */
-export const slotWithDoctorShared = (slotId: number) => sql.fragment`
+/**
+ * The slot with its doctor, whose row is shared until the transaction ends (see `findWithTimeZone`).
+ * `after`, a condition of the row, can make the row's lock wait for a lock taken first (a sub-select of a
+ * CTE that takes it: `PgBookingContextReader`).
+ */
+export const slotWithDoctorShared = (
+  slotId: number,
+  after: FragmentSqlToken = sql.fragment`true`,
+) => sql.fragment`
   SELECT ${SLOT_COLUMNS}, d.timezone AS "timeZone", u.name AS "doctorName", d.user_id AS "doctorUserId",
          d.verified AS "doctorVerified", to_char(s.retired_from, 'YYYY-MM-DD') AS "retiredFrom"
   FROM slots s JOIN doctors d ON d.id = s.doctor_id JOIN users u ON u.id = d.user_id
-  WHERE s.id = ${slotId}
+  WHERE s.id = ${slotId} AND ${after}
   FOR SHARE OF d
 `;
 

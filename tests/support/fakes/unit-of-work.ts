@@ -397,6 +397,14 @@ export class FakeUnitOfWork implements UnitOfWork {
             cancelled: [],
           };
         },
+        // Every transaction of the fake runs alone: the account is as the context read it.
+        lockAndLoadWithAccount: async (loaded, timeZone, date, reserve, account) => ({
+          book: await scope.sittings.lockAndLoad(loaded, timeZone, date, reserve),
+          account: {
+            patient: copyOf(this.ownedPatient(account.patientId, account.userId)),
+            liveAppointments: await scope.usage.liveAppointments(account.userId, account.now),
+          },
+        }),
         newAppointmentId: async () => this.id(),
         newWaitingEntryId: async () => this.id(),
         placesOfPatient: async (patientId, now) => {
@@ -615,12 +623,11 @@ export class FakeUnitOfWork implements UnitOfWork {
         },
       },
     };
-    // The three reads of a booking, as the separate repositories answer them.
+    // The two reads of a booking's context, as the separate repositories answer them.
     const bookingContext: TransactionScope["bookingContext"] = {
-      read: async ({ userId, patientId, slotId, now }) => ({
+      read: async ({ userId, patientId, slotId }) => ({
         patient: await scope.patients.findOwned(patientId, userId),
         slot: await scope.slots.findWithTimeZone(slotId),
-        liveAppointments: await scope.usage.liveAppointments(userId, now),
         // The fake serializes every transaction: nothing to lock.
         sittingLocked: false,
       }),

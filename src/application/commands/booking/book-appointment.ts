@@ -1,11 +1,12 @@
 import { appError, err, ok, type Result } from "../../../domain/shared/result.js";
 import { bookableDates, checkBookingDate } from "../../../domain/sitting/sitting.js";
-import { bookSeat } from "../../../domain/sitting/sitting-book.js";
+import { bookSeat, type SittingBook } from "../../../domain/sitting/sitting-book.js";
 import { DEFAULT_LIMITS, type Limits, roomForOneMore } from "../../../domain/user/limits.js";
 import { notOwnSlot } from "../../../domain/user/ownership.js";
 import type { Principal } from "../../../domain/user/principal.js";
 import type { AppointmentRow } from "../../../ports/appointment.read-model.js";
 import type { Clock } from "../../../ports/clock.js";
+import type { PatientRecord } from "../../../ports/patient.repository.js";
 import type { UnitOfWork } from "../../../ports/unit-of-work.js";
 import { recordSittingChange } from "../schedule/record-sitting-change.js";
 import { replayOfKey } from "./idempotency-key.js";
@@ -41,35 +42,30 @@ export class BookAppointment {
     const key = request.idempotencyKey;
 
     return this.uow.run<BookingOutcome>(
-      async ({ idempotency, bookingContext, sittings, outbox, notifications, usage }) => {
+      async ({ idempotency, bookingContext, sittings, outbox, notifications }) => {
         const replay = await replayOfKey(idempotency, principal.userId, key, fingerprint);
         if (!replay.ok) return replay;
         if (replay.value) return ok({ ...replay.value, replayed: true });
 
-        // An account's capped changes run one at a time: its counts hold until this commits. Taken before
-        // any sitting's lock, as everywhere, so the two kinds of lock can never deadlock.
-        await usage.lock(principal.userId);
         const now = this.clock.now();
-        // The patient, the slot (its doctor's row shared until commit, before any sitting's lock) and the
-        // account's live appointments, read in one round trip after the account's lock.
+        // One round trip, in ADR 0008's lock order: the account's lock (an account's capped changes run
+        // one at a time, so its counts hold until this commits), the slot with its doctor's row shared
+        // until commit, and, for a booking of a given date, that sitting's lock. The patient read there
+        // predates the account's lock (the statement's snapshot): it answers the early 404 only.
         const context = await bookingContext.read({
           userId: principal.userId,
           patientId: request.patientId,
           slotId: request.slotId,
-          now,
-          // A booking of a given date locks its sitting in the same round trip, after the doctor's row.
           lockSitting: request.date,
         });
-        const { patient, slot: found } = context;
-        if (!patient) return err(notFound("patient"));
+        if (!context.patient) return err(notFound("patient"));
+        const { slot: found } = context;
         // Patients do not see an unverified doctor, nor its slots.
         if (!found?.doctorVerified) return err(notFound("slot"));
         const own = notOwnSlot(principal, found.doctorUserId);
         if (!own.ok) return own;
         const { slot, timeZone, doctorName } = found;
 
-        const live = roomForOneMore(this.limits, "liveAppointmentsPerAccount", context.liveAppointments);
-        if (!live.ok) return live;
         let candidates: string[];
         if (request.date !== undefined) {
           const sitting = checkBookingDate(slot, request.date, timeZone, now, this.horizonDays);
@@ -82,13 +78,36 @@ export class BookAppointment {
         // Sittings are locked in date order, so two bookings of one slot can never deadlock.
         let atLimit: Result<never> | null = null;
         let newId: number | undefined;
+        let patient: PatientRecord | undefined;
         for (const date of candidates) {
-          // The new appointment's id is taken with the first book loaded.
-          const before = await sittings.lockAndLoad(slot, timeZone, date, {
+          const reserve = {
+            // The new appointment's id is taken with the first book loaded.
             appointmentId: newId === undefined,
             // Locked by the context read already (a booking of a given date).
             locked: context.sittingLocked && date === request.date,
-          });
+          };
+          let before: SittingBook;
+          if (patient === undefined) {
+            // The first book comes with the patient and the account's live appointments as committed once
+            // every lock is granted: a booking, a patient's deletion or an erasure of the account may have
+            // committed under the account's lock after the context's snapshot was taken.
+            const loaded = await sittings.lockAndLoadWithAccount(slot, timeZone, date, reserve, {
+              userId: principal.userId,
+              patientId: request.patientId,
+              now,
+            });
+            if (!loaded.account.patient) return err(notFound("patient"));
+            const live = roomForOneMore(
+              this.limits,
+              "liveAppointmentsPerAccount",
+              loaded.account.liveAppointments,
+            );
+            if (!live.ok) return live;
+            patient = loaded.account.patient;
+            before = loaded.book;
+          } else {
+            before = await sittings.lockAndLoad(slot, timeZone, date, reserve);
+          }
           newId ??= await sittings.newAppointmentId();
           const decided = bookSeat(
             before,
