@@ -237,7 +237,9 @@ describe("visits, ratings, waitlist and notifications", () => {
     const slot = await addSlot(server, dr.token, { day: "tuesday", start: "10:00" });
     const user = await registerAndSignIn(server);
     const [kept, dropped] = [await newPatient(server, user.token), await newPatient(server, user.token)];
-    const date = nextWeekday("tuesday");
+    // At least a day and a half away, so that the 24-hour reminder is still to come whatever the hour
+    // (the next Tuesday was less than 24 hours away on a Monday afternoon).
+    const date = nextWeekday("tuesday", new Date(Date.now() + 86_400_000));
     const book = async (patientId: number) =>
       (await (
         await post(server, "/patient/new_appointment", user.token, {
