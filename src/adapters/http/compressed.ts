@@ -162,6 +162,40 @@ const encodedAnswers = new EncodedAnswers();
 /** The SHA-1 of a text, base64url: a public read's ETag and the key of its encoded bytes. */
 export const digestOf = (text: string): string => createHash("sha1").update(text).digest("base64url");
 
+/** How many characters of recent answers' texts `RecentDigests` keeps beside their digests. */
+const DIGESTED_CHARS_KEPT = 2 * 1024 * 1024;
+
+/**
+ * The digests of the texts answered compressed lately, least recently used first out. A search page the
+ * search-answer cache gives again is answered as the same string (`searchDoctors`), so its SHA-1 (~25 KB
+ * hashed, a tenth of such a request's CPU time) is a map lookup after the first time.
+ */
+class RecentDigests {
+  private readonly kept = new Map<string, string>();
+  private chars = 0;
+
+  of(text: string): string {
+    const found = this.kept.get(text);
+    if (found !== undefined) {
+      this.kept.delete(text);
+      this.kept.set(text, found);
+      return found;
+    }
+    const digest = digestOf(text);
+    if (text.length > DIGESTED_CHARS_KEPT) return digest;
+    this.kept.set(text, digest);
+    this.chars += text.length;
+    for (const oldest of this.kept.keys()) {
+      if (this.chars <= DIGESTED_CHARS_KEPT) break;
+      this.kept.delete(oldest);
+      this.chars -= oldest.length;
+    }
+    return digest;
+  }
+}
+
+const recentDigests = new RecentDigests();
+
 /**
  * JSON text that is the same for everyone who asks (a public read, a search answer), through
  * `encodedAnswer`: asked compressed, its encoded bytes are kept by the text's SHA-1 (`digest`, when the
@@ -175,6 +209,6 @@ export function sharedJsonAnswer(
   digest?: string,
 ): Response {
   return encodedAnswer(c, 200, text, { ...headers, "content-type": "application/json" }, (coding) =>
-    encodedAnswers.of(coding, digest ?? digestOf(text), text),
+    encodedAnswers.of(coding, digest ?? recentDigests.of(text), text),
   );
 }
