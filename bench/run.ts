@@ -248,8 +248,8 @@ async function main() {
     target: "≤ 10 s per 10,000",
     ok: rebuildSeconds <= allowedSeconds,
   });
-  await sampleAfterCollection(ctx, memoryReportFile);
-  memoryRow(ctx, trail, memoryReportFile);
+  const peaks = await sampleAfterCollection(ctx, memoryReportFile);
+  memoryRow(ctx, trail, memoryReportFile, peaks);
   const replicaGuarantees = scaleOut ? await scaleOut.finish(ctx) : true;
 
   // Booking guarantees over the whole data set, after everything.

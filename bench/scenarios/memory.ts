@@ -25,7 +25,9 @@ const readReports = (reportFile: string): MemoryReport[] =>
  * The last sample ("end"): the first API process reports, then collects its garbage and reports again
  * (bench/memory-report.mjs), so the notes tell what the heap still holds from what V8 had not collected.
  */
-export async function sampleAfterCollection(ctx: BenchContext, reportFile: string): Promise<void> {
+export async function sampleAfterCollection(ctx: BenchContext, reportFile: string): Promise<number[]> {
+  // Read before the collection: a heap snapshot needs memory of its own, which is not the API's.
+  const peaks = ctx.apis.map((api) => peakMb(api.pid));
   writeFileSync(`${reportFile}.collect`, "");
   try {
     ctx.sampleMemory("end");
@@ -36,6 +38,7 @@ export async function sampleAfterCollection(ctx: BenchContext, reportFile: strin
   } finally {
     rmSync(`${reportFile}.collect`, { force: true });
   }
+  return peaks;
 }
 
 /** Peak RSS of each API process after `after`, as the notes print them. */
@@ -45,7 +48,13 @@ export interface MemoryTrail {
   readonly marks: string[];
 }
 
-export function memoryRow(ctx: BenchContext, trail: MemoryTrail, reportFile: string): void {
+/** Rows 7a and 7; `peaks`, each API process's VmHWM as `sampleAfterCollection` read it. */
+export function memoryRow(
+  ctx: BenchContext,
+  trail: MemoryTrail,
+  reportFile: string,
+  peaks: readonly number[],
+): void {
   ctx.notes.push(`API peak RSS (MB) after each scenario: ${trail.peaks.join(", ")}`);
   const mb = (bytes: number) => fmt(bytes / 2 ** 20);
   const all = readReports(reportFile);
@@ -84,7 +93,6 @@ export function memoryRow(ctx: BenchContext, trail: MemoryTrail, reportFile: str
       ok: idle / 2 ** 20 <= 120,
     });
   }
-  const peaks = ctx.apis.map((api) => peakMb(api.pid));
   ctx.rows.push({
     id: "7",
     scenario: "API process peak RSS (VmHWM) over the whole run",
