@@ -167,8 +167,8 @@ const DIGESTED_CHARS_KEPT = 2 * 1024 * 1024;
 
 /**
  * The digests of the texts answered compressed lately, least recently used first out. A search page the
- * search-answer cache gives again is answered as the same string (`searchDoctors`), so its SHA-1 (~25 KB
- * hashed, a tenth of such a request's CPU time) is a map lookup after the first time.
+ * search-answer cache gives again is the same text: finding it here (a map lookup that compares the
+ * text) costs far less than hashing ~25 KB with SHA-1 again, which was a tenth of such a request's CPU.
  */
 class RecentDigests {
   private readonly kept = new Map<string, string>();

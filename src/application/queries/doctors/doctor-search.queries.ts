@@ -1,9 +1,4 @@
-import type {
-  DoctorSearchIndex,
-  DoctorSearchPage,
-  DoctorSearchQuery,
-  DoctorSort,
-} from "../../../ports/doctor-search.js";
+import type { DoctorSearchIndex, DoctorSearchQuery, DoctorSort } from "../../../ports/doctor-search.js";
 
 /** The parameters of `GET /misc/doctors/search` (and the narrower /misc/doctors/* routes), already validated. */
 export interface DoctorSearchParams {
@@ -43,15 +38,6 @@ export function toDoctorSearchQuery(params: DoctorSearchParams): DoctorSearchQue
  */
 export async function searchDoctors(index: DoctorSearchIndex, params: DoctorSearchParams): Promise<string> {
   const query = toDoctorSearchQuery(params);
-  const page = await index.search(query);
-  // A page the search-answer cache gives again is the same object: its text is assembled once, and the
-  // same string goes out every time (so its digest, when asked compressed, is looked up, not recomputed).
-  const assembled = texts.get(page);
-  if (assembled?.page === query.page && assembled.perPage === query.perPage) return assembled.text;
-  const text = `{"data":[${page.doctorsJson.join(",")}],"page":${query.page},"per_page":${query.perPage},"total":${page.total}}`;
-  texts.set(page, { text, page: query.page, perPage: query.perPage });
-  return text;
+  const { doctorsJson, total } = await index.search(query);
+  return `{"data":[${doctorsJson.join(",")}],"page":${query.page},"per_page":${query.perPage},"total":${total}}`;
 }
-
-/** The text of each page object still held by someone (the search-answer cache); gone with the page. */
-const texts = new WeakMap<DoctorSearchPage, { text: string; page: number; perPage: number }>();
