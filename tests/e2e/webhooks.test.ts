@@ -353,7 +353,10 @@ describe("webhooks: signed deliveries from the outbox", () => {
         ).toContain("url");
       }
       for (const events of [["appointment.exploded"], [], ["appointment.booked", "Appointment.Booked"]]) {
-        const res = await post(strict, "/webhooks", doctor.token, { url: "https://93.184.215.14/hook", events });
+        const res = await post(strict, "/webhooks", doctor.token, {
+          url: "https://93.184.215.14/hook",
+          events,
+        });
         expect(res.status, JSON.stringify(events)).toBe(400);
         const problem = (await res.json()) as { errors: { path: string }[] };
         expect(problem.errors.map((e) => e.path.split(".")[0])).toContain("events");
