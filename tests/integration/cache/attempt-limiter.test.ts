@@ -39,7 +39,9 @@ describe("Redis attempt limiter of a process that has just started", () => {
       const limiter = new RedisAttemptLimiter(fresh, { name, attempts: 2, windowSeconds: 60 }, silent);
       // Taken at once, before the connection is ready: every attempt must reach the shared count.
       const answers = await Promise.all([limiter.take("k"), limiter.take("k"), limiter.take("k")]);
-      expect(answers.map((a) => a.allowed)).toEqual([true, true, false]);
+      // Exactly two of the three get through; which two is not promised (a Redis Cluster client may send
+      // the commands it queued while connecting in another order).
+      expect(answers.filter((a) => a.allowed)).toHaveLength(2);
       expect(await redis.get(`doctorly:v1:limit:${name}:k`)).toBe("3");
     } finally {
       fresh.disconnect();
