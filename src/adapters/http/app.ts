@@ -6,7 +6,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Principal } from "../../domain/user/principal.js";
 import type { Logger } from "../../ports/logger.js";
-import { answerHeader, incomingHeader } from "./incoming.js";
+import { answerHeader, incomingHeader, onNode } from "./incoming.js";
 import type { KnownRoutes } from "./known-routes.js";
 import { problem, problemBody } from "./problem.js";
 
@@ -52,12 +52,14 @@ export function createBaseApp(options: {
   });
   // An answer to a request that carries credentials (Bearer or Basic) is the caller's own, errors included:
   // no browser, proxy or CDN may keep it. Prepared on Node's answer like the other fixed headers; a
-  // handler's own Cache-Control (a picture's `immutable`) would win there, so it is overruled after.
+  // handler's own Cache-Control (a picture's `immutable` on its Response, a public read's through
+  // `answerWith` on Node's answer) would win there, so it is overruled after, in both places.
   app.use(async (c, next) => {
     const withCredentials = incomingHeader(c, "authorization") !== undefined;
     if (!withCredentials) return next();
     answerHeader(c, "cache-control", NO_STORE);
     await next();
+    if (onNode(c)) answerHeader(c, "cache-control", NO_STORE);
     const own = c.res.headers.get("cache-control");
     if (own !== null && own !== NO_STORE) c.res.headers.set("cache-control", NO_STORE);
   });

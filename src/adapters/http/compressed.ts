@@ -1,7 +1,7 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Context } from "hono";
-import { answerHeader, incomingHeader } from "./incoming.js";
+import { answerHeader, answerWith, incomingHeader } from "./incoming.js";
 
 export type Coding = "br" | "gzip";
 
@@ -83,9 +83,9 @@ export function encodedAnswer(
 ): Response {
   varyOnCoding(c);
   const coding = byteLength(plain) >= MIN_BYTES ? acceptedCoding(incomingHeader(c, "accept-encoding")) : null;
-  if (!coding) return c.body(plain, status, headers);
+  if (!coding) return answerWith(c, plain, status, headers);
   const etag = headers.etag;
-  return c.body(encoded(coding), status, {
+  return answerWith(c, encoded(coding), status, {
     ...headers,
     "content-encoding": coding,
     ...(etag && !etag.startsWith("W/") ? { etag: `W/${etag}` } : {}),
@@ -160,7 +160,7 @@ class EncodedAnswers {
 const encodedAnswers = new EncodedAnswers();
 
 /** The SHA-1 of a text, base64url: a public read's ETag and the key of its encoded bytes. */
-export const digestOf = (text: string): string => createHash("sha1").update(text).digest("base64url");
+export const digestOf = (text: string): string => hash("sha1", text, "base64url");
 
 /** How many characters of recent answers' texts `RecentDigests` keeps beside their digests. */
 const DIGESTED_CHARS_KEPT = 2 * 1024 * 1024;

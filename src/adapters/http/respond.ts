@@ -2,7 +2,7 @@ import type { Context, TypedResponse } from "hono";
 import type { JSONParsed } from "hono/utils/types";
 import type { Result } from "../../domain/shared/result.js";
 import { digestOf, jsonAnswer, sharedJsonAnswer, varyOnCoding } from "./compressed.js";
-import { incomingHeader } from "./incoming.js";
+import { answerWith, incomingHeader } from "./incoming.js";
 import { appErrorResponse, type ProblemAnswer } from "./problem.js";
 
 /**
@@ -49,7 +49,7 @@ const emptyAnswer = <S extends 204 | 304>(
   c: Context,
   status: S,
   headers?: Record<string, string>,
-): EmptyAnswer<S> => c.body(null, status, headers) as unknown as EmptyAnswer<S>;
+): EmptyAnswer<S> => answerWith(c, null, status, headers) as unknown as EmptyAnswer<S>;
 
 /** Answers a handler's Result: the value as JSON with `status`, or the error as problem+json. */
 export function respond<T, S extends 200 | 201>(
