@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { pick, READ_CONNECTIONS } from "./context.js";
 import { alternately, type LoadTarget, load } from "./load.js";
+import { waitFor } from "./processes.js";
 import { fmt, table } from "./report.js";
 
 const other = process.argv[2];
@@ -49,7 +50,7 @@ const started: ChildProcess[] = builds.map(({ dir, port }) =>
   }),
 );
 try {
-  for (const { port } of builds) await ready(port);
+  for (const { port } of builds) await waitFor(`http://127.0.0.1:${port}/health`);
   for (const { port } of builds) {
     let cursor = 0;
     await load([{ port, next: () => ({ path: `/doctors/get/${doctorIds[cursor++ % doctorIds.length]}` }) }], {
@@ -80,16 +81,4 @@ try {
   );
 } finally {
   for (const child of started) child.kill("SIGTERM");
-}
-
-async function ready(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the API on port ${port} did not start`);
 }
